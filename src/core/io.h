@@ -1,0 +1,117 @@
+#pragma once
+// Byte streams. Everything that moves content (blobs, layers, archives) goes through Reader and
+// Writer so stages can be stacked: source → DigestingReader → LimitedReader → destination.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/digest.h"
+#include "core/error.h"
+
+namespace hoist {
+
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  // Reads up to n bytes into buf; returns 0 only at end of stream.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+};
+
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  // Writes all n bytes or fails.
+  virtual Status Write(const char* data, size_t n) = 0;
+  Status Write(std::string_view s) { return Write(s.data(), s.size()); }
+};
+
+// Reads the whole stream; fails with kTooLarge past `limit` bytes (never reads unbounded input).
+Result<std::string> ReadAll(Reader& r, uint64_t limit);
+// Reads exactly n bytes, failing with kParse ("unexpected end of stream") if fewer arrive.
+Status ReadFull(Reader& r, char* buf, size_t n);
+// Copies r to w until end of stream; returns the number of bytes copied.
+Result<uint64_t> Copy(Reader& r, Writer& w);
+
+class StringReader : public Reader {
+ public:
+  explicit StringReader(std::string data) : data_(std::move(data)) {}
+  Result<size_t> Read(char* buf, size_t n) override;
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+class StringWriter : public Writer {
+ public:
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override;
+  const std::string& str() const { return data_; }
+  std::string Take() { return std::move(data_); }
+
+ private:
+  std::string data_;
+};
+
+// Reads a file descriptor; owns it when told to.
+class FdReader : public Reader {
+ public:
+  FdReader(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~FdReader() override;
+  static Result<std::unique_ptr<FdReader>> Open(const std::string& path);
+  Result<size_t> Read(char* buf, size_t n) override;
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+class FdWriter : public Writer {
+ public:
+  FdWriter(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  ~FdWriter() override;
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+// Hashes what passes through. After end of stream, Verify() checks digest and size.
+class DigestingReader : public Reader {
+ public:
+  DigestingReader(Reader& inner, DigestAlgorithm alg = DigestAlgorithm::kSha256)
+      : inner_(inner), hasher_(alg) {}
+  Result<size_t> Read(char* buf, size_t n) override;
+  uint64_t bytes() const { return bytes_; }
+  // Call once, after Read() returned 0.
+  Digest Finish() { return hasher_.Finish(); }
+  // Finish() and compare with what the content claims to be (size < 0: size not checked).
+  Status Verify(const Digest& expected, int64_t expected_size);
+
+ private:
+  Reader& inner_;
+  Hasher hasher_;
+  uint64_t bytes_ = 0;
+};
+
+// Passes through at most `limit` bytes; more than that is an error (kTooLarge), not a silent cut.
+class LimitedReader : public Reader {
+ public:
+  LimitedReader(Reader& inner, uint64_t limit, std::string what = "stream")
+      : inner_(inner), limit_(limit), what_(std::move(what)) {}
+  Result<size_t> Read(char* buf, size_t n) override;
+
+ private:
+  Reader& inner_;
+  uint64_t limit_;
+  uint64_t seen_ = 0;
+  std::string what_;
+};
+
+}  // namespace hoist
