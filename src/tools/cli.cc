@@ -1,0 +1,193 @@
+#include "tools/cli.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cxxopts.hpp>
+
+#include "core/version.h"
+#include "tools/command.h"
+
+namespace hoist::tools {
+
+namespace {
+
+// Global flags that take a value; used to find the verb when they come before it.
+bool GlobalFlagTakesValue(const std::string& arg) {
+  return arg == "--store" || arg == "--progress" || arg == "--format";
+}
+
+void AddGlobalOptions(cxxopts::Options& o) {
+  o.add_options("Global")
+      ("h,help", "Show help for this command")
+      ("v,verbose", "More output (repeat for more)")
+      ("debug", "Debug logging (secrets are never logged)")
+      ("store", "Local image store directory (default $HOIST_STORE or ~/.local/share/hoist/store)",
+       cxxopts::value<std::string>(), "DIR")
+      ("progress", "Progress output: auto|tty|plain|json|none", cxxopts::value<std::string>()->default_value("auto"),
+       "MODE")
+      ("format", "Output format: text|json", cxxopts::value<std::string>()->default_value("text"), "FMT");
+}
+
+const char* kExitCodesHelp =
+    "Exit codes:\n"
+    "  0    success\n"
+    "  1    failure\n"
+    "  2    usage error (unknown command or flag, bad argument)\n"
+    "  3    not found (image, tag, blob, file)\n"
+    "  4    authentication or authorization failed\n"
+    "  5    digest or size mismatch (corrupt content)\n"
+    "  6    network or registry unavailable (connection, timeout, 429, 5xx)\n"
+    "  130  interrupted (Ctrl-C); run the same command again to resume\n";
+
+void PrintTopHelp(std::ostream& out) {
+  out << "hoist " << kVersion << ": a fast, verifying OCI registry client and image toolkit\n\n"
+      << "Usage: hoist [GLOBAL FLAGS] COMMAND [FLAGS] [ARGS]\n\nCommands:\n";
+  for (const CommandSpec* c : AllCommands()) {
+    std::string name = c->name;
+    for (const auto& a : c->aliases) name += ", " + a;
+    out << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') << c->summary << "\n";
+  }
+  out << "\nGlobal flags:\n"
+      << "  -v, --verbose       more output (repeat for more)\n"
+      << "      --debug         debug logging (secrets are never logged)\n"
+      << "      --store DIR     local image store (default $HOIST_STORE or ~/.local/share/hoist/store)\n"
+      << "      --progress MODE auto|tty|plain|json|none\n"
+      << "      --format FMT    text|json\n\n"
+      << kExitCodesHelp << "\nRun 'hoist COMMAND --help' for a command's flags and examples.\n";
+}
+
+cxxopts::Options MakeOptions(const CommandSpec& c) {
+  cxxopts::Options o(std::string("hoist ") + c.name, c.summary);
+  o.custom_help("[FLAGS]");
+  o.positional_help(c.positional);
+  if (c.add_options) c.add_options(o);
+  AddGlobalOptions(o);
+  o.add_options()("args", "", cxxopts::value<std::vector<std::string>>());
+  o.parse_positional({"args"});
+  return o;
+}
+
+void PrintCommandHelp(const CommandSpec& c, std::ostream& out) {
+  auto o = MakeOptions(c);
+  std::vector<std::string> groups;
+  for (const auto& g : o.groups()) {
+    if (g != "Global") groups.push_back(g);
+  }
+  groups.push_back("Global");
+  out << o.help(groups);
+  if (c.description && *c.description) out << "\n" << c.description << "\n";
+  if (c.examples && *c.examples) out << "\nExamples:\n" << c.examples << "\n";
+  out << "\n" << kExitCodesHelp;
+}
+
+Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r) {
+  GlobalOptions g;
+  g.verbosity = static_cast<int>(r.count("verbose"));
+  g.debug = r.count("debug") > 0;
+  if (r.count("store")) g.store = r["store"].as<std::string>();
+  const std::string progress = r["progress"].as<std::string>();
+  if (progress == "auto") g.progress = Progress::kAuto;
+  else if (progress == "tty") g.progress = Progress::kTty;
+  else if (progress == "plain") g.progress = Progress::kPlain;
+  else if (progress == "json") g.progress = Progress::kJson;
+  else if (progress == "none") g.progress = Progress::kNone;
+  else return UsageError("--progress must be auto, tty, plain, json or none (got \"" + progress + "\")");
+  const std::string format = r["format"].as<std::string>();
+  if (format == "text") g.format = OutputFormat::kText;
+  else if (format == "json") g.format = OutputFormat::kJson;
+  else return UsageError("--format must be text or json (got \"" + format + "\")");
+  return g;
+}
+
+void ApplyLogLevel(const GlobalOptions& g) {
+  if (g.debug || g.verbosity >= 2) {
+    spdlog::set_level(spdlog::level::debug);
+  } else if (g.verbosity == 1) {
+    spdlog::set_level(spdlog::level::info);
+  }
+}
+
+int ReportError(const Error& e, const std::string& verb, std::ostream& err) {
+  int code = ExitCodeFor(e);
+  if (code == kExitUsage) {
+    err << "hoist: " << e.message() << "\n";
+    err << "See 'hoist " << (verb.empty() ? "" : verb + " ") << "--help'.\n";
+  } else {
+    err << "hoist: " << e.ToString() << "\n";
+  }
+  return code;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  // Find the verb: the first argument that is neither a global flag nor a global flag's value.
+  size_t verb_at = args.size();
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.empty() || a[0] != '-') {
+      verb_at = i;
+      break;
+    }
+    if (GlobalFlagTakesValue(a)) ++i;
+  }
+  if (verb_at == args.size()) {
+    for (const auto& a : args) {
+      if (a == "--version") {
+        out << "hoist version " << kVersion << "\n";
+        return kExitOk;
+      }
+    }
+    PrintTopHelp(out);
+    // `hoist` alone or `hoist --help` is a request for help; anything else is a usage error.
+    bool asked = args.empty() || std::find(args.begin(), args.end(), "--help") != args.end() ||
+                 std::find(args.begin(), args.end(), "-h") != args.end();
+    return asked ? kExitOk : kExitUsage;
+  }
+
+  std::string verb = args[verb_at];
+  if (verb == "help") {
+    if (verb_at + 1 < args.size()) {
+      if (const CommandSpec* c = FindCommand(args[verb_at + 1])) {
+        PrintCommandHelp(*c, out);
+        return kExitOk;
+      }
+      return ReportError(UsageError("unknown command \"" + args[verb_at + 1] + "\""), "", err);
+    }
+    PrintTopHelp(out);
+    return kExitOk;
+  }
+  const CommandSpec* command = FindCommand(verb);
+  if (!command) return ReportError(UsageError("unknown command \"" + verb + "\""), "", err);
+
+  // Everything except the verb goes to the command's parser, which knows the global flags too.
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i != verb_at) rest.push_back(args[i]);
+  }
+  std::vector<char*> argv;
+  std::string prog = "hoist";
+  argv.push_back(prog.data());
+  for (auto& a : rest) argv.push_back(a.data());
+
+  auto options = MakeOptions(*command);
+  try {
+    auto parsed = options.parse(static_cast<int>(argv.size()), argv.data());
+    if (parsed.count("help")) {
+      PrintCommandHelp(*command, out);
+      return kExitOk;
+    }
+    auto global = ReadGlobalOptions(parsed);
+    if (!global.ok()) return ReportError(global.error(), verb, err);
+    ApplyLogLevel(*global);
+    CommandContext ctx{*global, parsed, {}};
+    if (parsed.count("args")) ctx.positional = parsed["args"].as<std::vector<std::string>>();
+    auto result = command->run(ctx);
+    if (!result.ok()) return ReportError(result.error(), verb, err);
+    return *result;
+  } catch (const cxxopts::exceptions::exception& e) {
+    return ReportError(UsageError(e.what()), verb, err);
+  }
+}
+
+}  // namespace hoist::tools

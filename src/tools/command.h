@@ -1,0 +1,61 @@
+#pragma once
+// How a subcommand plugs into the CLI: each cmd_<verb>.cc defines one CommandSpec and
+// commands.cc lists them. A command file only declares flags and calls library code.
+
+#include <cxxopts.hpp>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace hoist::tools {
+
+enum class Progress { kAuto, kTty, kPlain, kJson, kNone };
+enum class OutputFormat { kText, kJson };
+
+// Flags every command accepts, before or after the verb.
+struct GlobalOptions {
+  int verbosity = 0;  // -v repeats
+  bool debug = false;
+  std::string store;  // --store, else $HOIST_STORE, else the XDG default
+  Progress progress = Progress::kAuto;
+  OutputFormat format = OutputFormat::kText;
+};
+
+struct CommandContext {
+  GlobalOptions global;
+  const cxxopts::ParseResult& args;
+  std::vector<std::string> positional;
+};
+
+struct CommandSpec {
+  const char* name;
+  std::vector<std::string> aliases;
+  const char* summary;      // one line for `hoist --help`
+  const char* positional;   // e.g. "REF..." shown in the usage line
+  const char* description;  // paragraphs shown by `hoist CMD --help`
+  const char* examples;     // shown by `hoist CMD --help`
+  void (*add_options)(cxxopts::Options&);  // may be nullptr
+  // Returns an exit code, or an Error that main maps to one.
+  Result<int> (*run)(CommandContext&);
+};
+
+const std::vector<const CommandSpec*>& AllCommands();
+const CommandSpec* FindCommand(const std::string& name);
+
+// Exit codes, documented in README.md and `hoist --help`.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNotFound = 3;
+inline constexpr int kExitAuth = 4;
+inline constexpr int kExitDigestMismatch = 5;
+inline constexpr int kExitNetwork = 6;
+inline constexpr int kExitCancelled = 130;
+
+int ExitCodeFor(const Error& e);
+
+// A usage error: main prints it with a pointer to --help and exits 2.
+Error UsageError(std::string message);
+
+}  // namespace hoist::tools

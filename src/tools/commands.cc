@@ -1,0 +1,25 @@
+#include "tools/command.h"
+
+namespace hoist::tools {
+
+// Each command lives in its own cmd_<verb>.cc.
+const CommandSpec& VersionCommand();
+
+const std::vector<const CommandSpec*>& AllCommands() {
+  static const std::vector<const CommandSpec*> all = {
+      &VersionCommand(),
+  };
+  return all;
+}
+
+const CommandSpec* FindCommand(const std::string& name) {
+  for (const CommandSpec* c : AllCommands()) {
+    if (name == c->name) return c;
+    for (const auto& a : c->aliases) {
+      if (name == a) return c;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace hoist::tools
