@@ -4,9 +4,11 @@ namespace hoist::tools {
 
 // Each command lives in its own cmd_<verb>.cc.
 const CommandSpec& VersionCommand();
+const CommandSpec& ReferenceCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
+      &ReferenceCommand(),
       &VersionCommand(),
   };
   return all;

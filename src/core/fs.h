@@ -1,0 +1,91 @@
+#pragma once
+// Local filesystem helpers: atomic writes (temp file + fsync + rename + directory fsync, so a
+// reader sees the old file or the whole new one, never a part), advisory file locks, mkdir -p.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/error.h"
+#include "core/io.h"
+
+namespace hoist {
+
+// Replaces `path` with `data` atomically; the file gets exactly `mode` (umask is not applied).
+Status AtomicWriteFile(const std::string& path, std::string_view data, mode_t mode = 0644);
+
+// A file written through a temp file next to `path`; Commit() makes it appear atomically.
+// Destroying it without Commit() removes the temp file and leaves `path` untouched.
+class AtomicFile : public Writer {
+ public:
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path, mode_t mode = 0644);
+  ~AtomicFile() override;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override;
+  // fsync, rename over `path`, fsync the directory. The object is spent afterwards.
+  Status Commit();
+  // Removes the temp file now (what the destructor does).
+  void Abandon();
+
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_; }
+
+ private:
+  AtomicFile(std::string path, std::string temp, int fd)
+      : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+  std::string path_;
+  std::string temp_;
+  int fd_;
+};
+
+// An flock(2) advisory lock on a lock file (created if missing), released when destroyed.
+// Locks taken through different open() calls exclude each other, also within one process.
+class FileLock {
+ public:
+  enum class Mode { kShared, kExclusive };
+
+  // Blocks until the lock is granted.
+  static Result<FileLock> Acquire(const std::string& path, Mode mode = Mode::kExclusive);
+  // Returns std::nullopt at once if someone else holds a conflicting lock.
+  static Result<std::optional<FileLock>> TryAcquire(const std::string& path,
+                                                    Mode mode = Mode::kExclusive);
+
+  FileLock(FileLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)), path_(std::move(o.path_)) {}
+  FileLock& operator=(FileLock&& o) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock() { Release(); }
+
+  void Release();
+  bool held() const { return fd_ >= 0; }
+  const std::string& path() const { return path_; }
+
+ private:
+  FileLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  static Result<int> LockFd(const std::string& path, Mode mode, bool wait);
+  int fd_;
+  std::string path_;
+};
+
+// mkdir -p: creates `path` and missing parents with `mode` (subject to umask); existing
+// directories are fine, an existing non-directory is an error.
+Status MakeDirs(const std::string& path, mode_t mode = 0755);
+
+// fsync a directory, so a rename or create inside it survives a crash.
+Status FsyncDir(const std::string& dir);
+
+// Reads a whole file, refusing (kTooLarge) more than `limit` bytes.
+Result<std::string> ReadFileToString(const std::string& path, uint64_t limit);
+
+// "a/b/c" → "a/b"; "c" → "."; "/c" → "/".
+std::string DirName(const std::string& path);
+
+}  // namespace hoist

@@ -1,0 +1,114 @@
+#include "registry/http/tls_config.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "registry/http/request.h"
+#include "registry/http/sanitize.h"
+
+namespace hoist::registry {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uintmax_t kMaxCertFile = 1 << 20;
+
+std::string_view NormalizeEntry(std::string_view entry) {
+  for (std::string_view prefix : {"https://", "http://"}) {
+    if (entry.substr(0, prefix.size()) == prefix) entry.remove_prefix(prefix.size());
+  }
+  while (!entry.empty() && entry.back() == '/') entry.remove_suffix(1);
+  return entry;
+}
+
+Result<std::string> ReadSmallFile(const fs::path& path) {
+  std::error_code ec;
+  uintmax_t size = fs::file_size(path, ec);
+  if (ec) return IOError("cannot read " + path.string() + ": " + ec.message());
+  if (size > kMaxCertFile) {
+    return TooLarge("certificate file " + path.string() + " is larger than 1 MiB");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (!in) return IOError("cannot read " + path.string());
+  return ss.str();
+}
+
+bool HasExtension(const fs::path& p, std::string_view ext) { return p.extension() == ext; }
+
+// A directory name taken from a URL's host must stay a single path component.
+bool SafeComponent(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
+         name.find('\0') == std::string_view::npos;
+}
+
+}  // namespace
+
+bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings) {
+  return std::any_of(
+      settings.insecure_registries.begin(), settings.insecure_registries.end(),
+      [&](const std::string& e) { return HeaderNameEquals(NormalizeEntry(e), host_port); });
+}
+
+std::string SchemeFor(std::string_view host_port, const TlsSettings& settings) {
+  return IsInsecureRegistry(host_port, settings) ? "http" : "https";
+}
+
+Result<TlsOptions> TlsForHost(const std::string& host_port, const TlsSettings& settings) {
+  TlsOptions out;
+  out.verify = settings.tls_verify && !IsInsecureRegistry(host_port, settings);
+  out.ca_file = settings.ca_file;
+  if (!SafeComponent(host_port)) return out;
+
+  for (const std::string& root : settings.cert_dirs) {
+    fs::path dir = fs::path(root) / host_port;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      files.push_back(it->path());
+    }
+    if (ec)
+      return IOError("cannot list certificate directory " + dir.string() + ": " + ec.message());
+    std::sort(files.begin(), files.end());  // a stable bundle order, whatever readdir says
+
+    for (const fs::path& f : files) {
+      if (HasExtension(f, ".crt")) {
+        HOIST_TRY_ASSIGN(std::string pem, ReadSmallFile(f));
+        out.ca_pem += pem;
+        if (!pem.empty() && pem.back() != '\n') out.ca_pem += '\n';
+      } else if (HasExtension(f, ".cert")) {
+        fs::path key = fs::path(f).replace_extension(".key");
+        if (!fs::exists(key, ec)) {
+          return InvalidArgument("missing key " + key.string() + " for client certificate " +
+                                 f.string());
+        }
+        if (out.client_cert.empty()) {
+          out.client_cert = f.string();
+          out.client_key = key.string();
+        }
+      } else if (HasExtension(f, ".key")) {
+        fs::path cert = fs::path(f).replace_extension(".cert");
+        if (!fs::exists(cert, ec)) {
+          return InvalidArgument("missing client certificate " + cert.string() + " for key " +
+                                 f.string());
+        }
+      }
+    }
+    break;
+  }
+
+  // A CA blob replaces the CA file in curl, so an explicit --ca-file joins the blob.
+  if (!out.ca_pem.empty() && !out.ca_file.empty()) {
+    HOIST_TRY_ASSIGN(std::string pem, ReadSmallFile(out.ca_file));
+    out.ca_pem += pem;
+  }
+  return out;
+}
+
+}  // namespace hoist::registry

@@ -1,0 +1,42 @@
+#pragma once
+// Which TLS a registry host gets: docker/podman per-host certificate directories, an explicit CA
+// file, and the user's list of insecure registries. Nothing here falls back silently: a host is
+// spoken to over plain http only when the user named it insecure.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace hoist::registry {
+
+// What one connection uses; CurlClient applies it.
+struct TlsOptions {
+  bool verify = true;
+  std::string ca_file;      // a CA bundle file used instead of the default bundle
+  std::string ca_pem;       // CA certificates in PEM (certs.d *.crt, plus ca_file's text if both)
+  std::string client_cert;  // path of a PEM client certificate
+  std::string client_key;   // path of its key
+};
+
+struct TlsSettings {
+  std::vector<std::string> insecure_registries;  // "host" or "host:port", as the user wrote them
+  bool tls_verify = true;                        // false: no verification for any host
+  std::string ca_file;                           // --ca-file
+  // Per-host directories <root>/<host[:port]>/ with *.crt (CAs), *.cert + *.key (client pair).
+  // The first root holding a directory for the host wins, as in containers/image.
+  std::vector<std::string> cert_dirs = {"/etc/containers/certs.d", "/etc/docker/certs.d"};
+};
+
+// host_port is "host" for the scheme's default port, else "host:port" (UrlOrigin::HostPort()).
+bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings);
+
+// "http" for a registry named insecure, "https" for every other.
+std::string SchemeFor(std::string_view host_port, const TlsSettings& settings);
+
+// Fails when a certificate directory is unreadable or holds a client certificate without its
+// key (or a key without its certificate).
+Result<TlsOptions> TlsForHost(const std::string& host_port, const TlsSettings& settings);
+
+}  // namespace hoist::registry

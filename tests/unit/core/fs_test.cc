@@ -1,0 +1,158 @@
+#include "core/fs.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "support/temp_dir.h"
+
+using namespace hoist;
+using hoist::testing::ReadFile;
+using hoist::testing::TempDir;
+
+namespace {
+
+size_t CountEntries(const std::string& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+}  // namespace
+
+TEST_CASE("AtomicWriteFile creates and replaces a file with the given mode") {
+  TempDir dir;
+  std::string p = dir / "config.json";
+  REQUIRE(AtomicWriteFile(p, "first").ok());
+  CHECK(ReadFile(p) == "first");
+  CHECK(ModeOf(p) == 0644);
+  REQUIRE(AtomicWriteFile(p, "second", 0600).ok());
+  CHECK(ReadFile(p) == "second");
+  CHECK(ModeOf(p) == 0600);
+  CHECK(CountEntries(dir.path()) == 1);
+}
+
+TEST_CASE("AtomicWriteFile leaves no temp file behind when it fails") {
+  TempDir dir;
+  REQUIRE(MakeDirs(dir / "target").ok());
+  auto st = AtomicWriteFile(dir / "target", "data");  // rename onto a directory fails
+  REQUIRE_FALSE(st.ok());
+  CHECK_THAT(st.error().message(), Catch::Contains("target"));
+  CHECK(CountEntries(dir.path()) == 1);
+
+  auto missing = AtomicWriteFile(dir / "no/such/dir/file", "data");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("AtomicFile without Commit removes its temp file and leaves the target alone") {
+  TempDir dir;
+  std::string p = dir / "blob";
+  REQUIRE(AtomicWriteFile(p, "old").ok());
+  {
+    auto f = AtomicFile::Create(p).value();
+    REQUIRE(f->Write("new content").ok());
+    CHECK(CountEntries(dir.path()) == 2);
+  }
+  CHECK(CountEntries(dir.path()) == 1);
+  CHECK(ReadFile(p) == "old");
+}
+
+TEST_CASE("AtomicFile Commit makes the content appear at once") {
+  TempDir dir;
+  std::string p = dir / "blob";
+  auto f = AtomicFile::Create(p).value();
+  REQUIRE(f->Write("part one, ").ok());
+  REQUIRE(f->Write("part two").ok());
+  CHECK_FALSE(std::filesystem::exists(p));
+  REQUIRE(f->Commit().ok());
+  CHECK(ReadFile(p) == "part one, part two");
+  CHECK_FALSE(f->Write("late").ok());
+  CHECK(CountEntries(dir.path()) == 1);
+}
+
+TEST_CASE("an exclusive lock excludes a second locker on another descriptor") {
+  TempDir dir;
+  std::string p = dir / "lock";
+  auto first = FileLock::Acquire(p);
+  REQUIRE(first.ok());
+  auto second = FileLock::TryAcquire(p);
+  REQUIRE(second.ok());
+  CHECK_FALSE(second->has_value());
+  CHECK_FALSE(FileLock::TryAcquire(p, FileLock::Mode::kShared).value().has_value());
+  first->Release();
+  auto third = FileLock::TryAcquire(p).value();
+  REQUIRE(third.has_value());
+  CHECK(third->held());
+}
+
+TEST_CASE("shared locks coexist and keep an exclusive locker out") {
+  TempDir dir;
+  std::string p = dir / "lock";
+  auto a = FileLock::Acquire(p, FileLock::Mode::kShared).value();
+  auto b = FileLock::TryAcquire(p, FileLock::Mode::kShared).value();
+  CHECK(b.has_value());
+  CHECK_FALSE(FileLock::TryAcquire(p, FileLock::Mode::kExclusive).value().has_value());
+}
+
+TEST_CASE("a blocking Acquire in another process waits for the holder to release") {
+  TempDir dir;
+  std::string p = dir / "lock";
+  auto held = FileLock::Acquire(p).value();
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    held.Release();  // the child inherited the parent's descriptor; drop that copy
+    bool busy = !FileLock::TryAcquire(p).value().has_value();
+    auto got = FileLock::Acquire(p);  // blocks until the parent releases
+    ::_exit(busy && got.ok() ? 0 : 1);
+  }
+  ::usleep(200 * 1000);
+  int status = 0;
+  CHECK(::waitpid(child, &status, WNOHANG) == 0);  // still waiting
+  held.Release();
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("MakeDirs creates missing parents and accepts existing directories") {
+  TempDir dir;
+  std::string deep = dir / "a/b/c";
+  REQUIRE(MakeDirs(deep).ok());
+  CHECK(std::filesystem::is_directory(deep));
+  CHECK(MakeDirs(deep).ok());
+  CHECK(MakeDirs(deep + "/").ok());
+  REQUIRE(AtomicWriteFile(dir / "file", "x").ok());
+  auto st = MakeDirs(dir / "file/sub");
+  REQUIRE_FALSE(st.ok());
+  CHECK_THAT(st.error().message(), Catch::Contains("file"));
+}
+
+TEST_CASE("DirName splits like dirname(1)") {
+  CHECK(DirName("a/b/c") == "a/b");
+  CHECK(DirName("a/b/c/") == "a/b");
+  CHECK(DirName("c") == ".");
+  CHECK(DirName("/c") == "/");
+  CHECK(DirName("/") == "/");
+  CHECK(DirName("a//b") == "a");
+}
+
+TEST_CASE("ReadFileToString enforces its limit") {
+  TempDir dir;
+  REQUIRE(AtomicWriteFile(dir / "f", "12345").ok());
+  CHECK(ReadFileToString(dir / "f", 5).value() == "12345");
+  auto big = ReadFileToString(dir / "f", 4);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().code() == ErrorCode::kTooLarge);
+  CHECK(ReadFileToString(dir / "missing", 5).error().code() == ErrorCode::kNotFound);
+}
