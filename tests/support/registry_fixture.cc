@@ -70,6 +70,8 @@ std::string_view VariantName(RegistryVariant variant) {
       return "htpasswd";
     case RegistryVariant::kTlsHtpasswd:
       return "tls-htpasswd";
+    case RegistryVariant::kToken:
+      return "token";
   }
   return "plain";
 }
@@ -87,12 +89,18 @@ std::string Registry::MissingMessage() {
 }
 
 std::unique_ptr<Registry> Registry::Start(Variant variant) {
+  return Start(variant, RegistryStartOptions{});
+}
+
+std::unique_ptr<Registry> Registry::Start(Variant variant, const RegistryStartOptions& options) {
   if (!BinaryAvailable()) return nullptr;
   std::unique_ptr<Registry> r(new Registry(variant));
   // --owner-pid: the script's watchdog stops the registry if this process dies unwinding-free.
   std::string args = "start --dir " + ShellQuote(r->dir()) + " --variant " +
                      std::string(VariantName(variant)) +
                      " --owner-pid " + std::to_string(::getpid());
+  if (!options.token_realm.empty()) args += " --token-realm " + ShellQuote(options.token_realm);
+  if (!options.token_cert.empty()) args += " --token-cert " + ShellQuote(options.token_cert);
   std::string output;
   if (!r->RunScript(args, output)) r->Fail("starting the test registry", output);
   if (!r->Parse(output)) r->Fail("reading the test registry's address", output);

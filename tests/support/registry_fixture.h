@@ -21,10 +21,18 @@
 
 namespace hoist::testing {
 
-enum class RegistryVariant { kPlain, kTls, kHtpasswd, kTlsHtpasswd };
+// kToken: Docker token auth against a TokenIssuer (support/token_issuer.h), which must be running
+// first; start it with Registry::Start(RegistryVariant::kToken, issuer.registry_options()).
+enum class RegistryVariant { kPlain, kTls, kHtpasswd, kTlsHtpasswd, kToken };
 
-// The script's name for a variant: "plain", "tls", "htpasswd", "tls-htpasswd".
+// The script's name for a variant: "plain", "tls", "htpasswd", "tls-htpasswd", "token".
 std::string_view VariantName(RegistryVariant variant);
+
+// What some variants need besides their name.
+struct RegistryStartOptions {
+  std::string token_realm;  // kToken: the issuer's token URL
+  std::string token_cert;   // kToken: PEM certificate the issuer signs with
+};
 
 class Registry {
  public:
@@ -33,6 +41,7 @@ class Registry {
   // Starts a registry; nullptr only when the binary is missing (see MissingMessage()).
   // Any other failure FAILs the current test, with the script's output and the registry log.
   static std::unique_ptr<Registry> Start(Variant variant);
+  static std::unique_ptr<Registry> Start(Variant variant, const RegistryStartOptions& options);
 
   // The binary the script runs: $HOIST_REGISTRY_BIN or /usr/bin/docker-registry.
   static std::string BinaryPath();

@@ -1,12 +1,15 @@
 #include "registry/auth/docker_config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 
+#include "core/fs.h"
 #include "core/io.h"
 #include "registry/auth/auth_text.h"
-#include "registry/auth/private_file.h"
 
 namespace hoist::registry {
 
@@ -185,8 +188,17 @@ bool AuthFile::Remove(std::string_view host) {
 }
 
 Status AuthFile::Save() const {
+  std::string path = path_;
+  // Like docker, write through a symlinked config.json to its target instead of replacing the link.
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved) == nullptr) return ErrnoError("resolve symlink " + path, errno);
+    path = resolved;
+  }
+  HOIST_TRY(MakeDirs(DirName(path), 0700));
   std::string text = doc_.dump(1, '\t', false, json::error_handler_t::replace) + "\n";
-  return WritePrivateFileAtomically(path_, text);
+  return AtomicWriteFile(path, text, 0600);
 }
 
 }  // namespace hoist::registry

@@ -48,7 +48,8 @@ class AuthFile {
   // Removes every entry for host. True if there was one.
   bool Remove(std::string_view host);
 
-  // Writes atomically with mode 0600, every field it does not manage kept as it was.
+  // Writes atomically with mode 0600 (a missing directory is created 0700), every field it does
+  // not manage kept as it was.
   Status Save() const;
 
  private:

@@ -1,0 +1,277 @@
+// The decompressing half of core/compression.h.
+
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/compression.h"
+
+namespace hoist {
+
+namespace {
+
+constexpr size_t kBufferSize = 64 * 1024;
+constexpr unsigned char kGzipMagic[] = {0x1f, 0x8b};
+constexpr unsigned char kZstdMagic[] = {0x28, 0xb5, 0x2f, 0xfd};
+
+Error Truncated(Compression c) {
+  return ParseError(std::string(CompressionName(c)) +
+                    ": unexpected end of compressed stream (the data is truncated)");
+}
+
+// Shared by every decompressor: enforces the expansion limit on what Produce() returns.
+class BoundedReader : public Reader {
+ public:
+  BoundedReader(Compression c, uint64_t max_output) : format_(c), max_(max_output) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (error_) return *error_;
+    if (n == 0) return size_t{0};
+    // Ask for one byte beyond the limit so an over-long stream is detected, not cut short.
+    uint64_t room = max_ - total_;
+    if (room < n) n = static_cast<size_t>(room) + 1;
+    auto k = Produce(buf, n);
+    if (!k.ok()) {
+      error_ = k.error();
+      return k;
+    }
+    total_ += *k;
+    if (total_ > max_) {
+      std::string what = format_ == Compression::kNone
+                             ? std::string("data")
+                             : "decompressed " + std::string(CompressionName(format_)) + " data";
+      error_ = TooLarge(what + " exceeds the limit of " + std::to_string(max_) + " bytes");
+      return *error_;
+    }
+    return k;
+  }
+
+ protected:
+  // Produces 1..n bytes, or 0 only at the end of the decompressed stream.
+  virtual Result<size_t> Produce(char* buf, size_t n) = 0;
+
+ private:
+  Compression format_;
+  uint64_t max_;
+  uint64_t total_ = 0;
+  std::optional<Error> error_;  // sticky: a failed stream stays failed
+};
+
+class PlainReader : public BoundedReader {
+ public:
+  PlainReader(Reader& in, uint64_t max) : BoundedReader(Compression::kNone, max), in_(in) {}
+
+ protected:
+  Result<size_t> Produce(char* buf, size_t n) override { return in_.Read(buf, n); }
+
+ private:
+  Reader& in_;
+};
+
+class GzipReader : public BoundedReader {
+ public:
+  GzipReader(Reader& in, uint64_t max)
+      : BoundedReader(Compression::kGzip, max), in_(in), inbuf_(kBufferSize) {
+    std::memset(&zs_, 0, sizeof zs_);
+    init_ = inflateInit2(&zs_, 16 + MAX_WBITS);  // 16: gzip wrapper only
+  }
+  ~GzipReader() override {
+    if (init_ == Z_OK) inflateEnd(&zs_);
+  }
+
+ protected:
+  Result<size_t> Produce(char* buf, size_t n) override {
+    if (init_ != Z_OK) return Internal("gzip: cannot initialize zlib");
+    for (;;) {
+      if (zs_.avail_in == 0 && !in_eof_) HOIST_TRY(Fill());
+      if (state_ == State::kDone) return size_t{0};
+      if (state_ == State::kBetweenMembers) {
+        if (zs_.avail_in == 0) {
+          state_ = State::kDone;  // clean end after the last member
+          continue;
+        }
+        unsigned char next = *zs_.next_in;
+        if (next == kGzipMagic[0]) {
+          inflateReset(&zs_);  // another member follows (pigz, concatenated .gz files)
+          state_ = State::kMember;
+        } else if (next == 0) {
+          state_ = State::kZeroPadding;
+        } else {
+          return ParseError("gzip: unexpected data after the end of the compressed stream");
+        }
+        continue;
+      }
+      if (state_ == State::kZeroPadding) {
+        // Block-padded files (tape-style) end in zeros; gzip(1) ignores them too.
+        while (zs_.avail_in > 0) {
+          if (*zs_.next_in != 0) {
+            return ParseError("gzip: unexpected data after the end of the compressed stream");
+          }
+          ++zs_.next_in;
+          --zs_.avail_in;
+        }
+        if (in_eof_) state_ = State::kDone;
+        continue;
+      }
+      zs_.next_out = reinterpret_cast<Bytef*>(buf);
+      zs_.avail_out = static_cast<uInt>(std::min<size_t>(n, UINT_MAX));
+      int ret = inflate(&zs_, Z_NO_FLUSH);
+      size_t produced = std::min<size_t>(n, UINT_MAX) - zs_.avail_out;
+      switch (ret) {
+        case Z_STREAM_END:
+          state_ = State::kBetweenMembers;
+          break;
+        case Z_BUF_ERROR:  // no progress possible without more input
+          if (zs_.avail_in > 0) return ParseError("gzip: corrupt compressed data (no progress)");
+          [[fallthrough]];
+        case Z_OK:
+          if (produced == 0 && zs_.avail_in == 0 && in_eof_) return Truncated(Compression::kGzip);
+          break;
+        case Z_MEM_ERROR:
+          return Internal("gzip: out of memory");
+        default:  // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR
+          return ParseError(std::string("gzip: corrupt compressed data (") +
+                            (zs_.msg ? zs_.msg : "invalid stream") + ")");
+      }
+      if (produced > 0) return produced;
+    }
+  }
+
+ private:
+  enum class State { kMember, kBetweenMembers, kZeroPadding, kDone };
+
+  Status Fill() {
+    HOIST_TRY_ASSIGN(size_t k, in_.Read(inbuf_.data(), inbuf_.size()));
+    if (k == 0) in_eof_ = true;
+    zs_.next_in = reinterpret_cast<Bytef*>(inbuf_.data());
+    zs_.avail_in = static_cast<uInt>(k);
+    return Ok();
+  }
+
+  Reader& in_;
+  std::vector<char> inbuf_;
+  z_stream zs_;
+  int init_;
+  bool in_eof_ = false;
+  State state_ = State::kMember;
+};
+
+class ZstdReader : public BoundedReader {
+ public:
+  ZstdReader(Reader& in, uint64_t max)
+      : BoundedReader(Compression::kZstd, max), in_(in), inbuf_(kBufferSize),
+        dctx_(ZSTD_createDCtx()) {}
+  ~ZstdReader() override { ZSTD_freeDCtx(dctx_); }
+
+ protected:
+  Result<size_t> Produce(char* buf, size_t n) override {
+    if (dctx_ == nullptr) return Internal("zstd: cannot create a decompression context");
+    for (;;) {
+      if (input_.pos == input_.size && !in_eof_) HOIST_TRY(Fill());
+      // last_ == 0: the previous frame ended and everything was flushed.
+      if (input_.pos == input_.size && in_eof_ && last_ == 0) return size_t{0};
+      ZSTD_outBuffer out{buf, n, 0};
+      size_t ret = ZSTD_decompressStream(dctx_, &out, &input_);
+      if (ZSTD_isError(ret)) {
+        return ParseError(std::string("zstd: corrupt compressed data (") + ZSTD_getErrorName(ret) +
+                          ")");
+      }
+      last_ = ret;
+      if (out.pos > 0) return out.pos;
+      if (input_.pos == input_.size && in_eof_ && ret != 0) return Truncated(Compression::kZstd);
+    }
+  }
+
+ private:
+  Status Fill() {
+    HOIST_TRY_ASSIGN(size_t k, in_.Read(inbuf_.data(), inbuf_.size()));
+    if (k == 0) in_eof_ = true;
+    input_ = ZSTD_inBuffer{inbuf_.data(), k, 0};
+    return Ok();
+  }
+
+  Reader& in_;
+  std::vector<char> inbuf_;
+  ZSTD_DCtx* dctx_;
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  bool in_eof_ = false;
+  size_t last_ = 1;  // nonzero: a frame is expected or in progress
+};
+
+// Peeks at the magic, then replays the peeked bytes into the chosen decompressor.
+class AutoReader : public Reader {
+ public:
+  AutoReader(Reader& in, DecompressOptions options) : in_(in), options_(options) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (!inner_) {
+      char magic[sizeof kZstdMagic];
+      size_t got = 0;
+      while (got < sizeof magic) {
+        HOIST_TRY_ASSIGN(size_t k, in_.Read(magic + got, sizeof magic - got));
+        if (k == 0) break;
+        got += k;
+      }
+      peeked_.assign(magic, got);
+      inner_ = Decompress(replay_, DetectCompression(peeked_), options_);
+    }
+    return inner_->Read(buf, n);
+  }
+
+ private:
+  class Replay : public Reader {
+   public:
+    explicit Replay(AutoReader& owner) : owner_(owner) {}
+    Result<size_t> Read(char* buf, size_t n) override {
+      std::string& p = owner_.peeked_;
+      if (owner_.pos_ < p.size()) {
+        size_t k = std::min(n, p.size() - owner_.pos_);
+        std::memcpy(buf, p.data() + owner_.pos_, k);
+        owner_.pos_ += k;
+        return k;
+      }
+      return owner_.in_.Read(buf, n);
+    }
+
+   private:
+    AutoReader& owner_;
+  };
+
+  Reader& in_;
+  DecompressOptions options_;
+  std::string peeked_;
+  size_t pos_ = 0;
+  Replay replay_{*this};
+  std::unique_ptr<Reader> inner_;
+};
+
+}  // namespace
+
+Compression DetectCompression(std::string_view b) {
+  auto starts = [&](const unsigned char* magic, size_t n) {
+    return b.size() >= n && std::memcmp(b.data(), magic, n) == 0;
+  };
+  if (starts(kGzipMagic, sizeof kGzipMagic)) return Compression::kGzip;
+  if (starts(kZstdMagic, sizeof kZstdMagic)) return Compression::kZstd;
+  return Compression::kNone;
+}
+
+std::unique_ptr<Reader> Decompress(Reader& in, Compression c, DecompressOptions options) {
+  switch (c) {
+    case Compression::kGzip: return std::make_unique<GzipReader>(in, options.max_output);
+    case Compression::kZstd: return std::make_unique<ZstdReader>(in, options.max_output);
+    case Compression::kNone: break;
+  }
+  return std::make_unique<PlainReader>(in, options.max_output);
+}
+
+std::unique_ptr<Reader> DecompressAuto(Reader& in, DecompressOptions options) {
+  return std::make_unique<AutoReader>(in, options);
+}
+
+}  // namespace hoist

@@ -1,0 +1,95 @@
+// Tags and catalog listings, every page: n/last on the first request, then Link rel="next".
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "registry/client/client_util.h"
+#include "registry/client/link_header.h"
+#include "registry/client/registry_api.h"
+#include "registry/client/repository.h"
+#include "registry/http/sanitize.h"
+#include "registry/http/url.h"
+
+namespace hoist::registry {
+
+namespace client_detail {
+
+namespace {
+constexpr uint64_t kMaxListingPage = 16 << 20;
+}  // namespace
+
+Result<std::vector<std::string>> ListAllPages(HttpClient& http, std::string url,
+                                              std::string_view field, const ListOptions& options,
+                                              const std::string& context) {
+  if (options.page_size > 0) url = AppendQuery(url, "n", std::to_string(options.page_size));
+  if (!options.last.empty()) url = AppendQuery(url, "last", options.last);
+  HOIST_TRY_ASSIGN(UrlOrigin origin, ParseOrigin(url));
+
+  std::vector<std::string> out;
+  std::set<std::string> visited;
+  for (size_t page = 0; page < options.max_pages; ++page) {
+    visited.insert(url);
+    Request req;
+    req.url = url;
+    req.SetHeader("Accept", "application/json");
+    req.max_buffered_body = kMaxListingPage;
+    HOIST_TRY_ASSIGN(Response resp, Send(http, req, context));
+    if (!resp.ok()) return HttpError(resp, context);
+
+    nlohmann::json doc = nlohmann::json::parse(resp.body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      return ParseError("page " + std::to_string(page + 1) + " is not a JSON object: " +
+                        Printable(resp.body, 80))
+          .WithContext(context);
+    }
+    if (auto entries = doc.find(field); entries != doc.end() && !entries->is_null()) {
+      if (!entries->is_array()) {
+        return ParseError("\"" + std::string(field) + "\" on page " + std::to_string(page + 1) +
+                          " is not a list")
+            .WithContext(context);
+      }
+      for (const auto& e : *entries) {
+        if (!e.is_string()) {
+          return ParseError("\"" + std::string(field) + "\" on page " +
+                            std::to_string(page + 1) + " holds a non-string entry")
+              .WithContext(context);
+        }
+        out.push_back(e.get<std::string>());
+      }
+    }
+
+    std::optional<std::string> next = NextLink(resp.Headers("Link"));
+    if (!next) return out;
+    Result<std::string> resolved = ResolveUrl(url, *next);
+    if (!resolved.ok()) return std::move(resolved).error().WithContext(context + ": Link header");
+    Result<UrlOrigin> next_origin = ParseOrigin(*resolved);
+    if (!next_origin.ok() || !(*next_origin == origin)) {
+      return Error(ErrorCode::kUnsupported,
+                   "the next page is on another host (" + SanitizeUrl(*resolved) + ")")
+          .WithContext(context);
+    }
+    if (visited.count(*resolved) != 0) {
+      return ParseError("the registry's pages loop back to " + SanitizeUrl(*resolved))
+          .WithContext(context);
+    }
+    url = std::move(*resolved);
+  }
+  return Error(ErrorCode::kTooLarge,
+               "stopped after " + std::to_string(options.max_pages) + " pages")
+      .WithContext(context);
+}
+
+}  // namespace client_detail
+
+Result<std::vector<std::string>> Repository::ListTags(const ListOptions& options) const {
+  return client_detail::ListAllPages(*http_, Url("/tags/list"), "tags", options,
+                                     "list tags of " + display_name());
+}
+
+Result<std::vector<std::string>> RegistryApi::Catalog(const ListOptions& options) const {
+  return client_detail::ListAllPages(*http_, base_url_ + "/v2/_catalog", "repositories", options,
+                                     "list the repositories of " + base_url_);
+}
+
+}  // namespace hoist::registry
