@@ -62,7 +62,7 @@ bool FormatTarOctal(char* block, TarField f, uint64_t value) {
 
 void FormatTarString(char* block, TarField f, std::string_view s) {
   std::memset(block + f.offset, 0, f.size);
-  std::memcpy(block + f.offset, s.data(), std::min(s.size(), f.size));
+  if (!s.empty()) std::memcpy(block + f.offset, s.data(), std::min(s.size(), f.size));
 }
 
 std::string_view TarString(const char* block, TarField f) {

@@ -55,6 +55,10 @@ inline constexpr int kExitCancelled = 130;
 
 int ExitCodeFor(const Error& e);
 
+// A non-negative integer flag. cxxopts' own integer parsing is avoided: g++ 12 reports a false
+// -Wrestrict inside it.
+Result<int> IntegerFlag(const cxxopts::ParseResult& args, const std::string& name);
+
 // A usage error: main prints it with a pointer to --help and exits 2.
 Error UsageError(std::string message);
 

@@ -5,9 +5,21 @@ namespace hoist::tools {
 // Each command lives in its own cmd_<verb>.cc.
 const CommandSpec& VersionCommand();
 const CommandSpec& ReferenceCommand();
+const CommandSpec& LoginCommand();
+const CommandSpec& LogoutCommand();
+const CommandSpec& TagsCommand();
+const CommandSpec& CatalogCommand();
+const CommandSpec& InspectCommand();
+const CommandSpec& DeleteCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
+      &LoginCommand(),
+      &LogoutCommand(),
+      &InspectCommand(),
+      &TagsCommand(),
+      &CatalogCommand(),
+      &DeleteCommand(),
       &ReferenceCommand(),
       &VersionCommand(),
   };

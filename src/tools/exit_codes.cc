@@ -11,6 +11,17 @@ Error UsageError(std::string message) {
   return Error(ErrorCode::kInvalidArgument, std::move(message)).WithContext(kUsageMarker);
 }
 
+Result<int> IntegerFlag(const cxxopts::ParseResult& args, const std::string& name) {
+  const std::string text = args[name].as<std::string>();
+  int value = 0;
+  if (text.empty() || text.size() > 9) return UsageError("--" + name + " needs a number, got \"" + text + "\"");
+  for (char c : text) {
+    if (c < '0' || c > '9') return UsageError("--" + name + " needs a number, got \"" + text + "\"");
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 int ExitCodeFor(const Error& e) {
   if (!e.context().empty() && e.context().front() == kUsageMarker) return kExitUsage;
   switch (e.code()) {

@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <random>
+
+#include "support/temp_dir.h"
 
 using namespace hoist;
 
@@ -191,4 +194,20 @@ TEST_CASE("writing after Close is an error") {
   REQUIRE(w->Close().ok());
   CHECK_FALSE(w->Write("x").ok());
   CHECK(w->Close().ok());  // closing twice is harmless
+}
+
+TEST_CASE("gzip(1) and zstd(1) decode what the compressing writers produce") {
+  hoist::testing::TempDir dir;
+  std::string data = SampleData(100000);
+  for (auto [c, tool] : {std::pair{Compression::kGzip, "gzip"}, std::pair{Compression::kZstd, "zstd"}}) {
+    std::string probe = std::string(tool) + " --version >/dev/null 2>&1";
+    if (std::system(probe.c_str()) != 0) {
+      WARN(tool << " not installed; skipped");
+      continue;
+    }
+    hoist::testing::WriteFile(dir / "in", Compress(data, c));
+    std::string cmd = std::string(tool) + " -dc < " + (dir / "in") + " > " + (dir / "out");
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(hoist::testing::ReadFile(dir / "out") == data);
+  }
 }

@@ -1,0 +1,78 @@
+#include "registry/registry_client.h"
+
+#include "registry/auth/auth_transport.h"
+#include "registry/auth/scope.h"
+#include "registry/http/tls_config.h"
+
+namespace hoist::registry {
+
+std::string ApiHost(std::string_view domain) {
+  if (domain == "docker.io" || domain == "index.docker.io") return "registry-1.docker.io";
+  return std::string(domain);
+}
+
+RegistryClient::RegistryClient(ClientOptions options)
+    : options_(std::move(options)), keychain_(options_.keychain) {
+  if (options_.debug_log && !options_.http.debug_log) options_.http.debug_log = options_.debug_log;
+  curl_ = std::make_shared<CurlClient>(options_.http);
+  retrying_ = std::make_shared<RetryingClient>(*curl_, options_.retry, RetryingClient::SleepFn{},
+                                               options_.debug_log);
+}
+
+RegistryClient::~RegistryClient() = default;
+
+std::string RegistryClient::BaseUrl(std::string_view domain) const {
+  std::string host = ApiHost(domain);
+  return SchemeFor(host, options_.http.tls) + "://" + host;
+}
+
+Result<std::optional<Credential>> RegistryClient::CredentialFor(std::string_view domain) {
+  if (options_.anonymous) return std::optional<Credential>();
+  auto cred = keychain_.Get(domain);
+  if (!cred.ok()) return std::move(cred).error().WithContext("credentials for " + std::string(domain));
+  return cred;
+}
+
+std::shared_ptr<HttpClient> RegistryClient::Transport(std::string_view domain,
+                                                      std::vector<std::string> scopes,
+                                                      std::optional<Credential> credential) {
+  AuthConfig auth;
+  auth.registry = ApiHost(domain);
+  auth.insecure = IsInsecureRegistry(auth.registry, options_.http.tls);
+  auth.scopes = std::move(scopes);
+  auth.credential = std::move(credential);
+  auth.token_cache = &tokens_;
+  auth.debug_log = options_.debug_log;
+  // The retrying client is shared; keep it alive as long as this transport.
+  auto retrying = retrying_;
+  return std::shared_ptr<HttpClient>(new AuthTransport(retrying, std::move(auth)));
+}
+
+Result<Repository> RegistryClient::OpenRepository(const Reference& ref, Access access,
+                                                  const std::vector<std::string>& mount_from) {
+  HOIST_TRY_ASSIGN(auto credential, CredentialFor(ref.domain()));
+  std::vector<std::string> scopes;
+  switch (access) {
+    case Access::kPull: scopes.push_back(RepositoryScope(ref.repository(), {"pull"})); break;
+    case Access::kPush: scopes.push_back(RepositoryScope(ref.repository(), {"pull", "push"})); break;
+    case Access::kDelete: scopes.push_back(RepositoryScope(ref.repository(), {"pull", "delete"})); break;
+  }
+  for (const auto& from : mount_from) scopes.push_back(RepositoryScope(from, {"pull"}));
+  return Repository::Open(Transport(ref.domain(), std::move(scopes), std::move(credential)),
+                          BaseUrl(ref.domain()), ref.repository());
+}
+
+Result<RegistryApi> RegistryClient::OpenRegistry(std::string_view domain) {
+  HOIST_TRY(Reference::ValidateDomain(domain));
+  HOIST_TRY_ASSIGN(auto credential, CredentialFor(domain));
+  return RegistryApi::Open(Transport(domain, {"registry:catalog:*"}, std::move(credential)),
+                           BaseUrl(domain));
+}
+
+Status RegistryClient::CheckLogin(std::string_view domain, const Credential& credential) {
+  HOIST_TRY(Reference::ValidateDomain(domain));
+  HOIST_TRY_ASSIGN(auto api, RegistryApi::Open(Transport(domain, {}, credential), BaseUrl(domain)));
+  return api.Ping();
+}
+
+}  // namespace hoist::registry

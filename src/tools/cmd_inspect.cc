@@ -1,0 +1,130 @@
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/image_config.h"
+#include "core/manifest.h"
+#include "core/media_types.h"
+#include "core/platform.h"
+#include "registry/client/blob_sink.h"
+#include "tools/command.h"
+#include "tools/registry_flags.h"
+
+namespace hoist::tools {
+
+namespace {
+
+constexpr std::string_view kDockerPrefix = "docker://";
+
+void AddInspectOptions(cxxopts::Options& o) {
+  o.add_options()
+      ("raw", "Print the manifest (or index) exactly as the registry serves it")
+      ("config", "Print the image's config blob")
+      ("platform", "For a multi-platform image, the platform to describe (default: this machine's)",
+       cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
+      ("no-tags", "Do not list the repository's tags");
+  AddRegistryOptions(o);
+}
+
+Result<std::string> FetchConfig(const registry::Repository& repo, const Descriptor& config) {
+  if (config.size > static_cast<int64_t>(kMaxConfigSize)) {
+    return TooLarge("config blob " + config.digest.str() + " is larger than the limit");
+  }
+  registry::StringBlobSink sink;
+  registry::GetBlobOptions opts;
+  opts.expected_size = config.size;
+  HOIST_TRY(repo.GetBlob(config.digest, sink, opts));
+  return sink.Take();
+}
+
+Result<int> RunInspect(CommandContext& ctx) {
+  if (ctx.positional.size() != 1) return UsageError("inspect needs exactly one docker://REF");
+  const std::string& where = ctx.positional[0];
+  if (where.rfind(kDockerPrefix, 0) != 0) {
+    return UsageError("inspect reads from a registry for now: write the reference as docker://" + where +
+                      " (inspecting the local store is not built yet)");
+  }
+  HOIST_TRY_ASSIGN(Reference ref, ParseRegistryReference(where));
+  HOIST_TRY_ASSIGN(auto client, MakeRegistryClient(ctx));
+  HOIST_TRY_ASSIGN(auto repo, client->OpenRepository(ref, registry::Access::kPull));
+  std::string target = ref.digest() ? ref.digest()->str() : *ref.tag();
+  auto fetched = repo.GetManifest(target);
+  if (!fetched.ok()) return std::move(fetched).error().WithContext("inspect " + ref.str());
+  if (ctx.args.count("raw") && !ctx.args.count("config")) {
+    std::cout << fetched->bytes;
+    return kExitOk;
+  }
+  Digest top_digest = fetched->digest;
+  HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(fetched->bytes, fetched->media_type));
+  if (auto* index = std::get_if<Index>(&any)) {
+    Platform want = Platform::Host();
+    if (ctx.args.count("platform")) {
+      auto p = Platform::Parse(ctx.args["platform"].as<std::string>());
+      if (!p.ok()) return UsageError(p.error().message());
+      want = *p;
+    }
+    const Descriptor* child = index->FindManifest(want);
+    if (!child) {
+      return NotFound(ref.str() + " has no manifest for platform " + want.str() +
+                      " (use --raw to see the index, or --platform)");
+    }
+    auto child_manifest = repo.GetManifest(child->digest.str());
+    if (!child_manifest.ok()) return std::move(child_manifest).error().WithContext("inspect " + ref.str());
+    HOIST_TRY_ASSIGN(any, ParseAnyManifest(child_manifest->bytes, child_manifest->media_type));
+  }
+  auto* manifest = std::get_if<Manifest>(&any);
+  if (!manifest) return ParseError("an index inside an index is not supported by inspect");
+  HOIST_TRY_ASSIGN(std::string config_raw, FetchConfig(repo, manifest->config()));
+  if (ctx.args.count("config")) {
+    std::cout << config_raw << "\n";
+    return kExitOk;
+  }
+  nlohmann::json out;
+  out["Name"] = ref.name();
+  out["Digest"] = top_digest.str();
+  if (!ctx.args.count("no-tags")) {
+    HOIST_TRY_ASSIGN(auto tags, repo.ListTags());
+    out["RepoTags"] = tags;
+  }
+  nlohmann::json layers = nlohmann::json::array(), layers_data = nlohmann::json::array();
+  for (const auto& l : manifest->layers()) {
+    layers.push_back(l.digest.str());
+    layers_data.push_back({{"MIMEType", l.media_type}, {"Digest", l.digest.str()}, {"Size", l.size},
+                           {"Annotations", l.annotations.empty() ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json(l.annotations)}});
+  }
+  if (IsConfig(manifest->config().media_type)) {
+    HOIST_TRY_ASSIGN(ImageConfig config, ImageConfig::Parse(config_raw));
+    out["Created"] = config.created();
+    out["Architecture"] = config.architecture();
+    if (!config.variant().empty()) out["Variant"] = config.variant();
+    out["Os"] = config.os();
+    const auto& cc = config.config();
+    out["Labels"] = cc && !cc->labels.empty() ? nlohmann::json(cc->labels) : nlohmann::json(nullptr);
+    out["Env"] = cc ? nlohmann::json(cc->env) : nlohmann::json::array();
+  } else {
+    out["ArtifactType"] = manifest->artifact_type().empty() ? manifest->config().media_type
+                                                            : manifest->artifact_type();
+  }
+  out["Layers"] = layers;
+  out["LayersData"] = layers_data;
+  std::cout << out.dump(4) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+const CommandSpec& InspectCommand() {
+  static const CommandSpec spec{
+      "inspect", {}, "Show an image's manifest and config summary", "docker://REF",
+      "Prints a summary like `skopeo inspect`: name, digest, tags, created, platform, labels, env and\n"
+      "layers. For a multi-platform image the digest is the index's and the rest describes the manifest\n"
+      "for this machine's platform (or --platform). --raw prints the manifest bytes exactly as served\n"
+      "(their sha256 is the image digest); --config prints the config blob.",
+      "  hoist inspect docker://localhost:5000/team/app:v1\n"
+      "  hoist inspect --raw docker://localhost:5000/team/app:v1 | sha256sum\n"
+      "  hoist inspect --config --platform linux/arm64 docker://localhost:5000/team/app:v1",
+      AddInspectOptions, RunInspect};
+  return spec;
+}
+
+}  // namespace hoist::tools
