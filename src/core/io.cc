@@ -118,8 +118,9 @@ Status DigestingReader::Verify(const Digest& expected, int64_t expected_size) {
 
 Result<size_t> LimitedReader::Read(char* buf, size_t n) {
   // Ask for one byte more than allowed so an over-long stream is detected, not truncated.
-  uint64_t room = limit_ - seen_ + 1;
-  if (n > room) n = static_cast<size_t>(room);
+  // (Written so that a limit of UINT64_MAX cannot wrap.)
+  uint64_t room = limit_ - seen_;
+  if (room < n) n = static_cast<size_t>(room) + 1;
   HOIST_TRY_ASSIGN(size_t k, inner_.Read(buf, n));
   seen_ += k;
   if (seen_ > limit_) {

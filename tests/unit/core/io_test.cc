@@ -62,3 +62,9 @@ TEST_CASE("errors carry context outermost first") {
   CHECK_FALSE(e.retryable());
   CHECK(Error(ErrorCode::kServerError, "503").retryable());
 }
+
+TEST_CASE("LimitedReader with the largest limit passes everything") {
+  StringReader r("abc");
+  LimitedReader l(r, UINT64_MAX);
+  CHECK(ReadAll(l, 100).value() == "abc");
+}
