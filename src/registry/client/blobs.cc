@@ -109,7 +109,9 @@ Status Repository::GetBlob(const Digest& digest, BlobSink& sink,
   VerifyingSink out(sink, digest.algorithm(), options.expected_size);
   if (options.offset > 0) {
     Status hashed = out.HashPrefix(*options.prefix, options.offset);
-    if (!hashed.ok()) return std::move(hashed).error().WithContext(context + ": reading the bytes already held");
+    if (!hashed.ok()) {
+      return std::move(hashed).error().WithContext(context + ": reading the bytes already held");
+    }
   }
 
   for (int resumes = 0;;) {

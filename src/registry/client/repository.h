@@ -58,7 +58,9 @@ struct FetchedManifest {
 };
 
 struct ChunkedUploadOptions {
-  uint64_t chunk_size = 8 << 20;  // raised to the registry's OCI-Chunk-Min-Length if larger
+  // Raised to the registry's OCI-Chunk-Min-Length if larger. Each chunk is held in memory while
+  // it is sent (see UploadChunk).
+  uint64_t chunk_size = 8 << 20;
   // Called after every chunk the registry accepted, with the session to persist.
   std::function<void(const UploadSession&)> on_progress = nullptr;
 };
