@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "core/digest.h"
 #include "core/error.h"
 #include "core/platform.h"
@@ -43,8 +44,5 @@ struct Descriptor {
 Result<Descriptor> DescriptorFromJson(const nlohmann::ordered_json& j, std::string_view path);
 nlohmann::ordered_json ToJson(const Descriptor& d);
 
-// Standard base64 with padding, as the "data" field uses.
-std::string EncodeBase64(std::string_view bytes);
-std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace hoist

@@ -2,6 +2,7 @@
 // Basic auth. Blobs are pushed with a monolithic upload (POST, then PUT with ?digest=).
 
 #include <chrono>
+#include "core/base64.h"
 #include <memory>
 #include <optional>
 #include <string>
@@ -190,7 +191,7 @@ TEST_CASE("token auth: the password reaches the issuer only in its Basic header,
   std::this_thread::sleep_for(std::chrono::milliseconds(3500));
   REQUIRE(GetBlob(*alice, *registry, "secret handling").ok());
 
-  std::string basic = "Basic " + hoist::registry::Base64Encode(std::string(kUser) + ":" + kPassword);
+  std::string basic = "Basic " + hoist::EncodeBase64(std::string(kUser) + ":" + kPassword);
   auto requests = issuer->requests();
   REQUIRE(requests.size() == 2);
   for (const auto& ex : requests) {

@@ -17,9 +17,5 @@ std::string AuthLower(std::string_view s);
 // Whether s is well-formed UTF-8 (what JSON files and helpers can carry).
 bool IsValidUtf8(std::string_view s);
 
-// Standard base64 (RFC 4648 §4) with padding.
-std::string Base64Encode(std::string_view data);
-// Accepts padded or unpadded standard base64; nullopt for anything else.
-std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace hoist::registry

@@ -1,4 +1,5 @@
 #include "registry/auth/auth_transport.h"
+#include "core/base64.h"
 
 #include <cstdlib>
 #include <utility>
@@ -18,7 +19,7 @@ namespace {
 constexpr size_t kMaxScopes = 32;
 
 std::string BasicAuthorization(const Credential& c) {
-  return "Basic " + Base64Encode(c.username + ":" + c.password);
+  return "Basic " + EncodeBase64(c.username + ":" + c.password);
 }
 
 std::string JoinScopes(const std::vector<std::string>& scopes) {

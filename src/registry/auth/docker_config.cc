@@ -1,4 +1,5 @@
 #include "registry/auth/docker_config.h"
+#include "core/base64.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -133,7 +134,7 @@ Result<std::optional<Credential>> AuthFile::Lookup(std::string_view host) const 
     auto& [auth, username, password, identity_token] = fields;
     Credential c;
     if (!auth.empty()) {
-      std::optional<std::string> decoded = Base64Decode(auth);
+      std::optional<std::string> decoded = DecodeBase64(auth, Base64Padding::kOptional);
       if (!decoded) return ParseError(where + " has an \"auth\" field that is not valid base64");
       size_t colon = decoded->find(':');
       if (colon == std::string::npos) {
@@ -162,7 +163,7 @@ void AuthFile::Put(std::string_view host, const Credential& credential) {
   if (!entry.is_object()) entry = json::object();
   for (const char* field : kSecretFields) entry.erase(field);
   if (!credential.username.empty() || !credential.password.empty()) {
-    entry["auth"] = Base64Encode(credential.username + ":" + credential.password);
+    entry["auth"] = EncodeBase64(credential.username + ":" + credential.password);
   }
   if (!credential.identity_token.empty()) entry["identitytoken"] = credential.identity_token;
 }

@@ -1,4 +1,5 @@
 #include "registry/auth/token_fetch.h"
+#include "core/base64.h"
 
 #include <optional>
 
@@ -112,7 +113,7 @@ Result<FetchedToken> FetchToken(HttpClient& http, const TokenFetch& f) {
     for (const std::string& s : f.scopes) AddParam(query, "scope", s);
     if (cred) {
       AddParam(query, "account", cred->username);
-      req.SetHeader("Authorization", "Basic " + Base64Encode(cred->username + ":" + cred->password));
+      req.SetHeader("Authorization", "Basic " + EncodeBase64(cred->username + ":" + cred->password));
     }
     req.method = "GET";
     req.url = WithQuery(f.challenge.realm, query);

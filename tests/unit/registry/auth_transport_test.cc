@@ -1,4 +1,5 @@
 #include "registry/auth/auth_transport.h"
+#include "core/base64.h"
 
 #include <catch2/catch.hpp>
 #include <functional>
@@ -15,7 +16,7 @@ using hoist::Result;
 using hoist::StringReader;
 using hoist::registry::AuthConfig;
 using hoist::registry::AuthTransport;
-using hoist::registry::Base64Encode;
+using hoist::EncodeBase64;
 using hoist::registry::Credential;
 using hoist::registry::HttpClient;
 using hoist::registry::Request;
@@ -195,7 +196,7 @@ TEST_CASE("with a login the realm gets Basic credentials and the account, never 
   auto seen = http->seen();
   REQUIRE(seen.size() == 3);
   CHECK(seen[1].method == "GET");
-  CHECK(seen[1].authorization == "Basic " + Base64Encode("alice:s3cret"));
+  CHECK(seen[1].authorization == "Basic " + EncodeBase64("alice:s3cret"));
   CHECK(seen[1].url.find("account=alice") != std::string::npos);
   for (const Seen& s : seen) CHECK(s.url.find("s3cret") == std::string::npos);
   CHECK(seen[2].authorization == "Bearer tok1");
@@ -322,7 +323,7 @@ TEST_CASE("a login whose token lacks the scope is kDenied, naming the user") {
 }
 
 TEST_CASE("a Basic challenge is answered with the login, which is then sent up front") {
-  std::string good = "Basic " + Base64Encode("alice:s3cret");
+  std::string good = "Basic " + EncodeBase64("alice:s3cret");
   auto http = std::make_shared<FakeHttp>([&](const Seen& s) {
     if (s.authorization == good) return Make(200);
     return Unauthorized("Basic realm=\"Registry Realm\"");
@@ -364,7 +365,7 @@ TEST_CASE("rejected Basic credentials are kUnauthorized naming the user, not the
   std::string msg = resp.error().ToString();
   CHECK(msg.find("rejected the credentials of user \"alice\"") != std::string::npos);
   CHECK(msg.find("wrong-pw") == std::string::npos);
-  CHECK(msg.find(Base64Encode("alice:wrong-pw")) == std::string::npos);
+  CHECK(msg.find(EncodeBase64("alice:wrong-pw")) == std::string::npos);
   CHECK(http->seen().size() == 2);
 }
 
@@ -405,12 +406,12 @@ TEST_CASE("an insecure registry's plain-http realm does get the credentials") {
   Request req;
   req.url = "http://reg.example/v2/a/b/manifests/latest";
   REQUIRE(auth.Do(req).ok());
-  CHECK(http->seen()[1].authorization == "Basic " + Base64Encode("alice:s3cret"));
+  CHECK(http->seen()[1].authorization == "Basic " + EncodeBase64("alice:s3cret"));
   CHECK(http->seen()[2].authorization == "Bearer tok1");
 }
 
 TEST_CASE("Authorization goes only to the registry's own host, port and scheme") {
-  std::string good = "Basic " + Base64Encode("alice:s3cret");
+  std::string good = "Basic " + EncodeBase64("alice:s3cret");
   auto http = std::make_shared<FakeHttp>([&](const Seen& s) {
     if (StartsWith(s.url, kRegistry) && s.authorization != good) {
       return Unauthorized("Basic realm=\"r\"");
