@@ -19,6 +19,12 @@ bool IsAlnum(char c) { return IsLower(c) || IsUpper(c) || IsDigit(c); }
 bool IsWord(char c) { return IsAlnum(c) || c == '_'; }
 bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// docker reads a bare 64-digit lowercase hex string as an image ID, never as a name.
+bool LooksLikeImageId(std::string_view text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); });
+}
+
 // Quotes user input for a message: non-printable bytes as \xNN, long input cut.
 std::string Quote(std::string_view s) {
   constexpr size_t kMax = 100;
@@ -183,8 +189,7 @@ Result<Reference> Reference::Parse(std::string_view text, const ReferenceParseOp
     return Invalid("invalid reference " + Quote(text) + ": " + std::string(why));
   };
   if (text.empty()) return bad("empty reference");
-  auto lower_hex = [](char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); };
-  if (text.size() == 64 && std::all_of(text.begin(), text.end(), lower_hex)) {
+  if (LooksLikeImageId(text)) {
     return bad("a 64-digit hex string is an image ID, not a reference (use NAME@sha256:ID)");
   }
 
@@ -262,7 +267,9 @@ std::string Reference::FamiliarName() const {
   if (domain_ != kDockerHubDomain) return name();
   std::string_view repo = repository_;
   // "library/alpine" shortens to "alpine", but "library/a/b" keeps its prefix: "a/b" would be Hub user "a".
-  if (repo.starts_with(kOfficialPrefix) && repo.find('/', kOfficialPrefix.size()) == std::string_view::npos) {
+  // "library/<64 hex>" keeps it too: the bare hex would read as an image ID.
+  if (repo.starts_with(kOfficialPrefix) && repo.find('/', kOfficialPrefix.size()) == std::string_view::npos &&
+      !LooksLikeImageId(repo.substr(kOfficialPrefix.size()))) {
     return std::string(repo.substr(kOfficialPrefix.size()));
   }
   // "docker.io/a.b/c" keeps its domain: "a.b/c" would read as repository "c" on registry "a.b".

@@ -247,6 +247,11 @@ TEST_CASE("familiar form shortens Docker Hub names only") {
     CHECK(MustParse(r.Familiar()) == r);  // the short form means the same image
   }
   CHECK(MustParse("alpine", {.default_tag = false}).Familiar() == "alpine");
+  // Without a tag, a bare 64-hex short form would read as an image ID, so "library/" stays (fuzz finding).
+  const std::string hex64(64, 'f');
+  Reference id_like = MustParse("library/" + hex64, {.default_tag = false});
+  CHECK(id_like.Familiar() == "library/" + hex64);
+  CHECK(MustParse(id_like.Familiar(), {.default_tag = false}) == id_like);
 }
 
 TEST_CASE("WithTag sets a validated tag and keeps the digest") {
