@@ -1,0 +1,43 @@
+#pragma once
+// Every on-disk name inside an OCI image layout (and hoist's private area in it) is built here, and
+// only here. A digest is a validated Digest before it ever becomes a path.
+//
+//   <root>/oci-layout                 {"imageLayoutVersion":"1.0.0"}
+//   <root>/index.json                 the named images (org.opencontainers.image.ref.name)
+//   <root>/blobs/<alg>/<hex>          content, written once, verified before it appears
+//   <root>/.hoist/lock                exclusive while index.json is rewritten
+//   <root>/.hoist/gc.lock             shared by writers, exclusive for prune/fsck --repair
+//   <root>/.hoist/tmp/                temp files before their rename into blobs/
+//   <root>/.hoist/partial/<alg>-<hex> partial downloads kept for resume
+//   <root>/.hoist/resume/             resume state of interrupted transfers
+// Other tools (skopeo, umoci) ignore the hidden .hoist directory.
+
+#include <string>
+
+#include "core/digest.h"
+
+namespace hoist::store {
+
+class LayoutPaths {
+ public:
+  explicit LayoutPaths(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+  std::string OciLayoutFile() const { return root_ + "/oci-layout"; }
+  std::string IndexFile() const { return root_ + "/index.json"; }
+  std::string BlobsDir() const { return root_ + "/blobs"; }
+  std::string BlobDir(DigestAlgorithm alg) const;
+  std::string Blob(const Digest& d) const;
+  std::string PrivateDir() const { return root_ + "/.hoist"; }
+  std::string IndexLock() const { return PrivateDir() + "/lock"; }
+  std::string GcLock() const { return PrivateDir() + "/gc.lock"; }
+  std::string TempDir() const { return PrivateDir() + "/tmp"; }
+  std::string PartialDir() const { return PrivateDir() + "/partial"; }
+  std::string Partial(const Digest& d) const;
+  std::string ResumeDir() const { return PrivateDir() + "/resume"; }
+
+ private:
+  std::string root_;
+};
+
+}  // namespace hoist::store
