@@ -1,0 +1,47 @@
+# Shared helpers for the bench/ scripts: source it, do not run it.
+#   measure LABEL REPS CMD...   runs CMD REPS times (a `reset` function, if defined, runs before
+#                               each rep, untimed); records the median wall seconds and peak RSS
+#   ratio A B                   prints A/B of two recorded labels' medians
+#   report                      prints the table of everything measured
+# Timing uses GNU time (/usr/bin/time, Debian package `time`): %e wall seconds, %M peak RSS KiB.
+set -euo pipefail
+
+declare -gA BENCH_MEDIAN=() BENCH_RSS=()
+declare -ga BENCH_ORDER=()
+
+_median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+measure() {
+  local label=$1 reps=$2; shift 2
+  local times=() rss=() out
+  out=$(mktemp)
+  for ((i = 0; i < reps; i++)); do
+    if declare -F reset >/dev/null; then reset; fi
+    if ! /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$out.err"; then
+      echo "bench: '$label' failed: $*" >&2; cat "$out.err" >&2; rm -f "$out" "$out.err"; return 1
+    fi
+    read -r t m <"$out"
+    times+=("$t"); rss+=("$m")
+  done
+  rm -f "$out" "$out.err"
+  BENCH_MEDIAN[$label]=$(printf '%s\n' "${times[@]}" | _median)
+  BENCH_RSS[$label]=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+  BENCH_ORDER+=("$label")
+  printf '%-44s median %7.3f s   peak RSS %7.1f MiB   (%d runs)\n' "$label" "${BENCH_MEDIAN[$label]}" \
+    "$(awk -v k="${BENCH_RSS[$label]}" 'BEGIN {print k/1024}')" "$reps"
+}
+
+ratio() {
+  awk -v a="${BENCH_MEDIAN[$1]}" -v b="${BENCH_MEDIAN[$2]}" -v la="$1" -v lb="$2" \
+    'BEGIN {if (b > 0) printf "%-44s %6.2fx  (%s / %s)\n", la " vs " lb, a / b, la, lb}'
+}
+
+report() {
+  echo "--- summary (median wall seconds, peak RSS MiB)"
+  for l in "${BENCH_ORDER[@]}"; do
+    printf '%-44s %7.3f s %7.1f MiB\n' "$l" "${BENCH_MEDIAN[$l]}" "$(awk -v k="${BENCH_RSS[$l]}" 'BEGIN {print k/1024}')"
+  done
+}
+
+# Random, incompressible bytes: random_file PATH MIB
+random_file() { head -c "$(($2 * 1024 * 1024))" /dev/urandom >"$1"; }
