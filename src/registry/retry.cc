@@ -102,6 +102,9 @@ std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_v
     return std::nullopt;
   }
   if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;  // 60: a leap second
+  // system_clock counts nanoseconds in 64 bits (years 1677-2262): a year outside this range
+  // would overflow it (fuzz finding). No server means such a date.
+  if (year < 1900 || year > 2200) return std::nullopt;
   std::chrono::year_month_day ymd{
       std::chrono::year(year),
       std::chrono::month(static_cast<unsigned>(month - kMonths.begin() + 1)),

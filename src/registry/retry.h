@@ -27,7 +27,8 @@ bool IsRetryableStatus(int status);
 // from [0, min(max_delay, base_delay * 2^retry)). `unit` is a uniform number in [0, 1).
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, double unit);
 
-// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); nullopt for anything else.
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of a year from 1900 to 2200 (what
+// system_clock can hold); nullopt for anything else.
 std::optional<std::chrono::system_clock::time_point> ParseHttpDate(std::string_view text);
 
 // Retry-After as delta-seconds or an HTTP date, measured from `now`; a date in the past is a

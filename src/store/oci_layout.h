@@ -24,6 +24,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/io.h"
+#include "core/manifest.h"
 #include "core/reference.h"
 #include "store/layout_paths.h"
 
@@ -75,13 +76,15 @@ class OciLayout {
 
    private:
     friend class OciLayout;
-    PartialBlob(const LayoutPaths& paths, Digest expected, int64_t size, int fd, uint64_t offset)
-        : paths_(paths), expected_(std::move(expected)), size_(size), fd_(fd), offset_(offset) {}
-    const LayoutPaths& paths_;
+    PartialBlob(LayoutPaths paths, Digest expected, int64_t size, int fd, uint64_t offset, Hasher hasher)
+        : paths_(std::move(paths)), expected_(std::move(expected)), size_(size), fd_(fd), offset_(offset),
+          hasher_(std::move(hasher)) {}
+    LayoutPaths paths_;  // a copy: the PartialBlob may outlive a moved-from OciLayout
     Digest expected_;
     int64_t size_;
     int fd_;
     uint64_t offset_;
+    Hasher hasher_;  // has seen bytes [0, offset_), so Commit() need not read the file again
   };
   Result<std::unique_ptr<PartialBlob>> OpenPartial(const Digest& expected, int64_t size);
 

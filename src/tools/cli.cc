@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cxxopts.hpp>
 
 #include "core/version.h"
@@ -56,6 +57,29 @@ void PrintTopHelp(std::ostream& out) {
       << kExitCodesHelp << "\nRun 'hoist COMMAND --help' for a command's flags and examples.\n";
 }
 
+// `run` takes a command line after its image, as `docker run` does: flags end at the image, so
+// `hoist run IMG sh -c 'x'` hands -c to sh. Flags that take a value are skipped with their value.
+void EndFlagsAfterFirstOperand(const cxxopts::Options& o, std::vector<std::string>& rest) {
+  std::vector<std::string> takes_value;
+  for (const auto& g : o.groups()) {
+    for (const auto& d : o.group_help(g).options) {
+      if (d.is_boolean) continue;
+      if (!d.s.empty()) takes_value.push_back("-" + d.s);
+      for (const auto& l : d.l) takes_value.push_back("--" + l);
+    }
+  }
+  for (size_t i = 0; i < rest.size(); ++i) {
+    const std::string& a = rest[i];
+    if (a == "--") return;
+    if (a.size() > 1 && a[0] == '-') {
+      if (std::find(takes_value.begin(), takes_value.end(), a) != takes_value.end()) ++i;
+      continue;
+    }
+    rest.insert(rest.begin() + static_cast<std::ptrdiff_t>(i) + 1, "--");
+    return;
+  }
+}
+
 cxxopts::Options MakeOptions(const CommandSpec& c) {
   cxxopts::Options o(std::string("hoist ") + c.name, c.summary);
   o.custom_help("[FLAGS]");
@@ -80,7 +104,10 @@ void PrintCommandHelp(const CommandSpec& c, std::ostream& out) {
   out << "\n" << kExitCodesHelp;
 }
 
-Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r) {
+// Commands whose --format names something other than text|json (`save`: the archive format).
+bool CommandOwnsFormat(const CommandSpec& c) { return std::string(c.name) == "save"; }
+
+Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r, const CommandSpec& command) {
   GlobalOptions g;
   g.verbosity = static_cast<int>(r.count("verbose"));
   g.debug = r.count("debug") > 0;
@@ -95,7 +122,8 @@ Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r) {
   const std::string format = r["format"].as<std::string>();
   if (format == "text") g.format = OutputFormat::kText;
   else if (format == "json") g.format = OutputFormat::kJson;
-  else return UsageError("--format must be text or json (got \"" + format + "\")");
+  else if (!CommandOwnsFormat(command)) return UsageError("--format must be text or json (got \"" + format + "\")");
+  g.format_name = format;
   return g;
 }
 
@@ -165,19 +193,20 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   for (size_t i = 0; i < args.size(); ++i) {
     if (i != verb_at) rest.push_back(args[i]);
   }
+  auto options = MakeOptions(*command);
+  if (std::string(command->name) == "run") EndFlagsAfterFirstOperand(options, rest);
   std::vector<char*> argv;
   std::string prog = "hoist";
   argv.push_back(prog.data());
   for (auto& a : rest) argv.push_back(a.data());
 
-  auto options = MakeOptions(*command);
   try {
     auto parsed = options.parse(static_cast<int>(argv.size()), argv.data());
     if (parsed.count("help")) {
       PrintCommandHelp(*command, out);
       return kExitOk;
     }
-    auto global = ReadGlobalOptions(parsed);
+    auto global = ReadGlobalOptions(parsed, *command);
     if (!global.ok()) return ReportError(global.error(), verb, err);
     ApplyLogLevel(*global);
     CommandContext ctx{*global, parsed, {}};

@@ -8,6 +8,7 @@
 #include "registry/client/blob_sink.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
+#include "tools/store_inspect.h"
 
 namespace hoist::tools {
 
@@ -17,11 +18,11 @@ constexpr std::string_view kDockerPrefix = "docker://";
 
 void AddInspectOptions(cxxopts::Options& o) {
   o.add_options()
-      ("raw", "Print the manifest (or index) exactly as the registry serves it")
+      ("raw", "Print the manifest (or index) exactly as stored or as the registry serves it")
       ("config", "Print the image's config blob")
       ("platform", "For a multi-platform image, the platform to describe (default: this machine's)",
        cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
-      ("no-tags", "Do not list the repository's tags");
+      ("no-tags", "Do not list the repository's tags (docker://)");
   AddRegistryOptions(o);
 }
 
@@ -37,12 +38,9 @@ Result<std::string> FetchConfig(const registry::Repository& repo, const Descript
 }
 
 Result<int> RunInspect(CommandContext& ctx) {
-  if (ctx.positional.size() != 1) return UsageError("inspect needs exactly one docker://REF");
+  if (ctx.positional.size() != 1) return UsageError("inspect needs exactly one image (REF or docker://REF)");
   const std::string& where = ctx.positional[0];
-  if (where.rfind(kDockerPrefix, 0) != 0) {
-    return UsageError("inspect reads from a registry for now: write the reference as docker://" + where +
-                      " (inspecting the local store is not built yet)");
-  }
+  if (where.rfind(kDockerPrefix, 0) != 0) return InspectStoreImage(ctx, where);
   HOIST_TRY_ASSIGN(Reference ref, ParseRegistryReference(where));
   HOIST_TRY_ASSIGN(auto client, MakeRegistryClient(ctx));
   HOIST_TRY_ASSIGN(auto repo, client->OpenRepository(ref, registry::Access::kPull));
@@ -115,13 +113,22 @@ Result<int> RunInspect(CommandContext& ctx) {
 
 const CommandSpec& InspectCommand() {
   static const CommandSpec spec{
-      "inspect", {}, "Show an image's manifest and config summary", "docker://REF",
-      "Prints a summary like `skopeo inspect`: name, digest, tags, created, platform, labels, env and\n"
-      "layers. For a multi-platform image the digest is the index's and the rest describes the manifest\n"
-      "for this machine's platform (or --platform). --raw prints the manifest bytes exactly as served\n"
-      "(their sha256 is the image digest); --config prints the config blob.",
+      "inspect", {}, "Show an image's manifest and config summary", "REF | docker://REF",
+      "REF (a name, name@digest or image ID in the local store) prints a `docker inspect`-like JSON\n"
+      "array: Id (config digest; the index digest for a multi-platform image), Digest, RepoTags,\n"
+      "RepoDigests, Size, Created, Author, Architecture, Os, Config (the run defaults as stored),\n"
+      "RootFS (diff_ids) and Manifest (media type, digest, config and layer descriptors).\n"
+      "\n"
+      "docker://REF asks the registry and prints a summary like `skopeo inspect`: name, digest, tags,\n"
+      "created, platform, labels, env and layers.\n"
+      "\n"
+      "For a multi-platform image the rest describes the manifest for this machine's platform (or\n"
+      "--platform). --raw prints the manifest (or index) bytes exactly as stored or served (their sha256\n"
+      "is the image digest); --config prints the config blob. The output is JSON either way, so\n"
+      "--format json changes nothing.",
+      "  hoist inspect alpine:3.19\n"
+      "  hoist inspect --raw alpine:3.19 | sha256sum\n"
       "  hoist inspect docker://localhost:5000/team/app:v1\n"
-      "  hoist inspect --raw docker://localhost:5000/team/app:v1 | sha256sum\n"
       "  hoist inspect --config --platform linux/arm64 docker://localhost:5000/team/app:v1",
       AddInspectOptions, RunInspect};
   return spec;

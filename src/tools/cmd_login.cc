@@ -1,12 +1,10 @@
 // hoist login / hoist logout: credentials checked against the registry, then kept as docker keeps them.
 
-#include <termios.h>
-#include <unistd.h>
-
 #include <iostream>
 #include <string>
 
 #include "tools/command.h"
+#include "tools/prompt.h"
 #include "tools/registry_flags.h"
 
 namespace hoist::tools {
@@ -14,25 +12,6 @@ namespace hoist::tools {
 namespace {
 
 constexpr const char* kDefaultRegistry = "docker.io";
-
-// Reads one line from stdin; with echo off when stdin is a terminal and `secret` is set.
-std::string ReadLine(bool secret) {
-  termios old{};
-  bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
-  if (tty && secret) {
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-  }
-  std::string line;
-  std::getline(std::cin, line);
-  if (tty && secret) {
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-    std::cerr << "\n";
-  }
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
 
 void AddLoginOptions(cxxopts::Options& o) {
   o.add_options()

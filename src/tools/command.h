@@ -20,6 +20,8 @@ struct GlobalOptions {
   std::string store;  // --store, else $HOIST_STORE, else the XDG default
   Progress progress = Progress::kAuto;
   OutputFormat format = OutputFormat::kText;
+  // --format as given: `save` reads its archive formats (docker-archive, oci-archive) from it.
+  std::string format_name = "text";
 };
 
 struct CommandContext {

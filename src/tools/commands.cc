@@ -10,16 +10,58 @@ const CommandSpec& LogoutCommand();
 const CommandSpec& TagsCommand();
 const CommandSpec& CatalogCommand();
 const CommandSpec& InspectCommand();
+const CommandSpec& ImagesCommand();
+const CommandSpec& TagCommand();
+const CommandSpec& RmiCommand();
+const CommandSpec& HistoryCommand();
+const CommandSpec& PruneCommand();
+const CommandSpec& FsckCommand();
 const CommandSpec& DeleteCommand();
+const CommandSpec& PullCommand();
+const CommandSpec& PushCommand();
+const CommandSpec& CopyCommand();
+const CommandSpec& SaveCommand();
+const CommandSpec& LoadCommand();
+const CommandSpec& ImportCommand();
+const CommandSpec& ExportCommand();
+const CommandSpec& KeyCommand();
+const CommandSpec& SignCommand();
+const CommandSpec& VerifyCommand();
+const CommandSpec& RunCommand();
+const CommandSpec& PsCommand();
+const CommandSpec& CommitCommand();
+const CommandSpec& RmCommand();
+const CommandSpec& UnpackCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
+      &PullCommand(),
+      &PushCommand(),
+      &CopyCommand(),
+      &SaveCommand(),
+      &LoadCommand(),
+      &ImportCommand(),
+      &ExportCommand(),
       &LoginCommand(),
       &LogoutCommand(),
+      &ImagesCommand(),
+      &TagCommand(),
+      &RmiCommand(),
       &InspectCommand(),
+      &HistoryCommand(),
+      &PruneCommand(),
+      &FsckCommand(),
       &TagsCommand(),
       &CatalogCommand(),
       &DeleteCommand(),
+      &RunCommand(),
+      &PsCommand(),
+      &CommitCommand(),
+      &RmCommand(),
+      &UnpackCommand(),
+      &SignCommand(),
+      &VerifyCommand(),
+      &KeyCommand(),
       &ReferenceCommand(),
       &VersionCommand(),
   };

@@ -10,6 +10,7 @@
 // archives); blobs already in a registry stay, which is harmless.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,16 @@ class ImageDestination {
   // Streams `content` and verifies it is exactly `blob` (digest and size) before it becomes
   // visible; on any failure nothing partial stays visible. Thread-safe.
   virtual Status PutBlob(Reader& content, const Descriptor& blob) = 0;
+
+  // Opens the blob's content from byte `offset` (a source's GetBlob, wrapped by the copy engine).
+  using BlobOpener = std::function<Result<std::unique_ptr<Reader>>(uint64_t offset)>;
+  // PutBlob for destinations that can continue what an earlier, interrupted run left behind (a
+  // partial download, an open upload session): they ask `open` for the rest from where they
+  // stand. Same guarantees as PutBlob. The default starts from byte 0.
+  virtual Status PutBlobFrom(const BlobOpener& open, const Descriptor& blob) {
+    HOIST_TRY_ASSIGN(std::unique_ptr<Reader> content, open(0));
+    return PutBlob(*content, blob);
+  }
 
   // Stores the manifest bytes unchanged. `tag` empty: by digest only.
   virtual Status PutManifest(const ManifestBytes& manifest, const std::string& tag) = 0;

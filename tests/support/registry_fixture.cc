@@ -72,6 +72,8 @@ std::string_view VariantName(RegistryVariant variant) {
       return "tls-htpasswd";
     case RegistryVariant::kToken:
       return "token";
+    case RegistryVariant::kTlsToken:
+      return "tls-token";
   }
   return "plain";
 }
@@ -93,6 +95,21 @@ std::unique_ptr<Registry> Registry::Start(Variant variant) {
 }
 
 std::unique_ptr<Registry> Registry::Start(Variant variant, const RegistryStartOptions& options) {
+  const char* external = std::getenv("HOIST_TEST_REGISTRY");
+  if (variant == Variant::kPlain && external != nullptr && *external != '\0') {
+    std::unique_ptr<Registry> r(new Registry(variant));
+    std::string host = external;
+    size_t colon = host.rfind(':');
+    int port = colon == std::string::npos ? 0 : std::atoi(host.c_str() + colon + 1);
+    if (port <= 0 || port > 65535 || host.find('/') != std::string::npos) {
+      r->Fail("using HOIST_TEST_REGISTRY", "HOIST_TEST_REGISTRY must be host:port, got '" + host + "'\n");
+    }
+    r->external_ = true;
+    r->host_ = host;
+    r->url_ = "http://" + host;
+    r->port_ = port;
+    return r;
+  }
   if (!BinaryAvailable()) return nullptr;
   std::unique_ptr<Registry> r(new Registry(variant));
   // --owner-pid: the script's watchdog stops the registry if this process dies unwinding-free.
@@ -108,6 +125,7 @@ std::unique_ptr<Registry> Registry::Start(Variant variant, const RegistryStartOp
 }
 
 void Registry::Restart() {
+  if (external_) Fail("restarting the test registry", "HOIST_TEST_REGISTRY names an external registry, which tests cannot restart\n");
   int old_port = port_;
   std::string output;
   if (!RunScript("restart --dir " + ShellQuote(dir()), output)) {
@@ -122,6 +140,7 @@ void Registry::Restart() {
 }
 
 Registry::~Registry() {
+  if (external_) return;  // not ours to stop
   // Always ask the script: it knows the PID even when parsing its output failed.
   std::string output;
   if (RunScript("stop --dir " + ShellQuote(dir()), output)) return;

@@ -6,7 +6,11 @@
 //   Fetch(registry->url() + "/v2/", registry->ca_file());
 //
 // The test is skipped (a WARN, then return) only when the binary is missing; any other start
-// failure fails the test with the registry's log. The destructor stops the registry, and a
+// failure fails the test with the registry's log.
+//
+// HOIST_TEST_REGISTRY=host:port makes kPlain use that external plain-http registry instead of
+// starting one (the other variants still start their own): see docker-compose.test.yml. Such a
+// registry cannot be restarted, its log is not readable, and it keeps what tests push. The destructor stops the registry, and a
 // watchdog in the script stops it too if the test process dies without running destructors.
 
 #include <sys/types.h>
@@ -21,11 +25,13 @@
 
 namespace hoist::testing {
 
-// kToken: Docker token auth against a TokenIssuer (support/token_issuer.h), which must be running
-// first; start it with Registry::Start(RegistryVariant::kToken, issuer.registry_options()).
-enum class RegistryVariant { kPlain, kTls, kHtpasswd, kTlsHtpasswd, kToken };
+// kToken, kTlsToken: Docker token auth against a TokenIssuer (support/token_issuer.h), which must
+// be running first: Registry::Start(RegistryVariant::kToken, issuer.registry_options()). The
+// issuer speaks plain http, so with kTlsToken its realm is an http URL on a TLS registry.
+enum class RegistryVariant { kPlain, kTls, kHtpasswd, kTlsHtpasswd, kToken, kTlsToken };
 
-// The script's name for a variant: "plain", "tls", "htpasswd", "tls-htpasswd", "token".
+// The script's name for a variant: "plain", "tls", "htpasswd", "tls-htpasswd", "token",
+// "tls-token".
 std::string_view VariantName(RegistryVariant variant);
 
 // What some variants need besides their name.
@@ -65,8 +71,11 @@ class Registry {
   // The registry's whole log so far (for failure messages).
   std::string Log() const;
 
-  // Stops and starts it again: same port, config, http.secret and data. FAILs the test on error.
+  // Stops and starts it again: same port, config, http.secret and data. FAILs the test on error
+  // (always for an external registry).
   void Restart();
+  // True when it is the HOIST_TEST_REGISTRY one, not ours.
+  bool external() const { return external_; }
 
  private:
   explicit Registry(Variant variant) : variant_(variant) {}
@@ -81,6 +90,7 @@ class Registry {
   std::string host_, url_, ca_file_, user_, password_;
   int port_ = 0;
   pid_t pid_ = 0;
+  bool external_ = false;
 };
 
 }  // namespace hoist::testing

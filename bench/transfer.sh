@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# hoist vs skopeo vs a curl floor on the same local registries, in one run.
+#
+#   bench/transfer.sh [--big-mib N] [--layers N] [--small N] [--small-kib N] [--runs N] [--hoist PATH]
+#
+# Images (random, incompressible), made here as OCI layouts:
+#   big:   N MiB in --layers layers (default 1024 MiB in 4 layers)
+#   small: --small layers of --small-kib KiB (default 200 × 100 KiB)
+# Work measured (median of --runs, wall seconds and peak RSS from /usr/bin/time):
+#   push  oci layout → registry A (fresh repository and fresh hoist store each run)
+#   copy  registry A → registry B (fresh repository each run; no mounts possible)
+#   pull  registry A → a fresh OCI layout directory
+#   noop  the small image copied again to where it already is (hoist only)
+#   curl  push floor: every blob POST+PUT in parallel; pull floor: every blob GET in parallel
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+HOIST="${HOIST:-$ROOT/build/src/tools/hoist}"
+BIG_MIB=1024 LAYERS=4 SMALL=200 SMALL_KIB=100 RUNS=3
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --big-mib) BIG_MIB="$2"; shift 2 ;;
+    --layers) LAYERS="$2"; shift 2 ;;
+    --small) SMALL="$2"; shift 2 ;;
+    --small-kib) SMALL_KIB="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --hoist) HOIST="$2"; shift 2 ;;
+    *) sed -n '2,16p' "$0"; exit 2 ;;
+  esac
+done
+[[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
+for tool in skopeo curl python3 /usr/bin/time; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/hoist-bench.XXXXXX")"
+cleanup() {
+  "$ROOT/scripts/test-registry" stop --dir "$WORK/rega" >/dev/null 2>&1 || true
+  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+A="$("$ROOT/scripts/test-registry" start --dir "$WORK/rega" | sed -n 's/^HOST=//p')"
+B="$("$ROOT/scripts/test-registry" start --dir "$WORK/regb" | sed -n 's/^HOST=//p')"
+unset REGISTRY_AUTH_FILE
+
+# --- images: OCI layouts written directly (random layers; sizes exact)
+python3 - "$WORK" "$BIG_MIB" "$LAYERS" "$SMALL" "$SMALL_KIB" <<'PY'
+import hashlib, json, os, sys
+work, big_mib, layers, small, small_kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+def layout(name, sizes):
+    d = os.path.join(work, name); os.makedirs(d + "/blobs/sha256")
+    def blob(data=None, path_size=None):
+        h = hashlib.sha256(); tmp = d + "/blobs/tmp"
+        with open(tmp, "wb") as f:
+            if data is not None:
+                f.write(data); h.update(data); n = len(data)
+            else:
+                n = 0
+                while n < path_size:
+                    chunk = os.urandom(min(1 << 20, path_size - n)); f.write(chunk); h.update(chunk); n += len(chunk)
+        os.rename(tmp, d + "/blobs/sha256/" + h.hexdigest())
+        return "sha256:" + h.hexdigest(), n
+    ls = []
+    for s in sizes:
+        dg, n = blob(path_size=s)
+        ls.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": dg, "size": n})
+    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in ls]}}).encode()
+    cd, cn = blob(cfg)
+    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn}, "layers": ls}).encode()
+    md, mn = blob(m)
+    open(d + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+    open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": md, "size": mn, "annotations": {"org.opencontainers.image.ref.name": "1"}}]}))
+layout("big", [big_mib * (1 << 20) // layers] * layers)
+layout("small", [small_kib * 1024] * small)
+PY
+
+declare -A SECS RSS
+# measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY.
+measure() {
+  local key="$1"; shift
+  local out
+  if ! out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ); then :; fi
+  local last; last="$(tail -n 1 "$WORK/cmd.err")"
+  if [[ ! "$last" =~ ^[0-9.]+\ [0-9]+$ ]]; then echo "FAILED: $key: $(cat "$WORK/cmd.err")" >&2; return 1; fi
+  SECS[$key]+="${last%% *} "
+  RSS[$key]+="${last##* } "
+}
+median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
+  awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# curl floors: blobs of a layout, all at once.
+curl_push() {  # curl_push LAYOUT REPO
+  local dir="$1" repo="$2" pids=()
+  for f in "$dir"/blobs/sha256/*; do
+    (
+      loc="$(curl -sS -o /dev/null -D - -X POST "http://$A/v2/$repo/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')"
+      sep='?'; [[ "$loc" == *\?* ]] && sep='&'
+      curl -sS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$f" \
+        "$loc${sep}digest=sha256:$(basename "$f")"
+    ) & pids+=($!)
+  done
+  wait "${pids[@]}"
+}
+curl_pull() {  # curl_pull LAYOUT REPO
+  local dir="$1" repo="$2" pids=()
+  for f in "$dir"/blobs/sha256/*; do
+    curl -sS -o /dev/null "http://$A/v2/$repo/blobs/sha256/$(basename "$f")" & pids+=($!)
+  done
+  wait "${pids[@]}"
+}
+export -f curl_push curl_pull
+export A
+
+H() { "$HOIST" --progress none --store "$WORK/store-$1" "${@:2}" --insecure-registry "$A" --insecure-registry "$B"; }
+
+for img in big small; do
+  # Seed registry A once for copy and pull sources.
+  H seed copy "oci:$WORK/$img:1" "docker://$A/seed/$img:1" >/dev/null
+  for run in $(seq 1 "$RUNS"); do
+    measure "$img push hoist" "$HOIST" --progress none --store "$WORK/s-$img-$run" copy --insecure-registry "$A" "oci:$WORK/$img:1" "docker://$A/h$run/$img:1"
+    measure "$img push skopeo" skopeo copy -q --dest-tls-verify=false "oci:$WORK/$img:1" "docker://$A/s$run/$img:1"
+    measure "$img push curl" bash -c "curl_push '$WORK/$img' c$run/$img"
+    measure "$img copy hoist" "$HOIST" --progress none --store "$WORK/c-$img-$run" copy --insecure-registry "$A" --insecure-registry "$B" "docker://$A/seed/$img:1" "docker://$B/h$run/$img:1"
+    measure "$img copy skopeo" skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$A/seed/$img:1" "docker://$B/s$run/$img:1"
+    measure "$img pull hoist" "$HOIST" --progress none --store "$WORK/p-$img-$run" copy --insecure-registry "$A" "docker://$A/seed/$img:1" "oci:$WORK/pull-h-$img-$run:1"
+    measure "$img pull skopeo" skopeo copy -q --src-tls-verify=false "docker://$A/seed/$img:1" "oci:$WORK/pull-s-$img-$run:1"
+    measure "$img pull curl" bash -c "curl_pull '$WORK/$img' seed/$img"
+    rm -rf "$WORK"/pull-*-"$img"-"$run" "$WORK"/p-"$img"-"$run"
+  done
+  for run in $(seq 1 "$RUNS"); do
+    measure "$img noop hoist" "$HOIST" --progress none --store "$WORK/n-$img" copy --insecure-registry "$A" "oci:$WORK/$img:1" "docker://$A/seed/$img:1"
+    measure "$img noop skopeo" skopeo copy -q --dest-tls-verify=false "oci:$WORK/$img:1" "docker://$A/seed/$img:1"
+  done
+done
+
+printf "\n%-12s %-6s %9s %9s %9s %12s %12s %11s\n" image work hoist skopeo curl skopeo/hoist hoist/curl "RSS hoist"
+for img in big small; do
+  for work in push copy pull noop; do
+    h="$(median "${SECS[$img $work hoist]:-}")"; s="$(median "${SECS[$img $work skopeo]:-}")"
+    c="$(median "${SECS[$img $work curl]:-}")"; [[ "$work" == copy ]] && c="$(median "${SECS[$img push curl]:-}")"
+    r="$(median "${RSS[$img $work hoist]:-}")"
+    ratio_s="$(awk -v a="$s" -v b="$h" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+    ratio_c="$(awk -v a="$h" -v b="$c" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+    printf "%-12s %-6s %8ss %8ss %8ss %12s %12s %8s MiB\n" "$img" "$work" "$h" "$s" "${c:--}" "$ratio_s" "$ratio_c" \
+      "$(awk -v k="$r" 'BEGIN{printf "%.1f", k/1024}')"
+  done
+done
+echo "(big: ${BIG_MIB} MiB in ${LAYERS} layers; small: ${SMALL} × ${SMALL_KIB} KiB; median of ${RUNS} runs; copy's floor is the push floor)"

@@ -1,0 +1,146 @@
+#include "build/commit.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+
+#include "build/root_dir.h"
+#include "build/unique_fd.h"
+#include "core/compression.h"
+#include "core/fs.h"
+#include "core/media_types.h"
+#include "core/tar_writer.h"
+#include "store/import.h"
+#include "store/import_changes.h"
+
+namespace hoist::build {
+
+namespace {
+
+// Hashes what passes through to `next`: the diff_id of the uncompressed layer.
+class HashingWriter : public Writer {
+ public:
+  explicit HashingWriter(Writer& next) : next_(next) {}
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override {
+    hasher_.Update(data, n);
+    return next_.Write(data, n);
+  }
+  Digest Finish() { return hasher_.Finish(); }
+
+ private:
+  Writer& next_;
+  Hasher hasher_;
+};
+
+// A directory under the store's temp area, removed with everything in it when done.
+class ScratchDir {
+ public:
+  static Result<ScratchDir> Create(const std::string& parent, const std::string& prefix) {
+    HOIST_TRY(MakeDirs(parent, 0700));
+    std::string templ = parent + "/" + prefix + "XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr) return ErrnoError("create a temp directory in " + parent, errno);
+    return ScratchDir(parent, templ);
+  }
+  ScratchDir(ScratchDir&& o) noexcept : parent_(std::move(o.parent_)), path_(std::move(o.path_)) { o.path_.clear(); }
+  ~ScratchDir() {
+    if (path_.empty()) return;
+    int fd = ::open(parent_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    (void)RemoveTreeAt(fd, path_.substr(parent_.size() + 1), path_);
+    ::close(fd);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  ScratchDir(std::string parent, std::string path) : parent_(std::move(parent)), path_(std::move(path)) {}
+  std::string parent_, path_;
+};
+
+std::string Now(const std::optional<int64_t>& timestamp) {
+  return store::Rfc3339(timestamp ? *timestamp : static_cast<int64_t>(std::time(nullptr)));
+}
+
+}  // namespace
+
+Result<std::optional<int64_t>> SourceDateEpoch() {
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  if (sde == nullptr || *sde == '\0') return std::optional<int64_t>();
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(sde, &end, 10);
+  if (errno != 0 || end == nullptr || *end != '\0' || v < 0) {
+    return InvalidArgument(std::string("SOURCE_DATE_EPOCH must be a number of seconds, got \"") + sde + "\"");
+  }
+  return std::optional<int64_t>(static_cast<int64_t>(v));
+}
+
+Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage& base, const std::string& changed_dir,
+                                     const Reference& name, const CommitOptions& options) {
+  const bool docker = IsDocker(base.manifest.media_type());
+  CommitResult result;
+
+  // Config edits first: a bad --change fails before any work.
+  ImageConfig config = base.config;
+  if (!options.changes.empty()) {
+    ContainerConfig cc = config.config().value_or(ContainerConfig{});
+    for (const auto& change : options.changes) {
+      auto s = store::ApplyConfigChange(cc, change);
+      if (!s.ok()) return std::move(s).error().WithContext("--change " + change);
+    }
+    config.set_config(std::move(cc));
+  }
+
+  HOIST_TRY_ASSIGN(auto lease, layout.BeginWrite());
+  HOIST_TRY_ASSIGN(ScratchDir scratch, ScratchDir::Create(layout.paths().TempDir(), "commit-"));
+  const std::string base_dir = scratch.path() + "/base";
+  if (::mkdir(base_dir.c_str(), 0755) != 0) return ErrnoError("create " + base_dir, errno);
+  HOIST_TRY(UnpackStoredImage(layout, base, base_dir));
+
+  // The layer goes to a temp file (compressed, hashed uncompressed), then into the store.
+  const std::string layer_path = scratch.path() + "/layer.tar.gz";
+  UniqueFd fd(::open(layer_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.valid()) return ErrnoError("create " + layer_path, errno);
+  {
+    FdWriter file(fd.get(), /*owned=*/false);
+    HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(file, Compression::kGzip));
+    HashingWriter tar_bytes(*gzip);
+    DiffOptions diff;
+    diff.timestamp = options.timestamp;
+    diff.exclude = options.exclude;
+    HOIST_TRY_ASSIGN(result.stats, WriteRootfsDiff(base_dir, changed_dir, tar_bytes, diff));
+    HOIST_TRY(gzip->Close());
+    result.diff_id = tar_bytes.Finish();
+  }
+  if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoError("rewind " + layer_path, errno);
+  FdReader layer_reader(fd.get(), /*owned=*/false);
+  HOIST_TRY_ASSIGN(result.layer,
+                   layout.IngestBlob(layer_reader, std::string(docker ? kDockerLayerGzip : kOciLayerGzip)));
+
+  const std::string created = Now(options.timestamp);
+  config.set_created(created);
+  if (!options.author.empty()) config.set_author(options.author);
+  HistoryEntry step;
+  step.created = created;
+  step.created_by = options.created_by;
+  step.author = options.author;
+  step.comment = options.message;
+  config.AddLayer(result.diff_id, std::move(step));
+  HOIST_TRY_ASSIGN(Descriptor config_desc,
+                   layout.PutBytes(config.raw(), std::string(docker ? kDockerConfig : kOciConfig)));
+  result.config = config_desc.digest;
+
+  std::vector<Descriptor> layers = base.manifest.layers();
+  layers.push_back(result.layer);
+  Manifest manifest(std::string(docker ? kDockerManifest : kOciManifest), config_desc, layers);
+  HOIST_TRY_ASSIGN(result.manifest, layout.PutBytes(manifest.raw(), manifest.media_type()));
+  HOIST_TRY(layout.SetName(name, result.manifest));
+  return result;
+}
+
+}  // namespace hoist::build

@@ -1,0 +1,169 @@
+#include "build/containers.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <nlohmann/json.hpp>
+
+#include "build/root_dir.h"
+#include "core/fs.h"
+
+namespace hoist::build {
+
+namespace {
+
+constexpr uint64_t kMaxRecordSize = 1 << 20;
+
+bool ValidId(const std::string& id) {
+  return id.size() == 64 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Result<std::string> RandomId() {
+  unsigned char bytes[32];
+  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open /dev/urandom", errno);
+  ssize_t n = ::read(fd, bytes, sizeof bytes);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof bytes)) return IOError("short read from /dev/urandom");
+  static const char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id += kHex[b >> 4];
+    id += kHex[b & 15];
+  }
+  return id;
+}
+
+nlohmann::json ToJson(const ContainerRecord& r) {
+  return {{"Id", r.id},        {"Name", r.name},         {"Image", r.image},
+          {"ImageManifest", r.image_manifest.str()}, {"Created", r.created}, {"Command", r.command},
+          {"Status", r.status}, {"ExitCode", r.exit_code}, {"Pid", r.pid}};
+}
+
+}  // namespace
+
+bool ValidContainerName(const std::string& name) {
+  if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+bool ContainerRecord::running() const {
+  return status == "running" && pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
+
+Result<ContainerRecord> ContainerStore::Create(ContainerRecord record) {
+  HOIST_TRY(MakeDirs(paths_.ContainersDir(), 0700));
+  HOIST_TRY_ASSIGN(FileLock lock, FileLock::Acquire(paths_.ContainersDir() + "/lock"));
+  HOIST_TRY_ASSIGN(record.id, RandomId());
+  if (record.name.empty()) record.name = "hoist-" + record.id.substr(0, 12);
+  if (!ValidContainerName(record.name)) {
+    return InvalidArgument("invalid container name \"" + record.name + "\": use letters, digits, _ . -");
+  }
+  HOIST_TRY_ASSIGN(auto all, List());
+  for (const auto& c : all) {
+    if (c.name == record.name) {
+      return Error(ErrorCode::kConflict, "a container named \"" + record.name + "\" already exists (" +
+                                             c.id.substr(0, 12) + "); remove it with hoist rm or pick another --name");
+    }
+  }
+  std::string dir = paths_.Container(record.id);
+  if (::mkdir(dir.c_str(), 0700) != 0) return ErrnoError("create " + dir, errno);
+  if (::mkdir(Rootfs(record.id).c_str(), 0755) != 0) return ErrnoError("create " + Rootfs(record.id), errno);
+  HOIST_TRY(Save(record));
+  return record;
+}
+
+Status ContainerStore::Save(const ContainerRecord& r) const {
+  if (!ValidId(r.id)) return InvalidArgument("invalid container id " + r.id);
+  return AtomicWriteFile(paths_.Container(r.id) + "/container.json", ToJson(r).dump(2) + "\n", 0600);
+}
+
+Result<ContainerRecord> ContainerStore::Load(const std::string& id) const {
+  std::string path = paths_.Container(id) + "/container.json";
+  HOIST_TRY_ASSIGN(std::string raw, ReadFileToString(path, kMaxRecordSize));
+  auto j = nlohmann::json::parse(raw, nullptr, false);
+  auto bad = [&] { return ParseError(path + " is not a valid container record"); };
+  if (!j.is_object()) return bad();
+  ContainerRecord r;
+  auto str = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  r.id = str("Id");
+  r.name = str("Name");
+  r.image = str("Image");
+  r.created = str("Created");
+  r.status = str("Status");
+  auto digest = Digest::Parse(str("ImageManifest"));
+  if (r.id != id || !digest.ok()) return bad();
+  r.image_manifest = *digest;
+  if (auto it = j.find("Command"); it != j.end() && it->is_array()) {
+    for (const auto& a : *it) {
+      if (a.is_string()) r.command.push_back(a.get<std::string>());
+    }
+  }
+  if (auto it = j.find("ExitCode"); it != j.end() && it->is_number_integer()) r.exit_code = it->get<int>();
+  if (auto it = j.find("Pid"); it != j.end() && it->is_number_integer()) r.pid = it->get<int>();
+  return r;
+}
+
+Result<std::vector<ContainerRecord>> ContainerStore::List() const {
+  std::vector<ContainerRecord> out;
+  DIR* d = ::opendir(paths_.ContainersDir().c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return out;
+    return ErrnoError("open " + paths_.ContainersDir(), errno);
+  }
+  std::vector<std::string> ids;
+  while (struct dirent* ent = ::readdir(d)) {
+    if (ValidId(ent->d_name)) ids.emplace_back(ent->d_name);
+  }
+  ::closedir(d);
+  for (const auto& id : ids) {
+    auto r = Load(id);
+    if (r.ok()) out.push_back(std::move(*r));  // half-created or foreign entries are skipped
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.created != b.created ? a.created > b.created : a.id < b.id;
+  });
+  return out;
+}
+
+Result<ContainerRecord> ContainerStore::Find(const std::string& name_or_id) const {
+  HOIST_TRY_ASSIGN(auto all, List());
+  for (const auto& c : all) {
+    if (c.name == name_or_id || c.id == name_or_id) return c;
+  }
+  const ContainerRecord* match = nullptr;
+  for (const auto& c : all) {
+    if (name_or_id.size() >= 3 && c.id.compare(0, name_or_id.size(), name_or_id) == 0) {
+      if (match != nullptr) return InvalidArgument("container id prefix " + name_or_id + " is ambiguous");
+      match = &c;
+    }
+  }
+  if (match == nullptr) return NotFound("no container named " + name_or_id + " (see hoist ps -a)");
+  return *match;
+}
+
+Status ContainerStore::Remove(const std::string& id) const {
+  if (!ValidId(id)) return InvalidArgument("invalid container id " + id);
+  int fd = ::open(paths_.ContainersDir().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open " + paths_.ContainersDir(), errno);
+  // The record goes first, so an interrupted removal leaves no container that looks whole.
+  std::string record = id + "/container.json";
+  ::unlinkat(fd, record.c_str(), 0);
+  auto s = RemoveTreeAt(fd, id, paths_.Container(id));
+  ::close(fd);
+  return s;
+}
+
+}  // namespace hoist::build

@@ -1,0 +1,53 @@
+#pragma once
+// Working containers: a root filesystem unpacked from an image plus a small JSON record, kept in the
+// store's private area (<store>/.hoist/containers/<id>/{rootfs/,container.json}). They live until
+// `hoist rm`, so `hoist commit` can turn their changes into a layer.
+
+#include <string>
+#include <vector>
+
+#include "core/digest.h"
+#include "core/error.h"
+#include "store/layout_paths.h"
+
+namespace hoist::build {
+
+struct ContainerRecord {
+  std::string id;    // 64 lowercase hex
+  std::string name;  // unique among containers
+  std::string image;  // the image as the user named it
+  Digest image_manifest = Digest::Of("");  // the manifest the rootfs was unpacked from
+  std::string created;  // RFC 3339
+  std::vector<std::string> command;
+  std::string status = "created";  // created, running, exited
+  int exit_code = 0;
+  int pid = 0;  // the hoist process running it, while running
+
+  // Running and its hoist process still alive.
+  bool running() const;
+};
+
+class ContainerStore {
+ public:
+  explicit ContainerStore(store::LayoutPaths paths) : paths_(std::move(paths)) {}
+
+  // Gives the record a fresh id (and a name, when empty), refuses a name already taken, and makes
+  // its directory with an empty rootfs/.
+  Result<ContainerRecord> Create(ContainerRecord record);
+  Status Save(const ContainerRecord& record) const;
+  Result<std::vector<ContainerRecord>> List() const;
+  // By name, full id, or an id prefix only one container has.
+  Result<ContainerRecord> Find(const std::string& name_or_id) const;
+  Status Remove(const std::string& id) const;
+
+  std::string Rootfs(const std::string& id) const { return paths_.Container(id) + "/rootfs"; }
+
+ private:
+  Result<ContainerRecord> Load(const std::string& id) const;
+  store::LayoutPaths paths_;
+};
+
+// docker's rule: [a-zA-Z0-9][a-zA-Z0-9_.-]*
+bool ValidContainerName(const std::string& name);
+
+}  // namespace hoist::build

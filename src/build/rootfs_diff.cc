@@ -1,0 +1,271 @@
+#include "build/rootfs_diff.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <vector>
+
+#include "core/tar_path.h"
+#include "core/tar_writer.h"
+
+namespace hoist::build {
+
+namespace {
+
+constexpr std::string_view kWhiteoutPrefix = ".wh.";
+constexpr const char* kOpaqueMarker = ".wh..wh..opq";
+
+std::string Join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
+
+Result<std::vector<std::string>> ListDir(const std::string& path) {
+  DIR* d = ::opendir(path.c_str());
+  if (d == nullptr) return ErrnoError("open directory " + path, errno);
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    struct dirent* ent = ::readdir(d);
+    if (ent == nullptr) break;
+    std::string n = ent->d_name;
+    if (n != "." && n != "..") names.push_back(std::move(n));
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) return ErrnoError("read directory " + path, err);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::string> ReadLink(const std::string& path) {
+  std::string buf(4096, '\0');
+  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
+  if (n < 0) return ErrnoError("readlink " + path, errno);
+  buf.resize(static_cast<size_t>(n));
+  return buf;
+}
+
+// One planned tar entry: something from the changed tree, a whiteout or an opaque marker.
+struct Change {
+  enum Kind { kEntry, kWhiteout } kind;
+  std::string rel;  // archive path without trailing '/'
+  bool is_dir = false;
+  bool replaces = false;  // the base had something at this path
+  std::string key() const { return is_dir ? rel + "/" : rel; }
+};
+
+class Differ {
+ public:
+  Differ(std::string base, std::string changed, const DiffOptions& options)
+      : base_(std::move(base)), changed_(std::move(changed)), options_(options) {}
+
+  Status CompareDir(const std::string& rel);
+  Status Emit(TarWriter& writer, DiffStats& stats);
+
+ private:
+  Status AddTree(const std::string& rel, bool replaces);
+  Result<bool> Differs(const struct stat& a, const struct stat& b, const std::string& rel);
+  Status WriteEntry(const Change& c, TarWriter& writer);
+  Status CheckName(const std::string& name, const std::string& rel);
+
+  std::string base_, changed_;
+  const DiffOptions& options_;
+  std::vector<Change> changes_;
+  std::map<std::pair<dev_t, ino_t>, std::string> first_paths_;
+};
+
+Status Differ::CheckName(const std::string& name, const std::string& rel) {
+  if (name.compare(0, kWhiteoutPrefix.size(), kWhiteoutPrefix) == 0) {
+    return InvalidArgument("changed tree holds " + QuotePath(rel) +
+                           ": names starting with .wh. cannot be stored in a layer");
+  }
+  return Ok();
+}
+
+Status Differ::AddTree(const std::string& rel, bool replaces) {
+  if (options_.exclude.count(rel)) return Ok();
+  struct stat st;
+  std::string path = changed_ + "/" + rel;
+  if (::lstat(path.c_str(), &st) != 0) return ErrnoError("stat " + path, errno);
+  changes_.push_back({Change::kEntry, rel, S_ISDIR(st.st_mode), replaces});
+  if (!S_ISDIR(st.st_mode)) return Ok();
+  HOIST_TRY_ASSIGN(auto names, ListDir(path));
+  for (const auto& n : names) {
+    HOIST_TRY(CheckName(n, Join(rel, n)));
+    HOIST_TRY(AddTree(Join(rel, n), false));
+  }
+  return Ok();
+}
+
+Result<bool> Differ::Differs(const struct stat& a, const struct stat& b, const std::string& rel) {
+  if ((a.st_mode & S_IFMT) != (b.st_mode & S_IFMT)) return true;
+  if ((a.st_mode & 07777) != (b.st_mode & 07777) || a.st_uid != b.st_uid || a.st_gid != b.st_gid) return true;
+  if (a.st_mtim.tv_sec != b.st_mtim.tv_sec || a.st_mtim.tv_nsec != b.st_mtim.tv_nsec) return true;
+  if (S_ISDIR(a.st_mode)) return false;
+  if (a.st_size != b.st_size || a.st_rdev != b.st_rdev) return true;
+  if (S_ISLNK(a.st_mode)) {
+    HOIST_TRY_ASSIGN(std::string ta, ReadLink(base_ + "/" + rel));
+    HOIST_TRY_ASSIGN(std::string tb, ReadLink(changed_ + "/" + rel));
+    return ta != tb;
+  }
+  return false;
+}
+
+Status Differ::CompareDir(const std::string& rel) {
+  std::string bdir = rel.empty() ? base_ : base_ + "/" + rel;
+  std::string cdir = rel.empty() ? changed_ : changed_ + "/" + rel;
+  HOIST_TRY_ASSIGN(auto before, ListDir(bdir));
+  HOIST_TRY_ASSIGN(auto after, ListDir(cdir));
+  std::set<std::string> after_set(after.begin(), after.end());
+  bool any_kept = std::any_of(before.begin(), before.end(), [&](const std::string& n) {
+    return after_set.count(n) && !options_.exclude.count(Join(rel, n));
+  });
+  if (!rel.empty() && !before.empty() && !any_kept) {
+    // Everything the base had here is gone: one opaque marker instead of a whiteout each.
+    changes_.push_back({Change::kWhiteout, Join(rel, kOpaqueMarker), false, false});
+    for (const auto& n : after) {
+      HOIST_TRY(CheckName(n, Join(rel, n)));
+      HOIST_TRY(AddTree(Join(rel, n), false));
+    }
+    return Ok();
+  }
+  for (const auto& n : before) {
+    if (!after_set.count(n) && !options_.exclude.count(Join(rel, n))) {
+      changes_.push_back({Change::kWhiteout, Join(rel, std::string(kWhiteoutPrefix) + n), false, false});
+    }
+  }
+  std::set<std::string> before_set(before.begin(), before.end());
+  for (const auto& n : after) {
+    std::string child = Join(rel, n);
+    HOIST_TRY(CheckName(n, child));
+    if (options_.exclude.count(child)) continue;
+    if (!before_set.count(n)) {
+      HOIST_TRY(AddTree(child, false));
+      continue;
+    }
+    struct stat b, c;
+    if (::lstat((bdir + "/" + n).c_str(), &b) != 0) return ErrnoError("stat " + bdir + "/" + n, errno);
+    if (::lstat((cdir + "/" + n).c_str(), &c) != 0) return ErrnoError("stat " + cdir + "/" + n, errno);
+    HOIST_TRY_ASSIGN(bool differs, Differs(b, c, child));
+    if (S_ISDIR(b.st_mode) && S_ISDIR(c.st_mode)) {
+      if (differs) changes_.push_back({Change::kEntry, child, true, true});
+      HOIST_TRY(CompareDir(child));
+    } else if (differs) {
+      HOIST_TRY(AddTree(child, true));
+    }
+  }
+  return Ok();
+}
+
+Status ReadXattrs(const std::string& path, std::map<std::string, std::string>& out) {
+  char names[65536];
+  ssize_t n = ::llistxattr(path.c_str(), names, sizeof names);
+  if (n < 0) return (errno == ENOTSUP) ? Ok() : ErrnoError("list xattrs of " + path, errno);
+  for (ssize_t pos = 0; pos < n;) {
+    std::string name = names + pos;
+    pos += static_cast<ssize_t>(name.size()) + 1;
+    if (name.empty() || name.rfind("system.", 0) == 0 || name == "security.selinux") continue;
+    char value[65536];
+    ssize_t v = ::lgetxattr(path.c_str(), name.c_str(), value, sizeof value);
+    if (v < 0) continue;  // removed meanwhile
+    out[name] = std::string(value, static_cast<size_t>(v));
+  }
+  return Ok();
+}
+
+Status Differ::WriteEntry(const Change& c, TarWriter& writer) {
+  TarEntry e;
+  if (c.kind == Change::kWhiteout) {
+    e.path = c.rel;
+    e.type = TarEntryType::kRegular;
+    e.mode = 0644;
+    e.mtime = options_.timestamp.value_or(0);
+    return writer.WriteEntry(e);
+  }
+  std::string path = changed_ + "/" + c.rel;
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return ErrnoError("stat " + path, errno);
+  e.path = c.rel;
+  e.mode = st.st_mode & 07777;
+  e.uid = st.st_uid;
+  e.gid = st.st_gid;
+  e.mtime = st.st_mtim.tv_sec;
+  e.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+  if (S_ISSOCK(st.st_mode)) return Ok();
+  if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+    auto [it, first] = first_paths_.emplace(std::make_pair(st.st_dev, st.st_ino), c.rel);
+    if (!first) {
+      e.type = TarEntryType::kHardlink;
+      e.link_target = it->second;
+      e.mode = 0644;
+      return writer.WriteEntry(e);
+    }
+  }
+  if (options_.xattrs && !S_ISLNK(st.st_mode)) HOIST_TRY(ReadXattrs(path, e.xattrs));
+  if (S_ISREG(st.st_mode)) {
+    e.type = TarEntryType::kRegular;
+    e.size = static_cast<uint64_t>(st.st_size);
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return ErrnoError("open " + path, errno);
+    FdReader data(fd, /*owned=*/true);
+    return writer.WriteEntry(e, &data);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    e.type = TarEntryType::kDirectory;
+    e.path += '/';
+  } else if (S_ISLNK(st.st_mode)) {
+    e.type = TarEntryType::kSymlink;
+    HOIST_TRY_ASSIGN(e.link_target, ReadLink(path));
+  } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    e.type = S_ISCHR(st.st_mode) ? TarEntryType::kCharDevice : TarEntryType::kBlockDevice;
+    e.dev_major = major(st.st_rdev);
+    e.dev_minor = minor(st.st_rdev);
+  } else if (S_ISFIFO(st.st_mode)) {
+    e.type = TarEntryType::kFifo;
+  } else {
+    return Unsupported(path + " has a file type a layer cannot store");
+  }
+  return writer.WriteEntry(e);
+}
+
+Status Differ::Emit(TarWriter& writer, DiffStats& stats) {
+  std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) { return a.key() < b.key(); });
+  for (const Change& c : changes_) {
+    HOIST_TRY(WriteEntry(c, writer));
+    if (c.kind == Change::kWhiteout) {
+      ++stats.deleted;
+    } else if (c.replaces) {
+      ++stats.modified;
+    } else {
+      ++stats.added;
+    }
+  }
+  return writer.Close();
+}
+
+}  // namespace
+
+Result<DiffStats> WriteRootfsDiff(const std::string& base, const std::string& changed, Writer& out,
+                                  const DiffOptions& options) {
+  for (const auto& dir : {base, changed}) {
+    struct stat st;
+    if (::lstat(dir.c_str(), &st) != 0) return ErrnoError("stat " + dir, errno);
+    if (!S_ISDIR(st.st_mode)) return InvalidArgument(dir + " is not a directory");
+  }
+  Differ differ(base, changed, options);
+  HOIST_TRY(differ.CompareDir(""));
+  TarWriterOptions tar_options;
+  tar_options.clamp_mtime = options.timestamp;
+  TarWriter writer(out, tar_options);
+  DiffStats stats;
+  auto s = differ.Emit(writer, stats);
+  if (!s.ok()) return std::move(s).error().WithContext("diff of " + changed + " against " + base);
+  return stats;
+}
+
+}  // namespace hoist::build

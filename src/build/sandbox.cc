@@ -1,0 +1,264 @@
+#include "build/sandbox.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "build/image_user.h"
+#include "build/root_dir.h"
+#include "build/sandbox_mounts.h"
+#include "core/tar_path.h"
+
+extern char** environ;
+
+namespace hoist::build {
+
+namespace {
+
+constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// What the children report through the error pipe: a kind byte, then a message.
+constexpr char kSetupFailed = 'S';
+constexpr char kNotFound = 'N';
+constexpr char kCannotExecute = 'X';
+
+// Everything the forked children need, prepared before fork so they only make system calls.
+struct ChildPlan {
+  std::string rootfs;
+  std::string hostname;
+  std::string working_dir;
+  bool rootless = false;
+  bool new_network = false;
+  bool null_stdin = false;
+  uid_t uid = 0, gid = 0;
+  uid_t outer_uid = 0;
+  gid_t outer_gid = 0;
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  int error_fd = -1;
+};
+
+[[noreturn]] void Fail(const ChildPlan& plan, char kind, const std::string& message) {
+  std::string out(1, kind);
+  out += message;
+  ssize_t ignored = ::write(plan.error_fd, out.data(), out.size());
+  (void)ignored;
+  ::_exit(kExitCannotExecute);
+}
+
+std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+bool WriteProcFile(const char* path, const std::string& data) {
+  int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
+  ::close(fd);
+  return ok;
+}
+
+int ExitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return kExitCannotExecute;
+}
+
+int WaitFor(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return kExitCannotExecute;
+  }
+  return ExitCodeOf(status);
+}
+
+volatile pid_t g_command_pid = 0;
+
+void ForwardSignal(int sig) {
+  if (g_command_pid > 0) ::kill(g_command_pid, sig);
+}
+
+[[noreturn]] void RunCommand(const ChildPlan& plan) {
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (plan.null_stdin) {
+    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0 || ::dup2(null, STDIN_FILENO) < 0) Fail(plan, kSetupFailed, Errno("stdin from /dev/null"));
+  }
+  environ = const_cast<char**>(plan.envp.data());
+  ::execvp(plan.argv[0], plan.argv.data());
+  int err = errno;
+  std::string cmd = plan.argv[0];
+  if (err == ENOENT) {
+    Fail(plan, kNotFound, "command \"" + cmd + "\" not found in the image" +
+                              (cmd.find('/') == std::string::npos ? " (searched its PATH)" : ""));
+  }
+  Fail(plan, kCannotExecute, "cannot execute \"" + cmd + "\": " + std::strerror(err));
+}
+
+// PID 1 of the new PID namespace: sets up the root, starts the command and reaps until it exits.
+[[noreturn]] void RunInit(const ChildPlan& plan) {
+  std::string err = SetupSandboxMounts(plan.rootfs, plan.hostname);
+  if (!err.empty()) Fail(plan, kSetupFailed, err);
+  if (::chdir(plan.working_dir.c_str()) != 0) Fail(plan, kSetupFailed, Errno("working directory " + plan.working_dir));
+  if (plan.rootless && (plan.uid != 0 || plan.gid != 0)) {
+    Fail(plan, kSetupFailed, "a run without root maps only root into its user namespace; --user " +
+                                 std::to_string(plan.uid) + ":" + std::to_string(plan.gid) + " needs hoist to run as root");
+  }
+  if (!plan.rootless) {
+    gid_t groups[1] = {plan.gid};
+    if (::setgroups(1, groups) != 0) Fail(plan, kSetupFailed, Errno("setgroups"));
+  }
+  if (::setgid(plan.gid) != 0) Fail(plan, kSetupFailed, Errno("setgid " + std::to_string(plan.gid)));
+  if (::setuid(plan.uid) != 0) Fail(plan, kSetupFailed, Errno("setuid " + std::to_string(plan.uid)));
+
+  pid_t child = ::fork();
+  if (child < 0) Fail(plan, kSetupFailed, Errno("fork"));
+  if (child == 0) RunCommand(plan);
+  ::close(plan.error_fd);
+  g_command_pid = child;
+  struct sigaction fwd = {};
+  fwd.sa_handler = ForwardSignal;
+  for (int sig : {SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) ::sigaction(sig, &fwd, nullptr);
+  for (;;) {
+    int status = 0;
+    pid_t w = ::waitpid(-1, &status, 0);
+    if (w == child) ::_exit(ExitCodeOf(status));
+    if (w < 0 && errno != EINTR) ::_exit(kExitCannotExecute);
+  }
+}
+
+// The first child: enters the namespaces (a PID namespace applies to children, hence init's fork).
+[[noreturn]] void RunNamespaces(const ChildPlan& plan) {
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGQUIT, SIG_IGN);
+  if (plan.rootless) {
+    if (::unshare(CLONE_NEWUSER) != 0) {
+      Fail(plan, kSetupFailed, Errno("create a user namespace") +
+                                   " (running without root needs unprivileged user namespaces; see "
+                                   "sysctl kernel.unprivileged_userns_clone and user.max_user_namespaces, or run as root)");
+    }
+    if (!WriteProcFile("/proc/self/setgroups", "deny") ||
+        !WriteProcFile("/proc/self/uid_map", "0 " + std::to_string(plan.outer_uid) + " 1") ||
+        !WriteProcFile("/proc/self/gid_map", "0 " + std::to_string(plan.outer_gid) + " 1")) {
+      Fail(plan, kSetupFailed, Errno("map our user to root in the user namespace"));
+    }
+  }
+  int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (plan.new_network ? CLONE_NEWNET : 0);
+  if (::unshare(flags) != 0) Fail(plan, kSetupFailed, Errno("create namespaces"));
+  pid_t init = ::fork();
+  if (init < 0) Fail(plan, kSetupFailed, Errno("fork"));
+  if (init == 0) RunInit(plan);
+  ::close(plan.error_fd);
+  ::_exit(WaitFor(init));
+}
+
+std::vector<std::string> BuildEnv(const SandboxOptions& o, const ImageUser& user) {
+  std::vector<std::string> env;
+  auto has = [&](const std::string& key) {
+    for (const auto& e : env) {
+      if (e.compare(0, key.size() + 1, key + "=") == 0) return true;
+    }
+    return false;
+  };
+  for (const auto& e : o.env) {
+    if (e.find('=') != std::string::npos) env.push_back(e);
+  }
+  if (!has("PATH")) env.emplace_back(kDefaultPath);
+  if (!has("HOSTNAME")) env.push_back("HOSTNAME=" + o.hostname);
+  if (!has("HOME")) env.push_back("HOME=" + user.home);
+  if (!has("TERM") && ::isatty(STDIN_FILENO)) env.emplace_back("TERM=xterm");
+  return env;
+}
+
+}  // namespace
+
+Result<int> RunInSandbox(const SandboxOptions& options) {
+  if (options.argv.empty() || options.argv[0].empty()) {
+    return InvalidArgument("no command to run: the image has no Entrypoint or Cmd and none was given");
+  }
+  HOIST_TRY_ASSIGN(RootDir root, RootDir::Open(options.rootfs));
+  HOIST_TRY_ASSIGN(ImageUser user, ResolveImageUser(root, options.user));
+  std::string workdir = options.working_dir.empty() ? "/" : options.working_dir;
+  if (workdir.front() != '/') return InvalidArgument("working directory " + QuotePath(workdir) + " is not absolute");
+  HOIST_TRY_ASSIGN(std::string work_rel, CleanEntryPath(workdir.substr(1).empty() ? "." : workdir.substr(1)));
+  HOIST_TRY(root.OpenDir(work_rel, /*create_missing=*/true));
+  HOIST_TRY_ASSIGN(MountPoints mount_points, MountPoints::Prepare(root));
+
+  std::vector<std::string> env = BuildEnv(options, user);
+  std::vector<std::string> argv = options.argv;
+  ChildPlan plan;
+  plan.rootfs = root.path();
+  plan.hostname = options.hostname;
+  plan.working_dir = workdir;
+  plan.rootless = ::geteuid() != 0;
+  plan.new_network = options.network == SandboxOptions::Network::kNone;
+  plan.null_stdin = options.null_stdin;
+  plan.uid = user.uid;
+  plan.gid = user.gid;
+  plan.outer_uid = ::geteuid();
+  plan.outer_gid = ::getegid();
+  for (auto& a : argv) plan.argv.push_back(a.data());
+  plan.argv.push_back(nullptr);
+  for (auto& e : env) plan.envp.push_back(e.data());
+  plan.envp.push_back(nullptr);
+
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return ErrnoError("create a pipe", errno);
+  plan.error_fd = pipe_fds[1];
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int err = errno;
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return ErrnoError("fork", err);
+  }
+  if (pid == 0) {
+    ::close(pipe_fds[0]);
+    RunNamespaces(plan);
+  }
+  ::close(pipe_fds[1]);
+  // Ctrl-C at a terminal reaches the command (same process group); we wait for its verdict.
+  struct sigaction ign = {}, old_int, old_quit;
+  ign.sa_handler = SIG_IGN;
+  ::sigaction(SIGINT, &ign, &old_int);
+  ::sigaction(SIGQUIT, &ign, &old_quit);
+  int code = WaitFor(pid);
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
+
+  std::string report;
+  char buf[1024];
+  for (;;) {
+    ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
+    if (n > 0) {
+      report.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;
+  }
+  ::close(pipe_fds[0]);
+  mount_points.Cleanup();
+  if (!report.empty()) {
+    std::string message = report.substr(1);
+    switch (report[0]) {
+      case kNotFound: return NotFound(message);
+      case kCannotExecute: return Error(ErrorCode::kDenied, message);
+      default: return Error(ErrorCode::kUnsupported, "sandbox setup failed: " + message);
+    }
+  }
+  return code;
+}
+
+}  // namespace hoist::build

@@ -1,0 +1,40 @@
+#pragma once
+// Running a command in a root filesystem isolated by Linux namespaces, the way buildah's chroot
+// isolation and `docker run` do it without a daemon:
+//   - new mount, PID, UTS and IPC namespaces; the host network, or a new empty one (kNone);
+//   - pivot_root into the root (chroot where pivot_root is impossible, e.g. an initramfs root);
+//   - /proc mounted for the new PID namespace, /dev a tmpfs with null zero full random urandom tty
+//     bound from the host, /sys read-only, /etc/resolv.conf and /etc/hosts bound read-only from
+//     the host (mount points the image lacks are created for the run and removed afterwards);
+//   - a small init as PID 1 that reaps orphans and forwards SIGTERM/SIGHUP, so the command itself
+//     behaves as on a host (Ctrl-C reaches it);
+//   - as root directly, as a normal user inside a user namespace mapping them to root.
+// The command's exit code is returned (128+N when killed by signal N). Setup failures and a
+// command that cannot be executed are errors naming the cause.
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace hoist::build {
+
+struct SandboxOptions {
+  std::string rootfs;
+  std::vector<std::string> argv;  // argv[0] looked up in the PATH of `env`
+  std::vector<std::string> env;   // "KEY=value"; PATH, HOME and HOSTNAME get defaults
+  std::string working_dir = "/";  // created when missing, as docker does
+  std::string user;               // "", "uid[:gid]" or "name[:group]" from the image's /etc/passwd
+  std::string hostname = "hoist";
+  enum class Network { kHost, kNone };
+  Network network = Network::kHost;
+  bool null_stdin = false;  // stdin from /dev/null instead of ours (docker run without -i)
+};
+
+// Exit codes docker uses for a command that cannot run.
+inline constexpr int kExitCannotExecute = 126;
+inline constexpr int kExitCommandNotFound = 127;
+
+Result<int> RunInSandbox(const SandboxOptions& options);
+
+}  // namespace hoist::build

@@ -1,0 +1,139 @@
+#include "store/import.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+
+#include "core/compression.h"
+#include "core/fs.h"
+#include "core/image_config.h"
+#include "core/manifest.h"
+#include "core/media_types.h"
+#include "core/tar_path.h"
+#include "core/tar_reader.h"
+#include "core/tar_writer.h"
+#include "store/import_changes.h"
+
+namespace hoist::store {
+
+namespace {
+
+// Hashes what passes on to `inner` (diff_id before compression, digest after).
+class HashingWriter : public Writer {
+ public:
+  explicit HashingWriter(Writer& inner) : inner_(inner) {}
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override {
+    hasher_.Update(data, n);
+    bytes_ += n;
+    return inner_.Write(data, n);
+  }
+  Digest Finish() { return hasher_.Finish(); }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  Writer& inner_;
+  Hasher hasher_;
+  uint64_t bytes_ = 0;
+};
+
+// Re-writes the tarball's entries (checked) as the layer.
+Status CopyEntries(Reader& plain, TarWriter& out) {
+  TarReader in(plain);
+  TarPathChecker checker;
+  for (;;) {
+    HOIST_TRY_ASSIGN(auto entry, in.Next());
+    if (!entry) break;
+    HOIST_TRY_ASSIGN(std::string path, checker.Check(*entry));
+    if (path == ".") continue;
+    TarEntry e = *entry;
+    e.path = e.type == TarEntryType::kDirectory ? path + "/" : path;
+    if (e.type == TarEntryType::kHardlink) {
+      HOIST_TRY_ASSIGN(e.link_target, CleanEntryPath(e.link_target));
+    }
+    HOIST_TRY(out.WriteEntry(e, &in.data()));
+  }
+  return out.Close();
+}
+
+std::string CreatedTime(const ImportOptions& o) {
+  if (!o.created.empty()) return o.created;
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
+    char* end = nullptr;
+    long long v = std::strtoll(sde, &end, 10);
+    if (end && *end == '\0' && v >= 0) return Rfc3339(v);
+  }
+  return Rfc3339(static_cast<int64_t>(std::time(nullptr)));
+}
+
+}  // namespace
+
+std::string Rfc3339(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Reference& name,
+                                  const ImportOptions& options) {
+  // Edits are checked before any work.
+  ContainerConfig container;
+  for (const auto& change : options.changes) HOIST_TRY(ApplyConfigChange(container, change));
+
+  HOIST_TRY_ASSIGN(auto lease, store.BeginWrite());
+  HOIST_TRY(MakeDirs(store.paths().TempDir()));
+  std::string spool = store.paths().TempDir() + "/import-XXXXXX";
+  int fd = ::mkostemp(spool.data(), O_CLOEXEC);
+  if (fd < 0) return ErrnoError("create a temporary file in " + store.paths().TempDir(), errno);
+  ::unlink(spool.c_str());  // the compressed layer lives only as long as this process
+  FdWriter file(fd, /*owned=*/false);
+  FdReader file_reader(fd, /*owned=*/true);
+
+  HashingWriter compressed(file);
+  HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(compressed, Compression::kGzip));
+  HashingWriter uncompressed(*gzip);
+  {
+    DecompressOptions dopt;
+    dopt.max_output = options.max_expanded_size;
+    auto plain = DecompressAuto(tarball, dopt);
+    TarWriter layer_tar(uncompressed);
+    auto st = CopyEntries(*plain, layer_tar);
+    if (!st.ok()) return std::move(st).error().WithContext("reading the root filesystem tarball");
+  }
+  HOIST_TRY(gzip->Close());
+  ImportResult result;
+  result.diff_id = uncompressed.Finish();
+  Digest layer_digest = compressed.Finish();
+  int64_t layer_size = static_cast<int64_t>(compressed.bytes());
+  if (::lseek(fd, 0, SEEK_SET) != 0) return ErrnoError("seek " + spool, errno);
+  HOIST_TRY(store.PutBlob(file_reader, layer_digest, layer_size));
+
+  ImageConfig config(options.platform);
+  std::string created = CreatedTime(options);
+  config.set_created(created);
+  config.set_config(container);
+  HistoryEntry history;
+  history.created = created;
+  history.created_by = "hoist import";
+  history.comment = options.message;
+  config.AddLayer(result.diff_id, history);
+  HOIST_TRY_ASSIGN(Descriptor config_desc, store.PutBytes(config.raw(), std::string(kOciConfig)));
+  result.config = config_desc.digest;
+
+  Descriptor layer;
+  layer.media_type = kOciLayerGzip;
+  layer.digest = layer_digest;
+  layer.size = layer_size;
+  Manifest manifest(std::string(kOciManifest), config_desc, {layer});
+  HOIST_TRY_ASSIGN(result.manifest, store.PutBytes(manifest.raw(), std::string(kOciManifest)));
+  HOIST_TRY(store.SetName(name, result.manifest));
+  return result;
+}
+
+}  // namespace hoist::store

@@ -1,0 +1,73 @@
+#include "store/prune.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <unordered_set>
+
+#include "store/blob_scan.h"
+#include "store/image_walk.h"
+
+namespace hoist::store {
+
+namespace {
+
+bool Named(const Descriptor& d) { return d.annotations.count(kRefNameAnnotation) > 0; }
+
+// The digests every index.json entry reaches. A manifest that cannot be read stops the prune: its
+// config and layers are unknown, and removing them would turn a repairable store into a broken one.
+Result<std::unordered_set<Digest>> Mark(const OciLayout& layout) {
+  HOIST_TRY_ASSIGN(Index index, layout.ReadIndex());
+  std::unordered_set<Digest> seen;
+  for (const auto& entry : index.manifests()) {
+    ImageWalk walk = WalkImage(layout, entry, seen);
+    if (!walk.unreadable.empty()) {
+      const auto& u = walk.unreadable.front();
+      return Error(u.error).WithContext("prune stopped: manifest " + u.descriptor.digest.str() +
+                                        " cannot be read, so what it needs is unknown; run `hoist fsck --repair` first");
+    }
+  }
+  return seen;
+}
+
+}  // namespace
+
+Result<PruneReport> Prune(OciLayout& layout, const PruneOptions& options) {
+  HOIST_TRY(MakeDirs(layout.paths().PrivateDir()));
+  HOIST_TRY_ASSIGN(FileLock gc, FileLock::Acquire(layout.paths().GcLock(), FileLock::Mode::kExclusive));
+  PruneReport report;
+  if (options.all) {
+    HOIST_TRY(layout.UpdateIndex([&](std::vector<Descriptor>& list) -> Status {
+      std::vector<Descriptor> kept;
+      for (auto& d : list) {
+        if (Named(d)) {
+          kept.push_back(std::move(d));
+        } else {
+          report.removed_entries.push_back(std::move(d));
+        }
+      }
+      list = std::move(kept);
+      return Ok();
+    }));
+  }
+  HOIST_TRY_ASSIGN(auto reachable, Mark(layout));
+  HOIST_TRY_ASSIGN(auto files, ListBlobFiles(layout.paths()));
+  for (const auto& f : files) {
+    if (!f.digest || reachable.count(*f.digest)) continue;  // a stray name is fsck's to report
+    if (::unlink(f.path.c_str()) != 0) {
+      if (errno == ENOENT) continue;
+      return ErrnoError("remove " + f.path, errno);
+    }
+    Descriptor d;
+    d.digest = *f.digest;
+    d.size = f.size;
+    report.removed_blobs.push_back(std::move(d));
+    report.freed_bytes += static_cast<uint64_t>(f.size);
+  }
+  StaleFiles stale = RemoveStaleFiles(layout.paths(), options.stale_after);
+  report.removed_stale_files = stale.removed;
+  report.freed_bytes += stale.bytes;
+  return report;
+}
+
+}  // namespace hoist::store

@@ -1,0 +1,45 @@
+#include "tools/command.h"
+#include "tools/transfer_flags.h"
+
+namespace hoist::tools {
+
+namespace {
+
+Result<int> RunCopy(CommandContext& ctx) {
+  if (ctx.positional.size() != 2) return UsageError("copy needs a SOURCE and a DESTINATION");
+  auto src = transfer::ParseLocation(ctx.positional[0], {.allow_store = true, .default_tag = !ctx.args.count("all-tags")});
+  if (!src.ok()) return UsageError(src.error().message());
+  auto dst = transfer::ParseLocation(ctx.positional[1], {.allow_store = true, .default_tag = !ctx.args.count("all-tags")});
+  if (!dst.ok()) return UsageError(dst.error().message());
+  if (dst->ref && dst->ref->digest() && !dst->ref->tag() && dst->kind == transfer::LocationKind::kRegistry) {
+    // A registry destination by digest is fine (the manifest is put by digest).
+  }
+  return RunTransfer(ctx, *src, *dst, PlatformDefault::kAll);
+}
+
+}  // namespace
+
+const CommandSpec& CopyCommand() {
+  static const std::string description = std::string(
+      "Copies an image between any two locations:\n"
+      "  docker://HOST/REPO[:TAG][@DIGEST]   a registry\n"
+      "  oci:DIR[:REF]                       an OCI image layout directory\n"
+      "  oci-archive:FILE[:REF]              an OCI layout in a tar file\n"
+      "  docker-archive:FILE[:REF]           `docker save` format\n"
+      "  REF                                 the local store\n"
+      "A multi-platform image is copied whole (every platform, the index byte for byte, like\n"
+      "`crane copy` and `skopeo copy --all`); --platform copies only the named platforms (one: that\n"
+      "image alone; several: a new index listing them, with a new digest).\n") + kTransferHelp;
+  static const CommandSpec spec{
+      "copy", {"cp"}, "Copy an image (or a whole repository) between registries, layouts and the store",
+      "SOURCE DESTINATION", description.c_str(),
+      "  hoist copy docker://localhost:5000/app:1 docker://localhost:5000/mirror/app:1\n"
+      "  hoist copy docker://localhost:5000/app:1 oci:/tmp/app-layout:1\n"
+      "  hoist copy --platform linux/arm64 docker://localhost:5000/app:1 docker://other:5000/app:1-arm64\n"
+      "  hoist copy --all-tags docker://localhost:5000/app docker://backup:5000/app\n"
+      "  hoist --format json copy oci:/tmp/app-layout:1 docker://localhost:5000/app:1",
+      AddTransferOptions, RunCopy};
+  return spec;
+}
+
+}  // namespace hoist::tools

@@ -1,0 +1,69 @@
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "store/prune.h"
+#include "tools/command.h"
+#include "tools/human_units.h"
+#include "tools/store_flags.h"
+
+namespace hoist::tools {
+
+namespace {
+
+void AddPruneOptions(cxxopts::Options& o) {
+  o.add_options()("a,all", "Also remove images that have no name (unnamed index.json entries)")(
+      "f,force", "Accepted for docker compatibility (hoist does not ask for confirmation)");
+}
+
+Result<int> RunPrune(CommandContext& ctx) {
+  if (!ctx.positional.empty()) return UsageError("prune takes no arguments");
+  store::PruneReport report;
+  if (StoreExists(ctx)) {
+    HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+    store::PruneOptions options;
+    options.all = ctx.args.count("all") > 0;
+    HOIST_TRY_ASSIGN(report, store::Prune(layout, options));
+  }
+  if (ctx.global.format == OutputFormat::kJson) {
+    nlohmann::json removed = nlohmann::json::array(), deleted = nlohmann::json::array();
+    for (const auto& d : report.removed_entries) removed.push_back(d.digest.str());
+    for (const auto& d : report.removed_blobs) deleted.push_back(d.digest.str());
+    nlohmann::json out{{"RemovedImages", removed},
+                       {"DeletedBlobs", deleted},
+                       {"StaleFilesRemoved", report.removed_stale_files},
+                       {"SpaceReclaimed", report.freed_bytes}};
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (!report.removed_entries.empty() || !report.removed_blobs.empty()) {
+    std::cout << "Deleted Images:\n";
+    for (const auto& d : report.removed_entries) std::cout << "untagged: " << d.digest.str() << "\n";
+    for (const auto& d : report.removed_blobs) std::cout << "deleted: " << d.digest.str() << "\n";
+    std::cout << "\n";
+  }
+  std::cout << "Total reclaimed space: " << HumanSize(static_cast<int64_t>(report.freed_bytes)) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+const CommandSpec& PruneCommand() {
+  static const CommandSpec spec{
+      "prune", {}, "Remove what no image name reaches from the local store", "",
+      "Removes the blobs (manifests, configs, layers) that no index.json entry reaches: what `rmi`\n"
+      "untagged and what interrupted loads or pulls left behind. --all also removes images that have\n"
+      "no name (index.json entries without org.opencontainers.image.ref.name, the store's \"dangling\"\n"
+      "images), like `docker image prune -a`. Temp and partial download files older than a day go too.\n"
+      "Prints what was deleted and the space reclaimed (--format json: RemovedImages, DeletedBlobs,\n"
+      "StaleFilesRemoved, SpaceReclaimed in bytes).\n"
+      "\n"
+      "Prune waits for hoist processes writing to the store, and they wait for it; killed at any\n"
+      "moment, it leaves a store that passes `hoist fsck`. A manifest that cannot be read stops it\n"
+      "before anything is removed: run `hoist fsck --repair` first.",
+      "  hoist rmi alpine:3.19 && hoist prune\n"
+      "  hoist prune --all --format json",
+      AddPruneOptions, RunPrune};
+  return spec;
+}
+
+}  // namespace hoist::tools

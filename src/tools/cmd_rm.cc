@@ -1,0 +1,61 @@
+// `hoist rm`: removes working containers and their files.
+
+#include <iostream>
+
+#include "build/containers.h"
+#include "tools/command.h"
+#include "tools/store_flags.h"
+
+namespace hoist::tools {
+
+namespace {
+
+void AddRmOptions(cxxopts::Options& o) {
+  o.add_options()("f,force", "Remove even a container whose command still seems to be running");
+}
+
+Result<int> RunRm(CommandContext& ctx) {
+  if (ctx.positional.empty()) return UsageError("rm needs at least one CONTAINER (name or id)");
+  HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+  build::ContainerStore containers(layout.paths());
+  int code = kExitOk;
+  for (const auto& arg : ctx.positional) {
+    auto c = containers.Find(arg);
+    if (!c.ok()) {
+      std::cerr << "hoist: rm: " << c.error().ToString() << "\n";
+      code = ExitCodeFor(c.error());
+      continue;
+    }
+    if (c->running() && !ctx.args.count("force")) {
+      std::cerr << "hoist: rm: container " << arg << " is running (hoist process " << c->pid
+                << "); stop it first or use --force\n";
+      code = kExitFailure;
+      continue;
+    }
+    auto s = containers.Remove(c->id);
+    if (!s.ok()) {
+      std::cerr << "hoist: rm: " << s.error().ToString() << "\n";
+      code = ExitCodeFor(s.error());
+      continue;
+    }
+    std::cout << arg << "\n";
+  }
+  return code;
+}
+
+}  // namespace
+
+const CommandSpec& RmCommand() {
+  static const CommandSpec spec{
+      "rm", {}, "Remove working containers", "CONTAINER...",
+      "Removes working containers made by `hoist run` (by name, id or unique id prefix) with their root\n"
+      "filesystems. The images they came from stay. Each removed argument is printed; the exit code is\n"
+      "that of the last failure, if any.",
+      "  hoist rm work\n"
+      "  hoist rm 3f2a9c1b7d0e hoist-77aa01c2d3e4\n"
+      "  hoist rm -f $(hoist ps -a --format json | jq -r '.[].Id')",
+      AddRmOptions, RunRm};
+  return spec;
+}
+
+}  // namespace hoist::tools

@@ -1,0 +1,151 @@
+// `hoist run`: a working container from a stored image, and a command run in it (build/sandbox.h).
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "build/containers.h"
+#include "build/sandbox.h"
+#include "build/stored_image.h"
+#include "store/import.h"
+#include "tools/command.h"
+#include "tools/store_flags.h"
+
+namespace hoist::tools {
+
+namespace {
+
+void AddRunOptions(cxxopts::Options& o) {
+  o.add_options()
+      ("name", "Name of the container (default: hoist-<id prefix>)", cxxopts::value<std::string>(), "NAME")
+      ("i,interactive", "Keep standard input attached (without it the command reads /dev/null)")
+      ("t,tty", "The command gets our terminal (standard input must be a terminal)")
+      ("rm", "Remove the container when the command exits")
+      ("e,env", "Set an environment variable (KEY=VALUE, or KEY to pass ours); repeatable",
+       cxxopts::value<std::string>(), "KEY=VALUE")
+      ("w,workdir", "Working directory inside the container", cxxopts::value<std::string>(), "DIR")
+      ("u,user", "User to run as: NAME, UID, NAME:GROUP or UID:GID (names from the image's /etc/passwd)",
+       cxxopts::value<std::string>(), "USER")
+      ("entrypoint", "Replace the image's Entrypoint (\"\" clears it)", cxxopts::value<std::string>(), "CMD")
+      ("network", "host (share ours, the default) or none (only a loopback interface)",
+       cxxopts::value<std::string>()->default_value("host"), "MODE");
+}
+
+// Image Env overridden by -e, key by key; "-e KEY" passes our value of KEY (docker's rule).
+std::vector<std::string> MergeEnv(std::vector<std::string> env, const std::vector<std::string>& flags) {
+  for (std::string e : flags) {
+    size_t eq = e.find('=');
+    std::string key = e.substr(0, eq);
+    if (eq == std::string::npos) {
+      const char* ours = std::getenv(key.c_str());
+      if (ours == nullptr) continue;
+      e = key + "=" + ours;
+    }
+    std::erase_if(env, [&](const std::string& x) { return x.compare(0, key.size() + 1, key + "=") == 0; });
+    env.push_back(e);
+  }
+  return env;
+}
+
+Result<int> RunRun(CommandContext& ctx) {
+  if (ctx.positional.empty()) return UsageError("run needs an IMAGE (and optionally a command)");
+  const std::string& image_arg = ctx.positional[0];
+  HOIST_TRY(RefuseTransport(image_arg));
+  std::vector<std::string> cmd(ctx.positional.begin() + 1, ctx.positional.end());
+  const std::string network = ctx.args["network"].as<std::string>();
+  if (network != "host" && network != "none") return UsageError("--network must be host or none");
+  if (ctx.args.count("tty") && !::isatty(STDIN_FILENO)) {
+    return UsageError("-t needs a terminal on standard input (drop -t when piping input)");
+  }
+
+  HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+  HOIST_TRY_ASSIGN(build::StoredImage image, build::LoadStoredImage(layout, image_arg));
+  const ContainerConfig defaults = image.config.config().value_or(ContainerConfig{});
+
+  std::vector<std::string> entrypoint = defaults.entrypoint.value_or(std::vector<std::string>{});
+  if (ctx.args.count("entrypoint")) {
+    std::string e = ctx.args["entrypoint"].as<std::string>();
+    entrypoint = e.empty() ? std::vector<std::string>{} : std::vector<std::string>{e};
+  }
+  if (cmd.empty() && !ctx.args.count("entrypoint")) cmd = defaults.cmd.value_or(std::vector<std::string>{});
+  build::SandboxOptions sandbox;
+  sandbox.argv = entrypoint;
+  sandbox.argv.insert(sandbox.argv.end(), cmd.begin(), cmd.end());
+  if (sandbox.argv.empty()) {
+    return UsageError("no command given and " + image_arg + " has no Entrypoint or Cmd");
+  }
+  // Each occurrence whole: cxxopts would split a vector value at commas (-e LIST=a,b).
+  std::vector<std::string> env_flags;
+  for (const auto& kv : ctx.args.arguments()) {
+    if (kv.key() == "env") env_flags.push_back(kv.value());
+  }
+  sandbox.env = MergeEnv(defaults.env, env_flags);
+  sandbox.working_dir = ctx.args.count("workdir") ? ctx.args["workdir"].as<std::string>() : defaults.working_dir;
+  sandbox.user = ctx.args.count("user") ? ctx.args["user"].as<std::string>() : defaults.user;
+  sandbox.network = network == "none" ? build::SandboxOptions::Network::kNone : build::SandboxOptions::Network::kHost;
+  sandbox.null_stdin = !ctx.args.count("interactive");
+
+  build::ContainerStore containers(layout.paths());
+  build::ContainerRecord record;
+  if (ctx.args.count("name")) record.name = ctx.args["name"].as<std::string>();
+  record.image = image_arg;
+  record.image_manifest = image.manifest_descriptor.digest;
+  record.created = store::Rfc3339(static_cast<int64_t>(std::time(nullptr)));
+  record.command = sandbox.argv;
+  HOIST_TRY_ASSIGN(record, containers.Create(record));
+  const bool remove = ctx.args.count("rm") > 0;
+  sandbox.rootfs = containers.Rootfs(record.id);
+  sandbox.hostname = record.id.substr(0, 12);
+
+  auto unpacked = build::UnpackStoredImage(layout, image, sandbox.rootfs);
+  if (!unpacked.ok()) {
+    (void)containers.Remove(record.id);
+    return std::move(unpacked).error().WithContext("run " + image_arg);
+  }
+  record.status = "running";
+  record.pid = static_cast<int>(::getpid());
+  HOIST_TRY(containers.Save(record));
+
+  auto code = build::RunInSandbox(sandbox);
+  record.status = "exited";
+  record.pid = 0;
+  record.exit_code = code.ok() ? *code : (code.error().code() == ErrorCode::kNotFound ? build::kExitCommandNotFound
+                                                                                      : build::kExitCannotExecute);
+  if (remove) {
+    HOIST_TRY(containers.Remove(record.id));
+  } else {
+    HOIST_TRY(containers.Save(record));
+  }
+  if (!code.ok()) {
+    // docker's exit codes: 127 the command is not there, 126 it cannot be run.
+    std::cerr << "hoist: run " << image_arg << ": " << code.error().ToString() << "\n";
+    return record.exit_code;
+  }
+  return *code;
+}
+
+}  // namespace
+
+const CommandSpec& RunCommand() {
+  static const CommandSpec spec{
+      "run", {}, "Run a command in a new working container of a stored image", "IMAGE [COMMAND [ARG...]]",
+      "Unpacks IMAGE from the store into a new working container (kept under the store's\n"
+      ".hoist/containers/ until `hoist rm`, so `hoist commit` can save its changes) and runs COMMAND in\n"
+      "it, or the image's Entrypoint and Cmd. Flags end at IMAGE: what follows is the command line.\n"
+      "The command runs in new mount, PID, UTS and IPC namespaces, with /proc, a minimal /dev, a\n"
+      "read-only /sys and the host's /etc/resolv.conf and /etc/hosts (read-only); the network is the\n"
+      "host's unless --network none. The image's Env, WorkingDir and User apply; -e, -w and -u override\n"
+      "them. As root this works directly; as another user hoist enters a user namespace mapping you to\n"
+      "root (only root then exists inside), and says so when the kernel does not allow it.\n"
+      "The exit code is the command's; 127 when the command is not in the image, 126 when it cannot be\n"
+      "executed; hoist's own failures (an unknown image, a bad flag) use the exit codes below.",
+      "  hoist run docker.io/library/busybox:latest sh -c 'echo hi > /greeting; rm /bin/vi'\n"
+      "  hoist run -it --name work example.com/base:1 sh\n"
+      "  hoist run --rm -e MODE=test -w /src -u app example.com/app:1 make check\n"
+      "  hoist run --rm --network none example.com/base:1 cat /etc/os-release",
+      AddRunOptions, RunRun};
+  return spec;
+}
+
+}  // namespace hoist::tools

@@ -1,0 +1,171 @@
+// `hoist save`: images of the store into a docker-archive or oci-archive tar.
+// The store → archive move runs through the archive ImageDestinations of src/transfer, driven by
+// the small loop below; once transfer::Copy reads the store it can replace SaveImage unchanged.
+
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "core/compression.h"
+#include "core/image_config.h"
+#include "core/manifest.h"
+#include "core/media_types.h"
+#include "core/platform.h"
+#include "store/oci_layout.h"
+#include "tools/command.h"
+#include "transfer/docker_archive_destination.h"
+#include "transfer/oci_archive_destination.h"
+
+namespace hoist::tools {
+
+namespace {
+
+void AddSaveOptions(cxxopts::Options& o) {
+  o.add_options()("o,output", "Write the archive to FILE (replaced atomically) instead of standard output",
+                  cxxopts::value<std::string>(), "FILE")
+      ("platform", "For a multi-platform image, the platform to save (default: this machine's)",
+       cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
+}
+
+Status PutStoreBlob(const store::OciLayout& s, transfer::ImageDestination& dest, const Descriptor& d) {
+  HOIST_TRY_ASSIGN(auto reuse, dest.TryReuseBlob(d));
+  if (reuse != transfer::Reuse::kNo) return Ok();
+  HOIST_TRY_ASSIGN(auto r, s.OpenBlob(d.digest));
+  return dest.PutBlob(*r, d);
+}
+
+// A layer as the destination wants it: docker archives get it decompressed, as its diff_id.
+Status PutLayer(const store::OciLayout& s, transfer::ImageDestination& dest, const Descriptor& layer,
+                const Digest& diff_id) {
+  auto c = LayerCompressionOf(layer.media_type);
+  if (!dest.WantsUncompressedLayers() || !c || *c == Compression::kNone) return PutStoreBlob(s, dest, layer);
+  Descriptor plain;
+  plain.media_type = kOciLayerTar;
+  plain.digest = diff_id;
+  plain.size = -1;
+  HOIST_TRY_ASSIGN(auto reuse, dest.TryReuseBlob(plain));
+  if (reuse != transfer::Reuse::kNo) return Ok();
+  HOIST_TRY_ASSIGN(auto r, s.OpenBlob(layer.digest));
+  auto decompressed = Decompress(*r, *c);
+  auto st = dest.PutBlob(*decompressed, plain);
+  if (!st.ok()) return std::move(st).error().WithContext("layer " + layer.digest.str());
+  return Ok();
+}
+
+Status SaveManifest(const store::OciLayout& s, transfer::ImageDestination& dest, const Manifest& m) {
+  HOIST_TRY(PutStoreBlob(s, dest, m.config()));
+  std::vector<Digest> diff_ids;
+  if (dest.WantsUncompressedLayers()) {
+    HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(m.config().digest, kMaxConfigSize));
+    HOIST_TRY_ASSIGN(ImageConfig config, ImageConfig::Parse(std::move(raw)));
+    HOIST_TRY(config.CheckLayers(m.layers().size()));
+    diff_ids = config.diff_ids();
+  }
+  for (size_t i = 0; i < m.layers().size(); ++i) {
+    HOIST_TRY(PutLayer(s, dest, m.layers()[i], diff_ids.empty() ? m.layers()[i].digest : diff_ids[i]));
+  }
+  return Ok();
+}
+
+Status SaveImage(const store::OciLayout& s, transfer::ImageDestination& dest, const Reference& ref,
+                 const Platform& platform) {
+  HOIST_TRY_ASSIGN(Descriptor root, s.Resolve(ref));
+  HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(root.digest, kMaxManifestSize));
+  HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(raw, root.media_type));
+  std::string name = ref.tag() ? ref.str() : std::string();
+  if (auto* index = std::get_if<Index>(&any)) {
+    bool whole = !dest.WantsUncompressedLayers();
+    for (const auto& child : index->manifests()) whole = whole && s.HasBlob(child.digest);
+    if (whole) {  // an oci-archive keeps the whole index when the store has every platform
+      for (const auto& child : index->manifests()) {
+        HOIST_TRY_ASSIGN(std::string craw, s.ReadBlob(child.digest, kMaxManifestSize));
+        HOIST_TRY_ASSIGN(Manifest m, Manifest::Parse(craw, child.media_type));
+        HOIST_TRY(SaveManifest(s, dest, m));
+        HOIST_TRY(dest.PutManifest({craw, child.media_type}, ""));
+      }
+      return dest.PutManifest({raw, root.media_type}, name);
+    }
+    const Descriptor* child = index->FindManifest(platform);
+    if (!child) return NotFound(ref.str() + " has no manifest for platform " + platform.str() + " (use --platform)");
+    HOIST_TRY_ASSIGN(raw, s.ReadBlob(child->digest, kMaxManifestSize));
+    HOIST_TRY_ASSIGN(any, ParseAnyManifest(raw, child->media_type));
+  }
+  auto* m = std::get_if<Manifest>(&any);
+  if (!m) return ParseError(ref.str() + ": an index inside an index cannot be saved");
+  HOIST_TRY(SaveManifest(s, dest, *m));
+  return dest.PutManifest({raw, m->media_type()}, name);
+}
+
+Result<int> RunSave(CommandContext& ctx) {
+  if (ctx.positional.empty()) return UsageError("save needs at least one image reference");
+  const std::string& format = ctx.global.format_name;
+  bool docker = format == "text" || format == "docker-archive";
+  if (!docker && format != "oci-archive") {
+    return UsageError("--format must be docker-archive or oci-archive (got \"" + format + "\")");
+  }
+  std::string output = ctx.args.count("output") ? ctx.args["output"].as<std::string>() : "-";
+  if (output == "-" && ::isatty(STDOUT_FILENO)) {
+    return UsageError("refusing to write an archive to a terminal: use -o FILE or redirect standard output");
+  }
+  Platform platform = Platform::Host();
+  if (ctx.args.count("platform")) {
+    auto p = Platform::Parse(ctx.args["platform"].as<std::string>());
+    if (!p.ok()) return UsageError(p.error().message());
+    platform = *p;
+  }
+  std::vector<Reference> refs;
+  for (const auto& text : ctx.positional) {
+    auto ref = Reference::Parse(text);
+    if (!ref.ok()) return UsageError(ref.error().message());
+    refs.push_back(*ref);
+  }
+  HOIST_TRY_ASSIGN(auto s, store::OciLayout::Open(store::DefaultStorePath(ctx.global.store),
+                                                  store::OciLayout::OpenMode::kExisting));
+  std::unique_ptr<transfer::ImageDestination> dest;
+  if (docker) {
+    HOIST_TRY_ASSIGN(dest, transfer::DockerArchiveDestination::Open(output, std::nullopt, s.paths().TempDir()));
+  } else {
+    HOIST_TRY_ASSIGN(dest, transfer::OciArchiveDestination::Open(output, std::nullopt, s.paths().TempDir()));
+  }
+  for (const Reference& ref : refs) {
+    auto st = SaveImage(s, *dest, ref, platform);
+    if (!st.ok()) return std::move(st).error().WithContext("save " + ref.Familiar());
+  }
+  HOIST_TRY(dest->Commit());
+  return kExitOk;
+}
+
+}  // namespace
+
+const CommandSpec& SaveCommand() {
+  static const CommandSpec spec{
+      "save", {}, "Save images from the store to a tar archive (docker save format or oci-archive)", "REF...",
+      "Writes the images to one tar archive, to standard output unless -o is given. Images in one archive\n"
+      "share their blobs. The default format is the one `docker save` writes (manifest.json, repositories,\n"
+      "in its Docker 25+ shape: an OCI layout with blobs/sha256/… and index.json), which docker load,\n"
+      "podman load, skopeo (docker-archive:) and hoist load read. --format oci-archive writes an OCI image\n"
+      "layout in a tar (skopeo's oci-archive:), keeping blobs exactly as stored.\n"
+      "\n"
+      "How digests relate in a docker archive: docker archives hold UNCOMPRESSED layers, so each layer\n"
+      "is stored as blobs/sha256/<diff_id>, the digest of the uncompressed tar (the config's\n"
+      "rootfs.diff_ids), not the compressed digest the registry manifest lists. The config, and with it\n"
+      "the image ID (sha256 of the config, the ID `hoist images` shows), stays the same. The manifest\n"
+      "inside the archive names the uncompressed layers, so its digest differs from the registry's\n"
+      "manifest digest (a RepoDigest). Loading the archive and pushing it again therefore gives a new\n"
+      "manifest digest unless the layers are recompressed identically. An oci-archive keeps the stored\n"
+      "(compressed) blobs and every digest unchanged.\n"
+      "\n"
+      "Layers are decompressed while they are written: to a file the tar header is patched in place; to\n"
+      "a pipe each layer is first spooled to a temp file in the store's .hoist/tmp. A multi-platform image\n"
+      "is saved for one platform (--platform, default this machine) in a docker archive; an oci-archive\n"
+      "keeps the whole index when the store holds every platform.",
+      "  hoist save -o app.tar localhost:5000/team/app:1\n"
+      "  hoist save alpine:3.19 busybox:latest | gzip > images.tar.gz\n"
+      "  hoist save --format oci-archive -o app-oci.tar app:1\n"
+      "  skopeo copy docker-archive:app.tar oci:/tmp/app-layout:app",
+      AddSaveOptions, RunSave};
+  return spec;
+}
+
+}  // namespace hoist::tools

@@ -1,0 +1,20 @@
+#pragma once
+// Sizes and ages the way docker prints them ("7.38MB", "2 weeks ago"), for table output.
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+
+namespace hoist::tools {
+
+// Decimal units with three significant digits, as docker's units.HumanSizeWithPrecision(n, 3).
+std::string HumanSize(int64_t bytes);
+
+// RFC 3339 ("2024-01-02T03:04:05.123Z", "…+02:00") → seconds since the epoch; nullopt if malformed.
+std::optional<time_t> ParseRfc3339(const std::string& text);
+
+// "3 days ago", "About an hour ago", as docker's units.HumanDuration; "N/A" for an unknown time.
+std::string HumanAge(const std::string& rfc3339, time_t now);
+
+}  // namespace hoist::tools

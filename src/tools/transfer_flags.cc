@@ -1,0 +1,166 @@
+#include "tools/transfer_flags.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "store/layout_paths.h"
+#include "store/oci_layout.h"
+#include "tools/registry_flags.h"
+#include "transfer/cancel.h"
+#include "transfer/copy.h"
+#include "transfer/endpoints.h"
+#include "transfer/progress.h"
+
+namespace hoist::tools {
+
+const char* const kTransferHelp =
+    "Blobs already at the destination are not sent again (a repeated copy moves no blob bytes);\n"
+    "blobs seen in another repository of the same registry are mounted. Every blob is verified\n"
+    "against its digest on the way; manifests are copied byte for byte, so digests stay the same.\n"
+    "Interrupted (Ctrl-C, a lost network, a killed process)? Run the same command again: partial\n"
+    "downloads and open upload sessions are continued from where they stopped.\n"
+    "Signatures and attestations (cosign sha256-<hex>.sig/.att/.sbom tags) and referrers travel\n"
+    "with the image unless --no-signatures is given.";
+
+void AddTransferOptions(cxxopts::Options& o) {
+  o.add_options("Transfer")
+      ("all", "Copy every image of a multi-platform index")
+      ("platform", "Copy only the image for this platform (repeatable)", cxxopts::value<std::vector<std::string>>(),
+       "OS/ARCH[/VARIANT]")
+      ("all-tags", "Copy every tag of the repository")
+      ("jobs", "Blobs in flight at once", cxxopts::value<std::string>()->default_value("8"), "N")
+      ("no-signatures", "Do not copy signatures, attestations and referrers");
+  AddRegistryOptions(o);
+}
+
+namespace {
+
+using transfer::Location;
+using transfer::LocationKind;
+
+transfer::ProgressMode ModeOf(Progress p) {
+  switch (p) {
+    case Progress::kTty: return transfer::ProgressMode::kTty;
+    case Progress::kPlain: return transfer::ProgressMode::kPlain;
+    case Progress::kJson: return transfer::ProgressMode::kJson;
+    case Progress::kNone: return transfer::ProgressMode::kNone;
+    default: return transfer::ProgressMode::kAuto;
+  }
+}
+
+Result<transfer::PlatformSelection> ReadPlatforms(const cxxopts::ParseResult& a, PlatformDefault def) {
+  transfer::PlatformSelection sel;
+  if (a.count("all") && a.count("platform")) return UsageError("--all and --platform cannot be used together");
+  if (a.count("platform")) {
+    sel.all = false;
+    for (const auto& text : a["platform"].as<std::vector<std::string>>()) {
+      auto p = Platform::Parse(text);
+      if (!p.ok()) return UsageError("--platform: " + p.error().message());
+      sel.platforms.push_back(*p);
+    }
+  } else if (!a.count("all") && def == PlatformDefault::kHost) {
+    sel.all = false;
+    sel.platforms.push_back(Platform::Host());
+  }
+  return sel;
+}
+
+void PrintReport(const CommandContext& ctx, const std::vector<transfer::CopyReport>& reports,
+                 const transfer::CopyReport& total) {
+  if (ctx.global.format == OutputFormat::kJson) {
+    nlohmann::json images = nlohmann::json::array();
+    for (const auto& r : reports) {
+      images.push_back({{"source", r.source},
+                        {"destination", r.destination},
+                        {"digest", r.image.digest.str()},
+                        {"media_type", r.image.media_type}});
+    }
+    nlohmann::json out = {{"images", images},       {"manifests", total.manifests}, {"copied", total.copied},
+                          {"reused", total.reused}, {"mounted", total.mounted},     {"bytes", total.bytes},
+                          {"seconds", total.seconds}, {"notes", total.notes}};
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  for (const auto& r : reports) {
+    std::cout << r.destination << ": " << r.image.digest.str() << "\n";
+  }
+  std::cout << total.copied << " blobs copied, " << total.reused << " already there, " << total.mounted
+            << " mounted; " << transfer::HumanBytes(total.bytes) << " in ";
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2f s", total.seconds);
+  std::cout << secs << "\n";
+}
+
+}  // namespace
+
+Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Location& destination,
+                        PlatformDefault platform_default) {
+  const auto& a = ctx.args;
+  HOIST_TRY_ASSIGN(int jobs, IntegerFlag(a, "jobs"));
+  if (jobs < 1) return UsageError("--jobs must be at least 1");
+  HOIST_TRY_ASSIGN(transfer::PlatformSelection platforms, ReadPlatforms(a, platform_default));
+
+  std::unique_ptr<registry::RegistryClient> client;
+  if (source.kind == LocationKind::kRegistry || destination.kind == LocationKind::kRegistry) {
+    HOIST_TRY_ASSIGN(client, MakeRegistryClient(ctx));
+  }
+  const std::string store_path = store::DefaultStorePath(ctx.global.store);
+  store::LayoutPaths paths(store_path);
+  transfer::BlobInfoCache cache(paths.PrivateDir() + "/blob-locations.json");
+  cache.Load();
+  transfer::ResumeState resume(paths.ResumeDir());
+  transfer::Endpoints ep{client.get(), store_path, &cache, &resume};
+
+  std::vector<std::pair<Location, Location>> pairs;
+  if (a.count("all-tags")) {
+    HOIST_TRY_ASSIGN(auto tags, transfer::ListSourceTags(source, ep));
+    if (tags.empty()) return NotFound(source.str() + " has no tags");
+    for (const auto& tag : tags) {
+      HOIST_TRY_ASSIGN(Location s, transfer::WithTag(source, tag));
+      HOIST_TRY_ASSIGN(Location d, transfer::WithTag(destination, tag));
+      pairs.emplace_back(std::move(s), std::move(d));
+    }
+  } else {
+    pairs.emplace_back(source, destination);
+  }
+
+  transfer::InstallInterruptHandler();
+  transfer::ProgressReporter progress(ModeOf(ctx.global.progress), stderr);
+  std::vector<transfer::CopyReport> reports;
+  transfer::CopyReport total;
+  Status outcome = Ok();
+  for (const auto& [s, d] : pairs) {
+    auto src = transfer::OpenSource(s, ep);
+    if (!src.ok()) {
+      outcome = std::move(src).error();
+      break;
+    }
+    auto dst = transfer::OpenDestination(d, ep, &s);
+    if (!dst.ok()) {
+      outcome = std::move(dst).error();
+      break;
+    }
+    transfer::CopyOptions options;
+    options.tag = transfer::DestinationTag(d, s);
+    options.platforms = platforms;
+    options.jobs = jobs;
+    options.signatures = !a.count("no-signatures");
+    options.progress = &progress;
+    auto report = transfer::Copy(**src, **dst, options);
+    if (!report.ok()) {
+      outcome = std::move(report).error();
+      break;
+    }
+    total.Add(*report);
+    reports.push_back(std::move(report).value());
+  }
+  progress.End();
+  (void)cache.Save();  // a hint for later mounts; losing it costs nothing but uploads
+  if (!outcome.ok()) return std::move(outcome).error();
+  PrintReport(ctx, reports, total);
+  return kExitOk;
+}
+
+}  // namespace hoist::tools

@@ -1,0 +1,25 @@
+#pragma once
+// What copy, pull and push share: their flags (--all, --platform, --all-tags, --jobs,
+// --no-signatures and the registry flags), running the transfer engine, and the report.
+
+#include <cxxopts.hpp>
+
+#include "tools/command.h"
+#include "transfer/location.h"
+
+namespace hoist::tools {
+
+void AddTransferOptions(cxxopts::Options& options);
+
+// Which images of a multi-platform index a command copies when neither --all nor --platform is given.
+enum class PlatformDefault { kAll, kHost };
+
+// Copies `source` to `destination` (every tag with --all-tags), drawing progress on stderr and
+// printing the report (text or --format json) on stdout.
+Result<int> RunTransfer(CommandContext& ctx, const transfer::Location& source,
+                        const transfer::Location& destination, PlatformDefault platform_default);
+
+// Help text shared by the three commands.
+extern const char* const kTransferHelp;
+
+}  // namespace hoist::tools

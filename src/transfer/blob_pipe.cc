@@ -1,0 +1,60 @@
+#include "transfer/blob_pipe.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace hoist::transfer {
+
+Status BlobPipe::Write(const char* data, size_t n) {
+  std::unique_lock lock(mu_);
+  while (n > 0) {
+    cv_.wait(lock, [&] { return abandoned_ || buffer_.size() - head_ < capacity_; });
+    if (abandoned_) return Error(ErrorCode::kCancelled, "the reader of this blob stopped");
+    if (head_ > 0) {  // compact before appending, so the buffer never grows past capacity
+      buffer_.erase(0, head_);
+      head_ = 0;
+    }
+    size_t room = capacity_ - buffer_.size();
+    size_t take = std::min(room, n);
+    buffer_.append(data, take);
+    data += take;
+    n -= take;
+    cv_.notify_all();
+  }
+  return Ok();
+}
+
+void BlobPipe::Close(Status status) {
+  std::lock_guard lock(mu_);
+  closed_ = true;
+  if (!status.ok()) error_ = std::move(status).error();
+  cv_.notify_all();
+}
+
+Result<size_t> BlobPipe::Read(char* buf, size_t n) {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return closed_ || buffer_.size() > head_; });
+  if (buffer_.size() == head_) {
+    if (error_) return *error_;
+    return size_t{0};
+  }
+  size_t take = std::min(n, buffer_.size() - head_);
+  std::memcpy(buf, buffer_.data() + head_, take);
+  head_ += take;
+  consumed_ += take;
+  cv_.notify_all();
+  return take;
+}
+
+void BlobPipe::Abandon() {
+  std::lock_guard lock(mu_);
+  abandoned_ = true;
+  cv_.notify_all();
+}
+
+uint64_t BlobPipe::consumed() const {
+  std::lock_guard lock(mu_);
+  return consumed_;
+}
+
+}  // namespace hoist::transfer

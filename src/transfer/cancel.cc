@@ -1,0 +1,38 @@
+#include "transfer/cancel.h"
+
+#include <csignal>
+#include <atomic>
+
+namespace hoist::transfer {
+
+namespace {
+std::atomic<bool> g_cancel{false};
+
+extern "C" void OnInterrupt(int sig) {
+  if (g_cancel.load()) {
+    // Second Ctrl-C: the user insists; die the default way.
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  g_cancel.store(true);
+}
+}  // namespace
+
+void RequestCancel() { g_cancel.store(true); }
+bool CancelRequested() { return g_cancel.load(std::memory_order_relaxed); }
+void ResetCancel() { g_cancel.store(false); }
+
+Error CancelledError() {
+  return Error(ErrorCode::kCancelled, "interrupted; run the same command again to resume where it stopped");
+}
+
+void InstallInterruptHandler() {
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace hoist::transfer

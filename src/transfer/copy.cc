@@ -1,0 +1,64 @@
+#include "transfer/copy.h"
+
+#include <chrono>
+
+#include "transfer/blob_copier.h"
+#include "transfer/cancel.h"
+
+namespace hoist::transfer {
+
+void CopyReport::Add(const CopyReport& o) {
+  manifests += o.manifests;
+  copied += o.copied;
+  reused += o.reused;
+  mounted += o.mounted;
+  bytes += o.bytes;
+  seconds += o.seconds;
+  notes.insert(notes.end(), o.notes.begin(), o.notes.end());
+}
+
+Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, const CopyOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string what = source.Describe() + " → " + destination.Describe();
+  auto fail = [&](Error e) { return std::move(e).WithContext("copy " + what); };
+
+  auto planned = PlanImage(source, options.platforms, options.tag);
+  if (!planned.ok()) return fail(std::move(planned).error());
+  CopyPlan plan = std::move(planned).value();
+  if (options.signatures) {
+    Status s = PlanAttached(source, plan);
+    if (!s.ok()) return fail(std::move(s).error());
+  }
+  if (options.progress) {
+    for (const auto& n : plan.notes) options.progress->Note(n);
+    options.progress->Begin(destination.Describe(), plan.blobs.size(), plan.blob_bytes());
+  }
+
+  // Blobs first: a manifest is only sent once everything it names is there.
+  BlobCopier blobs(source, destination, options.jobs, options.progress);
+  auto counts = blobs.Run(plan.blobs);
+  if (!counts.ok()) return fail(std::move(counts).error());
+
+  for (const auto& m : plan.manifests) {
+    if (CancelRequested()) return fail(CancelledError());
+    Status s = destination.PutManifest(m.bytes, m.tag);
+    if (!s.ok()) return fail(std::move(s).error().WithContext("manifest " + m.descriptor.digest.str()));
+  }
+  Status committed = destination.Commit();
+  if (!committed.ok()) return fail(std::move(committed).error());
+
+  CopyReport report;
+  report.source = source.Describe();
+  report.destination = destination.Describe();
+  report.image = plan.top;
+  report.manifests = static_cast<int>(plan.manifests.size());
+  report.copied = counts->copied;
+  report.reused = counts->reused;
+  report.mounted = counts->mounted;
+  report.bytes = counts->bytes;
+  report.notes = plan.notes;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace hoist::transfer

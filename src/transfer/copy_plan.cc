@@ -1,0 +1,150 @@
+#include "transfer/copy_plan.h"
+
+#include <set>
+#include <unordered_set>
+
+#include "core/manifest.h"
+#include "core/media_types.h"
+
+namespace hoist::transfer {
+
+namespace {
+
+constexpr int kMaxDepth = 8;
+
+class Planner {
+ public:
+  Planner(ImageSource& source, CopyPlan& plan) : source_(source), plan_(plan) {
+    for (const auto& b : plan_.blobs) blobs_seen_.insert(b.digest);
+    for (const auto& m : plan_.manifests) manifests_seen_.insert(m.descriptor.digest.str() + "\n" + m.tag);
+  }
+
+  // Adds `bytes` (a manifest or an index) and everything below it; the document itself last.
+  Result<Descriptor> Add(ManifestBytes bytes, const std::string& tag, int depth) {
+    if (depth > kMaxDepth) return ParseError("indexes nested more than " + std::to_string(kMaxDepth) + " deep");
+    HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(bytes.bytes, bytes.media_type));
+    if (auto* m = std::get_if<Manifest>(&any)) {
+      AddBlob(m->config());
+      for (const auto& layer : m->layers()) {
+        // Foreign layers with URLs live elsewhere; registries do not hold them.
+        if (IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
+        AddBlob(layer);
+      }
+    } else {
+      const Index& index = std::get<Index>(any);
+      for (const auto& child : index.manifests()) {
+        HOIST_TRY(AddChild(child, depth));
+      }
+    }
+    return AddDocument(std::move(bytes), MediaTypeOf(any), tag);
+  }
+
+  Status AddChild(const Descriptor& child, int depth) {
+    auto bytes = source_.GetManifest(child.digest);
+    if (!bytes.ok()) return std::move(bytes).error().WithContext("manifest " + child.digest.str());
+    if (bytes->media_type.empty()) bytes->media_type = child.media_type;
+    HOIST_TRY(Add(std::move(bytes).value(), "", depth + 1));
+    return Ok();
+  }
+
+  Descriptor AddDocument(ManifestBytes bytes, const std::string& media_type, const std::string& tag) {
+    Descriptor d = Descriptor::For(media_type, bytes.bytes);
+    if (bytes.media_type.empty()) bytes.media_type = media_type;
+    if (manifests_seen_.insert(d.digest.str() + "\n" + tag).second) {
+      plan_.manifests.push_back(PlannedManifest{d, std::move(bytes), tag});
+    }
+    return d;
+  }
+
+ private:
+  void AddBlob(const Descriptor& d) {
+    if (blobs_seen_.insert(d.digest).second) plan_.blobs.push_back(d);
+  }
+
+  ImageSource& source_;
+  CopyPlan& plan_;
+  std::unordered_set<Digest> blobs_seen_;
+  std::set<std::string> manifests_seen_;
+};
+
+std::string PlatformList(const Index& index) {
+  std::string s;
+  for (const auto& m : index.manifests()) {
+    if (!m.platform) continue;
+    if (!s.empty()) s += ", ";
+    s += m.platform->str();
+  }
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
+uint64_t CopyPlan::blob_bytes() const {
+  uint64_t n = 0;
+  for (const auto& b : blobs) n += static_cast<uint64_t>(b.size);
+  return n;
+}
+
+Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platforms, const std::string& tag) {
+  CopyPlan plan;
+  HOIST_TRY_ASSIGN(ManifestBytes top, source.GetManifest(std::nullopt));
+  HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(top.bytes, top.media_type));
+  Planner planner(source, plan);
+  const Index* index = std::get_if<Index>(&any);
+  if (!index || platforms.all || platforms.platforms.empty()) {
+    HOIST_TRY_ASSIGN(plan.top, planner.Add(std::move(top), tag, 0));
+    return plan;
+  }
+  std::vector<Descriptor> chosen;
+  for (const auto& want : platforms.platforms) {
+    const Descriptor* child = index->FindManifest(want);
+    if (!child) {
+      return NotFound(source.Describe() + " has no image for platform " + want.str() + " (it has: " +
+                      PlatformList(*index) + ")");
+    }
+    bool dup = false;
+    for (const auto& c : chosen) dup = dup || c.digest == child->digest;
+    if (!dup) chosen.push_back(*child);
+  }
+  if (chosen.size() == 1) {
+    HOIST_TRY_ASSIGN(ManifestBytes child, source.GetManifest(chosen[0].digest));
+    if (child.media_type.empty()) child.media_type = chosen[0].media_type;
+    HOIST_TRY_ASSIGN(plan.top, planner.Add(std::move(child), tag, 1));
+    plan.notes.push_back("platform " + (chosen[0].platform ? chosen[0].platform->str() : std::string("?")) +
+                         ": image " + chosen[0].digest.str() + " of index " + Digest::Of(top.bytes).str());
+    return plan;
+  }
+  // Several platforms but not all: a new index listing only those (its digest differs).
+  for (const auto& c : chosen) HOIST_TRY(planner.AddChild(c, 0));
+  Index filtered(index->media_type(), chosen);
+  if (!index->annotations().empty()) filtered.set_annotations(index->annotations());
+  plan.top = planner.AddDocument(ManifestBytes{filtered.raw(), index->media_type()}, index->media_type(), tag);
+  plan.notes.push_back("wrote a new index for the chosen platforms (" + plan.top.digest.str() +
+                       "); the source index is " + Digest::Of(top.bytes).str());
+  return plan;
+}
+
+Status PlanAttached(ImageSource& source, CopyPlan& plan) {
+  // Subjects: every image document of the plan so far (not what gets attached below).
+  std::vector<Descriptor> subjects;
+  for (const auto& m : plan.manifests) subjects.push_back(m.descriptor);
+  Planner planner(source, plan);
+  std::unordered_set<Digest> done;
+  for (const auto& subject : subjects) {
+    if (!done.insert(subject.digest).second) continue;
+    auto attached = source.ListAttached(subject);
+    if (!attached.ok()) {
+      if (attached.error().code() == ErrorCode::kUnsupported) continue;
+      return std::move(attached).error().WithContext("signatures of " + subject.digest.str());
+    }
+    for (const auto& a : *attached) {
+      auto bytes = source.GetManifest(a.manifest.digest);
+      if (!bytes.ok()) return std::move(bytes).error().WithContext("attached manifest " + a.manifest.digest.str());
+      if (bytes->media_type.empty()) bytes->media_type = a.manifest.media_type;
+      HOIST_TRY(planner.Add(std::move(bytes).value(), a.tag, 1));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace hoist::transfer

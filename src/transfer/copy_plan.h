@@ -1,0 +1,42 @@
+#pragma once
+// What a copy will do, worked out from the source's manifests before any blob moves: the blobs
+// (each once) and the manifests in the order a destination must receive them — children before
+// the index that lists them, the image before what is attached to it.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/descriptor.h"
+#include "core/platform.h"
+#include "transfer/image_source.h"
+
+namespace hoist::transfer {
+
+// Which images of a multi-platform index to copy.
+struct PlatformSelection {
+  bool all = true;                   // the whole index, byte for byte
+  std::vector<Platform> platforms;   // otherwise these (one: that image alone; several: a new index)
+};
+
+struct PlannedManifest {
+  Descriptor descriptor;  // digest and size of `bytes`
+  ManifestBytes bytes;
+  std::string tag;  // "" → by digest only
+};
+
+struct CopyPlan {
+  Descriptor top;                         // what the destination's name will point at
+  std::vector<PlannedManifest> manifests;  // put in this order
+  std::vector<Descriptor> blobs;           // unique by digest, in manifest order
+  std::vector<std::string> notes;          // said to the user (platform picked, index rewritten)
+  uint64_t blob_bytes() const;
+};
+
+// Reads the manifest the source names (and its children) and plans copying it under `tag`.
+Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platforms, const std::string& tag);
+
+// Adds what is attached (cosign tags, referrers) to every image manifest in the plan.
+Status PlanAttached(ImageSource& source, CopyPlan& plan);
+
+}  // namespace hoist::transfer

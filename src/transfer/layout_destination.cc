@@ -1,0 +1,101 @@
+#include "transfer/layout_destination.h"
+
+#include <vector>
+
+#include "transfer/cancel.h"
+
+namespace hoist::transfer {
+
+Result<std::unique_ptr<LayoutDestination>> LayoutDestination::Open(std::shared_ptr<store::OciLayout> layout,
+                                                                   LayoutNames names, std::string what) {
+  HOIST_TRY_ASSIGN(store::OciLayout::WriteLease lease, layout->BeginWrite());
+  return std::unique_ptr<LayoutDestination>(
+      new LayoutDestination(std::move(layout), std::move(names), std::move(what), std::move(lease)));
+}
+
+Result<Reuse> LayoutDestination::TryReuseBlob(const Descriptor& blob) {
+  auto size = layout_->BlobSize(blob.digest);
+  if (size.ok() && *size == blob.size) return Reuse::kPresent;
+  return Reuse::kNo;
+}
+
+Status LayoutDestination::PutBlob(Reader& content, const Descriptor& blob) {
+  return layout_->PutBlob(content, blob.digest, blob.size);
+}
+
+Status LayoutDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& blob) {
+  if (layout_->HasBlob(blob.digest)) return Ok();
+  HOIST_TRY_ASSIGN(auto partial, layout_->OpenPartial(blob.digest, blob.size));
+  std::unique_ptr<Reader> content;
+  if (partial->offset() > 0) {
+    auto rest = open(partial->offset());
+    if (rest.ok()) {
+      content = std::move(rest).value();
+    } else if (rest.error().code() == ErrorCode::kUnsupported) {
+      HOIST_TRY(partial->Restart());
+    } else {
+      return std::move(rest).error();
+    }
+  }
+  if (!content) {
+    HOIST_TRY_ASSIGN(content, open(0));
+  }
+  std::vector<char> buf(256 * 1024);
+  uint64_t pos = partial->offset();
+  for (;;) {
+    HOIST_TRY_ASSIGN(size_t n, content->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    pos += n;
+    if (pos > static_cast<uint64_t>(blob.size)) {
+      (void)partial->Restart();
+      return DigestMismatch("blob " + blob.digest.str() + ": the source holds more than its size of " +
+                            std::to_string(blob.size) + " bytes");
+    }
+    HOIST_TRY(partial->Write(buf.data(), n));
+  }
+  Status committed = partial->Commit();
+  if (!committed.ok()) return std::move(committed).error().WithContext("blob " + blob.digest.str());
+  return Ok();
+}
+
+Status LayoutDestination::PutManifest(const ManifestBytes& manifest, const std::string& tag) {
+  HOIST_TRY_ASSIGN(Descriptor d, layout_->PutBytes(manifest.bytes, manifest.media_type));
+  if (!tag.empty()) {
+    HOIST_TRY_ASSIGN(std::string name, names_.NameFor(tag));
+    names_to_set_.emplace_back(std::move(name), std::move(d));
+  }
+  return Ok();
+}
+
+Status LayoutDestination::Commit() {
+  if (names_.repository) {
+    for (const auto& [name, d] : names_to_set_) {
+      HOIST_TRY_ASSIGN(Reference ref, Reference::Parse(name));
+      HOIST_TRY(layout_->SetName(ref, d));
+    }
+  } else if (!names_to_set_.empty()) {
+    HOIST_TRY(layout_->UpdateIndex([&](std::vector<Descriptor>& entries) -> Status {
+      for (const auto& named : names_to_set_) {
+        // clang 14 cannot capture structured bindings in a lambda: name the members.
+        const std::string& name = named.first;
+        const Descriptor& d = named.second;
+        std::erase_if(entries, [&](const Descriptor& e) {
+          auto it = e.annotations.find(store::kRefNameAnnotation);
+          return it != e.annotations.end() && it->second == name;
+        });
+        Descriptor entry;
+        entry.media_type = d.media_type;
+        entry.digest = d.digest;
+        entry.size = d.size;
+        entry.annotations[store::kRefNameAnnotation] = name;
+        entries.push_back(std::move(entry));
+      }
+      return Ok();
+    }));
+  }
+  names_to_set_.clear();
+  lease_.reset();
+  return Ok();
+}
+
+}  // namespace hoist::transfer

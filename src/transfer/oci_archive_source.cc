@@ -1,0 +1,90 @@
+#include "transfer/oci_archive_source.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+
+#include "core/compression.h"
+#include "core/fs.h"
+#include "core/manifest.h"
+#include "store/docker_archive_reader.h"
+
+namespace hoist::transfer {
+
+ArchiveSource::~ArchiveSource() {
+  entries_.reset();  // removes the spooled files
+  if (!temp_dir_.empty()) ::rmdir(temp_dir_.c_str());
+}
+
+Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(Format format, const std::string& path,
+                                                           std::optional<Reference> name,
+                                                           const std::string& temp_parent) {
+  std::unique_ptr<ArchiveSource> s(new ArchiveSource());
+  s->format_ = format;
+  s->describe_ = (format == Format::kOciArchive ? "oci-archive:" : "docker-archive:") + path;
+  HOIST_TRY(MakeDirs(temp_parent));
+  std::string dir = temp_parent + "/archive-XXXXXX";
+  if (!::mkdtemp(dir.data())) return ErrnoError("create a temporary directory in " + temp_parent, errno);
+  s->temp_dir_ = dir;
+  HOIST_TRY_ASSIGN(auto file, FdReader::Open(path));
+  auto plain = DecompressAuto(*file);
+  auto entries = store::ArchiveEntries::Read(*plain, dir);
+  if (!entries.ok()) return std::move(entries).error().WithContext("reading " + s->describe_);
+  s->entries_ = std::move(entries).value();
+  auto plan = format == Format::kOciArchive ? store::ReadOciArchive(*s->entries_)
+                                            : store::ReadDockerArchive(*s->entries_);
+  if (!plan.ok()) return std::move(plan).error().WithContext(s->describe_);
+  s->plan_ = std::move(plan).value();
+  const auto& images = s->plan_.images;
+  if (name) {
+    auto it = std::find_if(images.begin(), images.end(), [&](const store::ArchiveImage& i) {
+      return std::find(i.names.begin(), i.names.end(), *name) != i.names.end();
+    });
+    if (it == images.end()) return NotFound(s->describe_ + " has no image named " + name->str());
+    s->image_ = *it;
+  } else if (images.size() == 1) {
+    s->image_ = images[0];
+  } else {
+    return InvalidArgument(s->describe_ + " holds " + std::to_string(images.size()) +
+                           " images: say which one (FILE:REF)");
+  }
+  return s;
+}
+
+Result<std::string> ArchiveSource::ReadBlobBytes(const Digest& d) const {
+  for (const std::string& raw : plan_.made_manifests) {
+    if (Digest::Of(raw) == d) return raw;
+  }
+  const store::ArchiveFile* f = entries_->FindBlob(d);
+  if (!f) {
+    for (const store::ArchiveFile* b : plan_.blobs) {
+      if (b->digest == d) f = b;
+    }
+  }
+  if (!f) return NotFound(describe_ + " has no manifest " + d.str());
+  HOIST_TRY_ASSIGN(std::string raw, entries_->ReadSmall(*f, kMaxManifestSize));
+  if (!(Digest::Of(raw) == d)) return DigestMismatch(describe_ + ": manifest " + d.str() + " does not match its digest");
+  return raw;
+}
+
+Result<ManifestBytes> ArchiveSource::GetManifest(const std::optional<Digest>& instance) {
+  const Digest& d = instance ? *instance : image_.root.digest;
+  HOIST_TRY_ASSIGN(std::string raw, ReadBlobBytes(d));
+  HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(raw));
+  return ManifestBytes{std::move(raw), MediaTypeOf(any)};
+}
+
+Result<std::unique_ptr<Reader>> ArchiveSource::GetBlob(const Descriptor& blob, uint64_t offset) {
+  if (offset > 0) return Unsupported(describe_ + ": blobs are read from the start");
+  // Docker archive layers are named by path, not digest: look among the checked blobs too.
+  const store::ArchiveFile* f = entries_->FindBlob(blob.digest);
+  for (const store::ArchiveFile* b : plan_.blobs) {
+    if (!f && b->digest == blob.digest) f = b;
+  }
+  if (!f) return NotFound(describe_ + " has no blob " + blob.digest.str());
+  return entries_->Open(*f);
+}
+
+}  // namespace hoist::transfer

@@ -1,0 +1,20 @@
+#pragma once
+// A registry blob as a Reader: a thread GETs it (from `offset`, with Range) into a bounded pipe
+// and the Reader hands the bytes on. A connection that breaks mid-body is continued by Range.
+// Hashing is left to the reader's consumer (the copy engine verifies every blob once).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "core/descriptor.h"
+#include "core/io.h"
+#include "registry/client/repository.h"
+
+namespace hoist::transfer {
+
+// `on_done` runs on the download thread after the last byte arrived (for the blob-info cache).
+Result<std::unique_ptr<Reader>> OpenRegistryBlob(const registry::Repository& repo, const Descriptor& blob,
+                                                 uint64_t offset, std::function<void()> on_done = nullptr);
+
+}  // namespace hoist::transfer

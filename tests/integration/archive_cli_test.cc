@@ -1,0 +1,147 @@
+// save, load, import and export as a user runs them: pipes, compression, bad input, SIGKILL in the
+// middle, and several loads into one store at once.
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "archive_test_support.h"
+
+using namespace hoist::testing;
+
+namespace {
+
+const std::string kHoist = HOIST_BINARY;
+
+// Every blob hashes to its name and index.json parses: `hoist fsck` when it exists, else by hand.
+void ExpectStoreValid(const TempDir& dir) {
+  auto fsck = RunHoist({"fsck"}, StoreEnv(dir));
+  if (fsck.exit_code != 2 || fsck.err.find("unknown command") == std::string::npos) {
+    INFO(fsck.out << fsck.err);
+    CHECK(fsck.exit_code == 0);
+    return;
+  }
+  ReadJson(dir / "store/index.json");
+  auto check = Sh("cd " + dir / "store/blobs/sha256" +
+                  " && for f in *; do [ \"$(sha256sum < $f | cut -d' ' -f1)\" = \"$f\" ] || echo BAD $f; done");
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.empty());
+}
+
+}  // namespace
+
+TEST_CASE("save to a pipe loads from a pipe, also gzip- and zstd-compressed") {
+  TempDir dir, other;
+  ImportImage(dir, "pipe/a:1", "a");
+  ImportImage(dir, "pipe/b:1", "b");
+  std::string save = kHoist + " --store " + dir / "store" + " save pipe/a:1 pipe/b:1";
+  std::string load = kHoist + " --store " + other / "store" + " load";
+  for (std::string filter : {"cat", "gzip -1", "zstd -q -c"}) {
+    INFO(filter);
+    auto r = Sh(save + " | " + filter + " | " + load);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "Loaded image: pipe/a:1\nLoaded image: pipe/b:1\n");
+  }
+  auto oci = Sh(kHoist + " --store " + dir / "store" + " save --format oci-archive pipe/a:1 | " + load);
+  INFO(oci.err);
+  CHECK(oci.exit_code == 0);
+  CHECK(oci.out == "Loaded image: pipe/a:1\n");
+  ExpectStoreValid(other);
+}
+
+TEST_CASE("save, load, import and export have complete help") {
+  for (const char* cmd : {"save", "load", "import", "export"}) {
+    INFO(cmd);
+    auto r = RunHoist({cmd, "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("Examples:"));
+    CHECK_THAT(r.out, Catch::Contains("Exit codes:"));
+  }
+  CHECK_THAT(RunHoist({"save", "--help"}).out, Catch::Contains("diff_id"));
+  auto bad = RunHoist({"save", "--format", "zip", "x:1"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("docker-archive or oci-archive"));
+}
+
+TEST_CASE("load of a corrupt archive fails clearly (exit 5) and changes nothing") {
+  TempDir dir, other;
+  ImportImage(dir, "bad/a:1", "a");
+  REQUIRE(RunHoist({"save", "-o", dir / "a.tar", "bad/a:1"}, StoreEnv(dir)).exit_code == 0);
+  // Flip a byte inside the first layer's data (after the config and the directory headers).
+  REQUIRE(Sh("mkdir -p " + dir / "x" + " && tar -C " + dir / "x" + " -xf " + dir / "a.tar" + " && cd " + dir / "x" +
+             " && f=$(grep -o 'blobs/sha256/[0-9a-f]*' manifest.json | sed -n 2p) && printf Z | dd of=$f bs=1 seek=600 "
+             "conv=notrunc 2>/dev/null && tar -cf " + dir / "bad.tar" + " *")
+              .exit_code == 0);
+  REQUIRE(RunHoist({"load", "-i", dir / "a.tar"}, StoreEnv(other)).exit_code == 0);
+  std::string before = ReadFile(other / "store/index.json");
+  auto r = RunHoist({"load", "-i", dir / "bad.tar"}, StoreEnv(other));
+  CHECK(r.exit_code == 5);
+  CHECK_THAT(r.err, Catch::Contains("digest"));
+  CHECK(ReadFile(other / "store/index.json") == before);
+  auto missing = RunHoist({"load", "-i", dir / "no-such.tar"}, StoreEnv(other));
+  CHECK(missing.exit_code != 0);
+  CHECK_THAT(missing.err, Catch::Contains("no-such.tar"));
+}
+
+TEST_CASE("SIGKILL in the middle of load or save leaves a valid store") {
+  TempDir dir, other;
+  ImportImage(dir, "kill/a:1", "a");
+  REQUIRE(RunHoist({"save", "-o", dir / "a.tar", "kill/a:1"}, StoreEnv(dir)).exit_code == 0);
+  // load: half the archive arrives, then the writer stalls and hoist is killed while it waits.
+  auto load = Sh("(head -c 200000 " + dir / "a.tar" + "; sleep 20) | " + kHoist + " --store " + other / "store" +
+                 " load & p=$!; sleep 1; kill -9 $p; wait $p; echo $?");
+  CHECK(load.out == "137\n");
+  ExpectStoreValid(other);
+  // save: the reader stalls so hoist blocks in the middle of writing, and is killed there.
+  auto save = Sh("mkfifo " + dir / "fifo" + "; (exec 3<" + dir / "fifo" + "; sleep 5) & " + kHoist + " --store " +
+                 dir / "store" + " save kill/a:1 > " + dir / "fifo" + " & p=$!; sleep 1; kill -9 $p; wait $p; echo $?");
+  CHECK(save.out == "137\n");
+  ExpectStoreValid(dir);
+  // Both stores still work.
+  auto again = RunHoist({"load", "-i", dir / "a.tar"}, StoreEnv(other));
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == "Loaded image: kill/a:1\n");
+}
+
+TEST_CASE("four loads into one store at the same time keep every image") {
+  TempDir dir, other;
+  std::string script;
+  for (int i = 0; i < 4; ++i) {
+    std::string ref = "conc/img" + std::to_string(i) + ":1";
+    ImportImage(dir, ref, "s" + std::to_string(i));
+    std::string file = dir / ("a" + std::to_string(i) + ".tar");
+    REQUIRE(RunHoist({"save", "-o", file, ref}, StoreEnv(dir)).exit_code == 0);
+    script += kHoist + " --store " + other / "store" + " load -q -i " + file + " & ";
+  }
+  auto r = Sh(script + "wait");
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  auto index = ReadJson(other / "store/index.json");
+  std::set<std::string> names;
+  for (const auto& m : index["manifests"]) names.insert(m["annotations"]["org.opencontainers.image.ref.name"]);
+  for (int i = 0; i < 4; ++i) CHECK(names.count("docker.io/conc/img" + std::to_string(i) + ":1") == 1);
+  ExpectStoreValid(other);
+}
+
+TEST_CASE("import then export gives back the root filesystem") {
+  TempDir dir;
+  REQUIRE(Sh("mkdir -p " + dir / "rootfs/etc" + " && echo hello > " + dir / "rootfs/etc/motd" + " && ln -s motd " +
+             dir / "rootfs/etc/link" + " && tar -C " + dir / "rootfs" + " -czf " + dir / "rootfs.tgz" + " .")
+              .exit_code == 0);
+  auto imp = RunHoist({"import", dir / "rootfs.tgz", "roundtrip:1", "-m", "test", "--change", "ENV A=b"}, StoreEnv(dir));
+  INFO(imp.err);
+  REQUIRE(imp.exit_code == 0);
+  CHECK_THAT(imp.out, Catch::StartsWith("sha256:"));
+  auto exp = RunHoist({"export", "-o", dir / "out.tar", "roundtrip:1"}, StoreEnv(dir));
+  INFO(exp.err);
+  REQUIRE(exp.exit_code == 0);
+  auto list = Sh("tar -tvf " + dir / "out.tar" + " | awk '{print $1, $6, $7, $8}'");
+  CHECK_THAT(list.out, Catch::Contains("etc/motd"));
+  CHECK_THAT(list.out, Catch::Contains("etc/link -> motd"));
+  CHECK(Sh("tar -xOf " + dir / "out.tar" + " etc/motd").out == "hello\n");
+  auto bad = RunHoist({"import", dir / "rootfs.tgz", "x:1", "--change", "RUN true"}, StoreEnv(dir));
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Catch::Contains("unsupported instruction"));
+}

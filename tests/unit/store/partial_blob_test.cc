@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "store/oci_layout.h"
+#include "support/temp_dir.h"
+
+using namespace hoist;
+using namespace hoist::store;
+using hoist::testing::ReadFile;
+using hoist::testing::TempDir;
+
+namespace {
+
+OciLayout NewLayout(const TempDir& dir) {
+  auto l = OciLayout::Open(dir / "store", OciLayout::OpenMode::kCreate);
+  REQUIRE(l.ok());
+  return std::move(l).value();
+}
+
+}  // namespace
+
+TEST_CASE("A partial blob survives its writer and resumes at its offset") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  const std::string content = "0123456789abcdefghij";
+  Digest d = Digest::Of(content);
+  {
+    auto p = layout.OpenPartial(d, 20);
+    REQUIRE(p.ok());
+    CHECK((*p)->offset() == 0);
+    REQUIRE((*p)->Write(content.substr(0, 8)).ok());
+  }  // interrupted: destroyed without Commit
+  CHECK(std::filesystem::exists(layout.paths().Partial(d)));
+  CHECK_FALSE(layout.HasBlob(d));
+  auto p = layout.OpenPartial(d, 20);
+  REQUIRE(p.ok());
+  REQUIRE((*p)->offset() == 8);
+  REQUIRE((*p)->Write(content.substr(8)).ok());
+  REQUIRE((*p)->Commit().ok());
+  CHECK(layout.HasBlob(d));
+  CHECK(ReadFile(layout.paths().Blob(d)) == content);
+  CHECK_FALSE(std::filesystem::exists(layout.paths().Partial(d)));
+}
+
+TEST_CASE("A partial blob that does not match its digest is deleted at Commit") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  Digest d = Digest::Of("the real content");
+  auto p = layout.OpenPartial(d, 16);
+  REQUIRE(p.ok());
+  REQUIRE((*p)->Write("the fake content").ok());
+  auto st = (*p)->Commit();
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.error().code() == ErrorCode::kDigestMismatch);
+  CHECK_FALSE(layout.HasBlob(d));
+  CHECK_FALSE(std::filesystem::exists(layout.paths().Partial(d)));
+  // The next attempt starts clean.
+  auto again = layout.OpenPartial(d, 16);
+  REQUIRE(again.ok());
+  CHECK((*again)->offset() == 0);
+}
+
+TEST_CASE("A partial blob refuses more bytes than its size and a short one fails Commit") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  Digest d = Digest::Of("abc");
+  auto p = layout.OpenPartial(d, 3);
+  REQUIRE(p.ok());
+  CHECK((*p)->Write("abcd").error().code() == ErrorCode::kDigestMismatch);
+  REQUIRE((*p)->Write("ab").ok());
+  auto st = (*p)->Commit();
+  REQUIRE_FALSE(st.ok());
+  CHECK_THAT(st.error().message(), Catch::Contains("size mismatch"));
+}
+
+TEST_CASE("Restart forgets what a partial blob held") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  Digest d = Digest::Of("fresh");
+  auto p = layout.OpenPartial(d, -1);
+  REQUIRE(p.ok());
+  REQUIRE((*p)->Write("stale bytes").ok());
+  REQUIRE((*p)->Restart().ok());
+  CHECK((*p)->offset() == 0);
+  REQUIRE((*p)->Write("fresh").ok());
+  REQUIRE((*p)->Commit().ok());
+  CHECK(ReadFile(layout.paths().Blob(d)) == "fresh");
+}
+
+TEST_CASE("A kept partial file longer than the blob is discarded on open") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  Digest d = Digest::Of("abc");
+  REQUIRE(MakeDirs(layout.paths().PartialDir()).ok());
+  hoist::testing::WriteFile(layout.paths().Partial(d), "way too many bytes");
+  auto p = layout.OpenPartial(d, 3);
+  REQUIRE(p.ok());
+  CHECK((*p)->offset() == 0);
+  REQUIRE((*p)->Write("abc").ok());
+  REQUIRE((*p)->Commit().ok());
+}
