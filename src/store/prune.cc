@@ -3,7 +3,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/manifest.h"
 
 #include "store/blob_scan.h"
 #include "store/image_walk.h"
@@ -14,12 +19,39 @@ namespace {
 
 bool Named(const Descriptor& d) { return d.annotations.count(kRefNameAnnotation) > 0; }
 
+// Working containers (`hoist run`, records in .hoist/containers/<id>/container.json) keep their
+// image's blobs alive: `hoist commit` builds on them even after the image lost its name.
+std::vector<Descriptor> ContainerImages(const OciLayout& layout) {
+  std::vector<Descriptor> out;
+  std::error_code ec;
+  for (const auto& dir : std::filesystem::directory_iterator(layout.paths().ContainersDir(), ec)) {
+    auto text = ReadFileToString(dir.path().string() + "/container.json", 1 << 20);
+    if (!text.ok()) continue;
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("ImageManifest") || !j["ImageManifest"].is_string()) continue;
+    auto digest = Digest::Parse(j["ImageManifest"].get<std::string>());
+    if (!digest.ok()) continue;
+    auto raw = layout.ReadBlob(*digest, kMaxManifestSize);
+    if (!raw.ok()) continue;
+    auto any = ParseAnyManifest(std::move(raw).value());
+    if (!any.ok()) continue;
+    Descriptor d;
+    d.media_type = MediaTypeOf(*any);
+    d.digest = *digest;
+    d.size = static_cast<int64_t>(RawOf(*any).size());
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 // The digests every index.json entry reaches. A manifest that cannot be read stops the prune: its
 // config and layers are unknown, and removing them would turn a repairable store into a broken one.
 Result<std::unordered_set<Digest>> Mark(const OciLayout& layout) {
   HOIST_TRY_ASSIGN(Index index, layout.ReadIndex());
   std::unordered_set<Digest> seen;
-  for (const auto& entry : index.manifests()) {
+  std::vector<Descriptor> roots = index.manifests();
+  for (auto& d : ContainerImages(layout)) roots.push_back(std::move(d));
+  for (const auto& entry : roots) {
     ImageWalk walk = WalkImage(layout, entry, seen);
     if (!walk.unreadable.empty()) {
       const auto& u = walk.unreadable.front();

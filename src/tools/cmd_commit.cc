@@ -53,10 +53,7 @@ Result<int> RunCommit(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(Reference name, ParseStoreReference(ctx.positional[1]));
   if (name.digest()) return UsageError("commit names its image with a tag, not a digest");
   build::CommitOptions options;
-  // Each occurrence whole: cxxopts would split a vector value at commas, and JSON arrays have them.
-  for (const auto& kv : ctx.args.arguments()) {
-    if (kv.key() == "change") options.changes.push_back(kv.value());
-  }
+  options.changes = RepeatedFlag(ctx.args, "change");
   if (ctx.args.count("message")) options.message = ctx.args["message"].as<std::string>();
   if (ctx.args.count("author")) options.author = ctx.args["author"].as<std::string>();
   HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));

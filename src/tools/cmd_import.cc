@@ -31,7 +31,7 @@ Result<int> RunImport(CommandContext& ctx) {
   if (!ref.ok()) return UsageError(ref.error().message());
   if (ref->digest()) return UsageError("import names its image with a tag, not a digest");
   store::ImportOptions options;
-  if (ctx.args.count("change")) options.changes = ctx.args["change"].as<std::vector<std::string>>();
+  options.changes = RepeatedFlag(ctx.args, "change");
   if (ctx.args.count("message")) options.message = ctx.args["message"].as<std::string>();
   if (ctx.args.count("platform")) {
     auto p = Platform::Parse(ctx.args["platform"].as<std::string>());

@@ -75,12 +75,7 @@ Result<int> RunRun(CommandContext& ctx) {
   if (sandbox.argv.empty()) {
     return UsageError("no command given and " + image_arg + " has no Entrypoint or Cmd");
   }
-  // Each occurrence whole: cxxopts would split a vector value at commas (-e LIST=a,b).
-  std::vector<std::string> env_flags;
-  for (const auto& kv : ctx.args.arguments()) {
-    if (kv.key() == "env") env_flags.push_back(kv.value());
-  }
-  sandbox.env = MergeEnv(defaults.env, env_flags);
+  sandbox.env = MergeEnv(defaults.env, RepeatedFlag(ctx.args, "env"));  // -e LIST=a,b stays whole
   sandbox.working_dir = ctx.args.count("workdir") ? ctx.args["workdir"].as<std::string>() : defaults.working_dir;
   sandbox.user = ctx.args.count("user") ? ctx.args["user"].as<std::string>() : defaults.user;
   sandbox.network = network == "none" ? build::SandboxOptions::Network::kNone : build::SandboxOptions::Network::kHost;

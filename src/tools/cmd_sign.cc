@@ -28,7 +28,7 @@ void AddSignOptions(cxxopts::Options& o) {
 Result<std::map<std::string, std::string>> Annotations(const cxxopts::ParseResult& args) {
   std::map<std::string, std::string> out;
   if (!args.count("annotations")) return out;
-  for (const auto& kv : args["annotations"].as<std::vector<std::string>>()) {
+  for (const auto& kv : RepeatedFlag(args, "annotations")) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) return UsageError("-a needs KEY=VALUE, got \"" + kv + "\"");
     out[kv.substr(0, eq)] = kv.substr(eq + 1);

@@ -61,6 +61,10 @@ int ExitCodeFor(const Error& e);
 // -Wrestrict inside it.
 Result<int> IntegerFlag(const cxxopts::ParseResult& args, const std::string& name);
 
+// Every value given for a repeatable flag, each occurrence whole: cxxopts' own vector parsing would
+// split a value at commas, and JSON arrays (`--change 'CMD ["a", "b"]'`) have them.
+std::vector<std::string> RepeatedFlag(const cxxopts::ParseResult& args, const std::string& long_name);
+
 // A usage error: main prints it with a pointer to --help and exits 2.
 Error UsageError(std::string message);
 

@@ -11,6 +11,14 @@ Error UsageError(std::string message) {
   return Error(ErrorCode::kInvalidArgument, std::move(message)).WithContext(kUsageMarker);
 }
 
+std::vector<std::string> RepeatedFlag(const cxxopts::ParseResult& args, const std::string& long_name) {
+  std::vector<std::string> values;
+  for (const auto& kv : args.arguments()) {
+    if (kv.key() == long_name) values.push_back(kv.value());
+  }
+  return values;
+}
+
 Result<int> IntegerFlag(const cxxopts::ParseResult& args, const std::string& name) {
   const std::string text = args[name].as<std::string>();
   int value = 0;

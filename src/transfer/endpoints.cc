@@ -1,6 +1,10 @@
 #include "transfer/endpoints.h"
 
+#include <filesystem>
+
+#include "transfer/docker_archive_source.h"
 #include "transfer/layout_destination.h"
+#include "transfer/oci_archive_destination.h"
 #include "transfer/layout_source.h"
 #include "transfer/registry_destination.h"
 #include "transfer/registry_source.h"
@@ -9,10 +13,17 @@ namespace hoist::transfer {
 
 namespace {
 
-Error ArchiveUnsupported(const Location& l) {
-  return Unsupported(std::string(LocationKindName(l.kind)) + ": locations are not supported by this build yet (" +
-                     l.str() + ")");
+// The image a file location's REF names, when it reads as a reference.
+std::optional<Reference> ArchiveName(const Location& l) {
+  if (l.ref) return l.ref;
+  if (l.name.empty()) return std::nullopt;
+  auto parsed = Reference::Parse(l.name);
+  if (!parsed.ok()) return std::nullopt;
+  return *parsed;
 }
+
+// Archives are spooled (read) or layers of unknown size staged (written) in the system temp dir.
+std::string ArchiveTempDir() { return std::filesystem::temp_directory_path().string(); }
 
 Result<std::shared_ptr<store::OciLayout>> OpenLayout(const std::string& root, store::OciLayout::OpenMode mode) {
   HOIST_TRY_ASSIGN(store::OciLayout layout, store::OciLayout::Open(root, mode));
@@ -45,9 +56,14 @@ Result<std::unique_ptr<ImageSource>> OpenSource(const Location& loc, const Endpo
       HOIST_TRY_ASSIGN(Descriptor top, FindNamed(*layout, loc.name));
       return std::unique_ptr<ImageSource>(new LayoutSource(layout, top, LayoutNames{}, loc.str()));
     }
-    case LocationKind::kOciArchive:
-    case LocationKind::kDockerArchive:
-      return ArchiveUnsupported(loc);
+    case LocationKind::kOciArchive: {
+      HOIST_TRY_ASSIGN(auto src, OpenOciArchiveSource(loc.path, ArchiveName(loc), ArchiveTempDir()));
+      return std::unique_ptr<ImageSource>(std::move(src));
+    }
+    case LocationKind::kDockerArchive: {
+      HOIST_TRY_ASSIGN(auto src, OpenDockerArchiveSource(loc.path, ArchiveName(loc), ArchiveTempDir()));
+      return std::unique_ptr<ImageSource>(std::move(src));
+    }
   }
   return Internal("unknown location kind");
 }
@@ -78,9 +94,14 @@ Result<std::unique_ptr<ImageDestination>> OpenDestination(const Location& loc, c
       HOIST_TRY_ASSIGN(auto dest, LayoutDestination::Open(layout, LayoutNames{}, loc.str()));
       return std::unique_ptr<ImageDestination>(std::move(dest));
     }
-    case LocationKind::kOciArchive:
+    case LocationKind::kOciArchive: {
+      HOIST_TRY_ASSIGN(auto dest, OciArchiveDestination::Open(loc.path, ArchiveName(loc), ArchiveTempDir()));
+      return std::unique_ptr<ImageDestination>(std::move(dest));
+    }
     case LocationKind::kDockerArchive:
-      return ArchiveUnsupported(loc);
+      // A docker archive needs uncompressed layers, which the copy pipeline does not make yet.
+      return Unsupported("copying into " + loc.str() + " is not supported yet: use `hoist save -o FILE REF` (after " +
+                         "`hoist pull` for a registry image)");
   }
   return Internal("unknown location kind");
 }

@@ -141,6 +141,16 @@ TEST_CASE("import then export gives back the root filesystem") {
   CHECK_THAT(list.out, Catch::Contains("etc/motd"));
   CHECK_THAT(list.out, Catch::Contains("etc/link -> motd"));
   CHECK(Sh("tar -xOf " + dir / "out.tar" + " etc/motd").out == "hello\n");
+  // A JSON array holds commas: each --change must arrive whole.
+  auto cmd = RunHoist({"import", dir / "rootfs.tgz", "cmd:1", "--change", R"(CMD ["/bin/sh", "-c", "echo a,b"])",
+                       "-c", "ENV A=1,2"},
+                      StoreEnv(dir));
+  INFO(cmd.err);
+  REQUIRE(cmd.exit_code == 0);
+  auto config = RunHoist({"inspect", "--config", "cmd:1"}, StoreEnv(dir));
+  REQUIRE(config.exit_code == 0);
+  CHECK_THAT(config.out, Catch::Contains(R"(echo a,b)"));
+  CHECK_THAT(config.out, Catch::Contains(R"(A=1,2)"));
   auto bad = RunHoist({"import", dir / "rootfs.tgz", "x:1", "--change", "RUN true"}, StoreEnv(dir));
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Catch::Contains("unsupported instruction"));

@@ -119,6 +119,18 @@ TEST_CASE("run, commit and run again: the change is in the new image") {
     CHECK(motd.exit_code == 0);
     CHECK(motd.out == "welcome\n");
   }
+  SECTION("prune keeps what a container's image needs, even once the image has no name") {
+    REQUIRE(e.Hoist({"rmi", kImage}).exit_code == 0);
+    auto prune = e.Hoist({"prune", "--all"});
+    INFO(prune.err);
+    REQUIRE(prune.exit_code == 0);
+    auto commit = e.Hoist({"commit", "work", "localhost/test/after-prune:1"});
+    INFO(commit.err);
+    REQUIRE(commit.exit_code == 0);
+    CHECK(e.Hoist({"fsck"}).exit_code == 0);
+    auto cat = e.Hoist({"run", "--rm", "localhost/test/after-prune:1", "cat", "/greeting"});
+    CHECK(cat.out == "hi\n");
+  }
   SECTION("rm removes the container and its files") {
     auto rm = e.Hoist({"rm", "work"});
     CHECK(rm.exit_code == 0);
