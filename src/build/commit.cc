@@ -13,6 +13,7 @@
 #include "build/unique_fd.h"
 #include "core/compression.h"
 #include "core/fs.h"
+#include "core/io.h"
 #include "core/media_types.h"
 #include "core/tar_writer.h"
 #include "store/import.h"
@@ -21,22 +22,6 @@
 namespace hoist::build {
 
 namespace {
-
-// Hashes what passes through to `next`: the diff_id of the uncompressed layer.
-class HashingWriter : public Writer {
- public:
-  explicit HashingWriter(Writer& next) : next_(next) {}
-  using Writer::Write;
-  Status Write(const char* data, size_t n) override {
-    hasher_.Update(data, n);
-    return next_.Write(data, n);
-  }
-  Digest Finish() { return hasher_.Finish(); }
-
- private:
-  Writer& next_;
-  Hasher hasher_;
-};
 
 // A directory under the store's temp area, removed with everything in it when done.
 class ScratchDir {
@@ -109,7 +94,7 @@ Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage
   {
     FdWriter file(fd.get(), /*owned=*/false);
     HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(file, Compression::kGzip));
-    HashingWriter tar_bytes(*gzip);
+    DigestingWriter tar_bytes(*gzip);  // the diff_id
     DiffOptions diff;
     diff.timestamp = options.timestamp;
     diff.exclude = options.exclude;

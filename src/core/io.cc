@@ -116,6 +116,12 @@ Status DigestingReader::Verify(const Digest& expected, int64_t expected_size) {
   return Ok();
 }
 
+Status DigestingWriter::Write(const char* data, size_t n) {
+  hasher_.Update(data, n);
+  bytes_ += n;
+  return inner_.Write(data, n);
+}
+
 Result<size_t> LimitedReader::Read(char* buf, size_t n) {
   // Ask for one byte more than allowed so an over-long stream is detected, not truncated.
   // (Written so that a limit of UINT64_MAX cannot wrap.)

@@ -100,6 +100,23 @@ class DigestingReader : public Reader {
   uint64_t bytes_ = 0;
 };
 
+// Hashes what passes through to `inner` (a layer's diff_id before compression, its digest after).
+class DigestingWriter : public Writer {
+ public:
+  explicit DigestingWriter(Writer& inner, DigestAlgorithm alg = DigestAlgorithm::kSha256)
+      : inner_(inner), hasher_(alg) {}
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override;
+  uint64_t bytes() const { return bytes_; }
+  // Call once, after the last Write.
+  Digest Finish() { return hasher_.Finish(); }
+
+ private:
+  Writer& inner_;
+  Hasher hasher_;
+  uint64_t bytes_ = 0;
+};
+
 // Passes through at most `limit` bytes; more than that is an error (kTooLarge), not a silent cut.
 class LimitedReader : public Reader {
  public:

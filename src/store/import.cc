@@ -21,25 +21,6 @@ namespace hoist::store {
 
 namespace {
 
-// Hashes what passes on to `inner` (diff_id before compression, digest after).
-class HashingWriter : public Writer {
- public:
-  explicit HashingWriter(Writer& inner) : inner_(inner) {}
-  using Writer::Write;
-  Status Write(const char* data, size_t n) override {
-    hasher_.Update(data, n);
-    bytes_ += n;
-    return inner_.Write(data, n);
-  }
-  Digest Finish() { return hasher_.Finish(); }
-  uint64_t bytes() const { return bytes_; }
-
- private:
-  Writer& inner_;
-  Hasher hasher_;
-  uint64_t bytes_ = 0;
-};
-
 // Re-writes the tarball's entries (checked) as the layer.
 Status CopyEntries(Reader& plain, TarWriter& out) {
   TarReader in(plain);
@@ -95,9 +76,9 @@ Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Refer
   FdWriter file(fd, /*owned=*/false);
   FdReader file_reader(fd, /*owned=*/true);
 
-  HashingWriter compressed(file);
+  DigestingWriter compressed(file);
   HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(compressed, Compression::kGzip));
-  HashingWriter uncompressed(*gzip);
+  DigestingWriter uncompressed(*gzip);
   {
     DecompressOptions dopt;
     dopt.max_output = options.max_expanded_size;
