@@ -82,7 +82,7 @@ TEST_CASE("hoist tags of an unknown repository exits 3 with the registry's messa
   CHECK_THAT(r.err, Catch::Contains("NAME_UNKNOWN"));
 }
 
-TEST_CASE("hoist catalog lists repositories; https is not silently downgraded") {
+TEST_CASE("hoist catalog lists repositories, https is not silently downgraded") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   SeedImage(*registry, "a/one", {"1"});
   SeedImage(*registry, "b/two", {"1"});
@@ -120,7 +120,7 @@ TEST_CASE("hoist inspect summarizes like skopeo and --raw keeps the digest") {
   CHECK(untrusted.exit_code == 6);
 }
 
-TEST_CASE("hoist delete removes a manifest; deleting it again is not found") {
+TEST_CASE("hoist delete removes a manifest, deleting it again is not found") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   SeedImage(*registry, "team/app", {"old"});
   std::string ref = "docker://" + registry->host() + "/team/app:old";

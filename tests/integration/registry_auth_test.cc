@@ -211,7 +211,7 @@ TEST_CASE("token auth: the password reaches the issuer only in its Basic header,
   }
 }
 
-TEST_CASE("htpasswd: a login pushes and pulls; without one, authentication is required") {
+TEST_CASE("htpasswd: a login pushes and pulls, without one, authentication is required") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kHtpasswd);
   auto user = Transport(*registry, Credential{registry->user(), registry->password(), ""},
                         PushScopes(kRepo));

@@ -328,7 +328,7 @@ TEST_CASE("store: a garbage index.json is a clear error, never a crash") {
   CHECK_THAT(f.Hoist({"images"}).err, Catch::Contains("oci-layout"));
 }
 
-TEST_CASE("store: inspect summarizes config and manifest; --raw and --config print the bytes") {
+TEST_CASE("store: inspect summarizes config and manifest, --raw and --config print the bytes") {
   StoreFixture f;
   f.AddImage("inspect me", "docker.io/library/insp:1");
   REQUIRE(f.Hoist({"tag", "insp:1", "insp:2"}).exit_code == 0);

@@ -189,7 +189,7 @@ TEST_CASE("Transport errors are retried, other errors are not") {
   CHECK(inner2.calls == 1);
 }
 
-TEST_CASE("A body without rewind is sent once; with rewind it is rewound and resent") {
+TEST_CASE("A body without rewind is sent once, with rewind it is rewound and resent") {
   ScriptedClient inner;
   inner.script.push_back(Resp(503));
   Sleeps sleeps;

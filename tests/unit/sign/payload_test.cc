@@ -45,7 +45,7 @@ TEST_CASE("Docker Hub images are named index.docker.io/… in the payload, as co
   CHECK_FALSE(SameRepository("", *ref));
 }
 
-TEST_CASE("cosign's payload parses; incomplete or foreign payloads are refused with a reason") {
+TEST_CASE("cosign's payload parses, incomplete or foreign payloads are refused with a reason") {
   auto p = ParsePayload(testdata::Read("payload.json"));
   REQUIRE(p.ok());
   CHECK(p->docker_reference == testdata::kSignedReference);

@@ -112,7 +112,7 @@ TEST_CASE("an image without signatures has no candidates and a clear reason") {
   CHECK_THAT(st.error().message(), Catch::Contains("no signatures found"));
 }
 
-TEST_CASE("sign then verify; another key's signature is appended, the same key's again is not") {
+TEST_CASE("sign then verify, another key's signature is appended, the same key's again is not") {
   MemorySignatureStore store;
   const Digest image = store.AddImage(ImageManifest("app"));
   auto key = PrivateKey::Generate();
