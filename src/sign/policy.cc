@@ -158,9 +158,11 @@ TrustPolicy::Match TrustPolicy::RequirementsFor(const Reference& ref) const {
   return Match{&default_, "default"};
 }
 
-Status CheckPolicy(const TrustPolicy& policy, const Reference& ref, const Digest& digest, SignatureStore& store) {
+Status CheckPolicy(const TrustPolicy& policy, const Reference& ref, const Digest& digest, SignatureStore& store,
+                   bool require_signature) {
   TrustPolicy::Match match = policy.RequirementsFor(ref);
   const std::string denied = "policy (" + match.scope + ") refuses " + ref.str();
+  bool signature_checked = false;
   for (const PolicyRequirement& r : *match.requirements) {
     switch (r.kind) {
       case PolicyRequirement::Kind::kAcceptAnything: continue;
@@ -181,6 +183,11 @@ Status CheckPolicy(const TrustPolicy& policy, const Reference& ref, const Digest
       reasons = st.error().message();
     }
     if (!ok) return Error(ErrorCode::kDenied, denied + ": " + reasons);
+    signature_checked = true;
+  }
+  if (require_signature && !signature_checked) {
+    return Error(ErrorCode::kDenied, "content trust is on and policy (" + match.scope + ") asks no signature of " +
+                                         ref.str() + ": add a sigstoreSigned requirement or give --verify-key");
   }
   return Ok();
 }

@@ -57,7 +57,9 @@ class TrustPolicy {
 };
 
 // Checks the image `digest` (named `ref`, whose signatures are in `store`) against the policy:
-// Ok, or kDenied saying which scope refused it and why.
-Status CheckPolicy(const TrustPolicy& policy, const Reference& ref, const Digest& digest, SignatureStore& store);
+// Ok, or kDenied saying which scope refused it and why. With `require_signature` (content trust),
+// a scope that asks for no signature (insecureAcceptAnything) refuses too: a valid one must be there.
+Status CheckPolicy(const TrustPolicy& policy, const Reference& ref, const Digest& digest, SignatureStore& store,
+                   bool require_signature = false);
 
 }  // namespace hoist::sign

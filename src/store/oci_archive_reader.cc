@@ -58,7 +58,11 @@ Result<std::optional<Digest>> BlobWalker::Walk(const Descriptor& desc, const std
   if (!manifest.ok()) return spec_json::Prefixed(manifest.error(), what + " " + desc.digest.str());
   const Descriptor& config = manifest->config();
   HOIST_TRY(Walk(config, "config of manifest " + desc.digest.Short(), depth + 1));
-  if (IsConfig(config.media_type)) {
+  // Artifacts such as cosign signatures use the image config media type with an empty platform and
+  // non-layer blobs: only a manifest of image layers gets its config checked as an image config.
+  bool image_layers = true;
+  for (const auto& layer : manifest->layers()) image_layers = image_layers && IsLayer(layer.media_type);
+  if (IsConfig(config.media_type) && image_layers) {
     const ArchiveFile* cf = entries_.FindBlob(config.digest);
     HOIST_TRY_ASSIGN(std::string craw, entries_.ReadSmall(*cf, kMaxConfigSize));
     auto parsed = ImageConfig::Parse(std::move(craw));

@@ -14,7 +14,7 @@ Result<int> RunCopy(CommandContext& ctx) {
   if (dst->ref && dst->ref->digest() && !dst->ref->tag() && dst->kind == transfer::LocationKind::kRegistry) {
     // A registry destination by digest is fine (the manifest is put by digest).
   }
-  return RunTransfer(ctx, *src, *dst, PlatformDefault::kAll);
+  return RunTransfer(ctx, *src, *dst, PlatformDefault::kAll, TrustRole::kCopy);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ Result<int> RunPull(CommandContext& ctx) {
   transfer::Location dst;
   dst.kind = transfer::LocationKind::kStore;
   dst.ref = src->ref;
-  return RunTransfer(ctx, *src, dst, PlatformDefault::kHost);
+  return RunTransfer(ctx, *src, dst, PlatformDefault::kHost, TrustRole::kPull);
 }
 
 }  // namespace

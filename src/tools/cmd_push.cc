@@ -28,7 +28,7 @@ Result<int> RunPush(CommandContext& ctx) {
     dst.kind = transfer::LocationKind::kRegistry;
     dst.ref = src->ref;
   }
-  return RunTransfer(ctx, *src, dst, PlatformDefault::kAll);
+  return RunTransfer(ctx, *src, dst, PlatformDefault::kAll, TrustRole::kPush);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "tools/command.h"
 #include "transfer/docker_archive_destination.h"
 #include "transfer/oci_archive_destination.h"
+#include "transfer/registry_source.h"
 
 namespace hoist::tools {
 
@@ -24,6 +25,7 @@ namespace {
 void AddSaveOptions(cxxopts::Options& o) {
   o.add_options()("o,output", "Write the archive to FILE (replaced atomically) instead of standard output",
                   cxxopts::value<std::string>(), "FILE")
+      ("no-signatures", "Leave out the images' cosign signatures, attestations and SBOMs (oci-archive)")
       ("platform", "For a multi-platform image, the platform to save (default: this machine's)",
        cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
 }
@@ -68,12 +70,14 @@ Status SaveManifest(const store::OciLayout& s, transfer::ImageDestination& dest,
   return Ok();
 }
 
-Status SaveImage(const store::OciLayout& s, transfer::ImageDestination& dest, const Reference& ref,
-                 const Platform& platform) {
+// Saves `ref` and returns the digests of the manifests written (signatures may name any of them).
+Result<std::vector<Digest>> SaveImage(const store::OciLayout& s, transfer::ImageDestination& dest,
+                                      const Reference& ref, const Platform& platform) {
   HOIST_TRY_ASSIGN(Descriptor root, s.Resolve(ref));
   HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(root.digest, kMaxManifestSize));
   HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(raw, root.media_type));
   std::string name = ref.tag() ? ref.str() : std::string();
+  std::vector<Digest> saved;
   if (auto* index = std::get_if<Index>(&any)) {
     bool whole = !dest.WantsUncompressedLayers();
     for (const auto& child : index->manifests()) whole = whole && s.HasBlob(child.digest);
@@ -83,18 +87,47 @@ Status SaveImage(const store::OciLayout& s, transfer::ImageDestination& dest, co
         HOIST_TRY_ASSIGN(Manifest m, Manifest::Parse(craw, child.media_type));
         HOIST_TRY(SaveManifest(s, dest, m));
         HOIST_TRY(dest.PutManifest({craw, child.media_type}, ""));
+        saved.push_back(child.digest);
       }
-      return dest.PutManifest({raw, root.media_type}, name);
+      HOIST_TRY(dest.PutManifest({raw, root.media_type}, name));
+      saved.push_back(root.digest);
+      return saved;
     }
     const Descriptor* child = index->FindManifest(platform);
     if (!child) return NotFound(ref.str() + " has no manifest for platform " + platform.str() + " (use --platform)");
+    root = *child;
     HOIST_TRY_ASSIGN(raw, s.ReadBlob(child->digest, kMaxManifestSize));
     HOIST_TRY_ASSIGN(any, ParseAnyManifest(raw, child->media_type));
   }
   auto* m = std::get_if<Manifest>(&any);
   if (!m) return ParseError(ref.str() + ": an index inside an index cannot be saved");
   HOIST_TRY(SaveManifest(s, dest, *m));
-  return dest.PutManifest({raw, m->media_type()}, name);
+  HOIST_TRY(dest.PutManifest({raw, m->media_type()}, name));
+  saved.push_back(root.digest);
+  return saved;
+}
+
+// The cosign manifests (sha256-<hex>.sig/.att/.sbom) the store holds for `subjects`, in `ref`'s
+// repository: saved under their own names, so `hoist load` brings them back beside the image.
+Result<int> SaveAttached(const store::OciLayout& s, transfer::ImageDestination& dest, const Reference& ref,
+                         const std::vector<Digest>& subjects) {
+  int saved = 0;
+  for (const Digest& subject : subjects) {
+    for (const std::string& tag : transfer::CosignTags(subject)) {
+      HOIST_TRY_ASSIGN(Reference name, ref.Bare().WithTag(tag));
+      auto found = s.Resolve(name);
+      if (!found.ok()) {
+        if (found.error().code() == ErrorCode::kNotFound) continue;
+        return std::move(found).error();
+      }
+      HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(found->digest, kMaxManifestSize));
+      HOIST_TRY_ASSIGN(Manifest m, Manifest::Parse(raw, found->media_type));
+      HOIST_TRY(SaveManifest(s, dest, m));
+      HOIST_TRY(dest.PutManifest({raw, m.media_type()}, name.str()));
+      ++saved;
+    }
+  }
+  return saved;
 }
 
 Result<int> RunSave(CommandContext& ctx) {
@@ -128,9 +161,22 @@ Result<int> RunSave(CommandContext& ctx) {
   } else {
     HOIST_TRY_ASSIGN(dest, transfer::OciArchiveDestination::Open(output, std::nullopt, s.paths().TempDir()));
   }
+  const bool signatures = !ctx.args.count("no-signatures");
   for (const Reference& ref : refs) {
-    auto st = SaveImage(s, *dest, ref, platform);
-    if (!st.ok()) return std::move(st).error().WithContext("save " + ref.Familiar());
+    auto saved = SaveImage(s, *dest, ref, platform);
+    if (!saved.ok()) return std::move(saved).error().WithContext("save " + ref.Familiar());
+    if (!signatures) continue;
+    if (docker) {  // docker load would refuse a signature manifest; say what is left behind
+      auto attached = transfer::CosignTags(saved->back());
+      HOIST_TRY_ASSIGN(Reference sig, ref.Bare().WithTag(attached.front()));
+      if (s.Resolve(sig).ok()) {
+        std::cerr << "note: " << ref.Familiar() << " is signed; a docker-archive cannot carry signatures "
+                  << "(use --format oci-archive to keep them)\n";
+      }
+      continue;
+    }
+    auto attached = SaveAttached(s, *dest, ref, *saved);
+    if (!attached.ok()) return std::move(attached).error().WithContext("save signatures of " + ref.Familiar());
   }
   HOIST_TRY(dest->Commit());
   return kExitOk;
@@ -159,7 +205,12 @@ const CommandSpec& SaveCommand() {
       "Layers are decompressed while they are written: to a file the tar header is patched in place; to\n"
       "a pipe each layer is first spooled to a temp file in the store's .hoist/tmp. A multi-platform image\n"
       "is saved for one platform (--platform, default this machine) in a docker archive; an oci-archive\n"
-      "keeps the whole index when the store holds every platform.",
+      "keeps the whole index when the store holds every platform.\n"
+      "\n"
+      "Signatures: an oci-archive also holds the images' cosign signatures, attestations and SBOMs\n"
+      "(the sha256-<hex>.sig/.att/.sbom manifests in the store), named as in the store, so `hoist load`\n"
+      "brings them back and `hoist verify` works on the other side; --no-signatures leaves them out. A\n"
+      "docker archive cannot carry them (docker load would refuse one): save says so on stderr.",
       "  hoist save -o app.tar localhost:5000/team/app:1\n"
       "  hoist save alpine:3.19 busybox:latest | gzip > images.tar.gz\n"
       "  hoist save --format oci-archive -o app-oci.tar app:1\n"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/layout_paths.h"
+#include "tools/content_trust.h"
 #include "store/oci_layout.h"
 #include "tools/registry_flags.h"
 #include "transfer/cancel.h"
@@ -22,7 +23,15 @@ const char* const kTransferHelp =
     "Interrupted (Ctrl-C, a lost network, a killed process)? Run the same command again: partial\n"
     "downloads and open upload sessions are continued from where they stopped.\n"
     "Signatures and attestations (cosign sha256-<hex>.sig/.att/.sbom tags) and referrers travel\n"
-    "with the image unless --no-signatures is given.";
+    "with the image unless --no-signatures is given.\n"
+    "\n"
+    "Content trust: --verify-key PUB or --policy FILE (containers-policy.json, as skopeo and podman\n"
+    "read it) checks the source's cosign signatures before anything moves, and the copy then reads\n"
+    "exactly the digest that was checked. --sign-key KEY (or $HOIST_SIGN_KEY) signs what arrived.\n"
+    "HOIST_CONTENT_TRUST=1 (or DOCKER_CONTENT_TRUST=1) makes pull and copy refuse images without a\n"
+    "valid signature (the policy: --verify-key, --policy, else policy.json in ~/.config/containers\n"
+    "or /etc/containers; accepting anything is not enough) and makes push sign (--sign-key or\n"
+    "$HOIST_SIGN_KEY required). A refused image exits with 4 and nothing is written.";
 
 void AddTransferOptions(cxxopts::Options& o) {
   o.add_options("Transfer")
@@ -32,6 +41,7 @@ void AddTransferOptions(cxxopts::Options& o) {
       ("all-tags", "Copy every tag of the repository")
       ("jobs", "Blobs in flight at once", cxxopts::value<std::string>()->default_value("8"), "N")
       ("no-signatures", "Do not copy signatures, attestations and referrers");
+  AddContentTrustOptions(o);
   AddRegistryOptions(o);
 }
 
@@ -96,11 +106,13 @@ void PrintReport(const CommandContext& ctx, const std::vector<transfer::CopyRepo
 }  // namespace
 
 Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Location& destination,
-                        PlatformDefault platform_default) {
+                        PlatformDefault platform_default, TrustRole role) {
   const auto& a = ctx.args;
   HOIST_TRY_ASSIGN(int jobs, IntegerFlag(a, "jobs"));
   if (jobs < 1) return UsageError("--jobs must be at least 1");
   HOIST_TRY_ASSIGN(transfer::PlatformSelection platforms, ReadPlatforms(a, platform_default));
+  // Keys and policy are read (and the key password asked for) before anything moves.
+  HOIST_TRY_ASSIGN(ContentTrust trust, ReadContentTrust(ctx, role));
 
   std::unique_ptr<registry::RegistryClient> client;
   if (source.kind == LocationKind::kRegistry || destination.kind == LocationKind::kRegistry) {
@@ -131,7 +143,13 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
   std::vector<transfer::CopyReport> reports;
   transfer::CopyReport total;
   Status outcome = Ok();
-  for (const auto& [s, d] : pairs) {
+  for (const auto& [unchecked, d] : pairs) {
+    auto checked = CheckSourceTrust(ctx, trust, unchecked);
+    if (!checked.ok()) {
+      outcome = std::move(checked).error();
+      break;
+    }
+    const Location& s = *checked;
     auto src = transfer::OpenSource(s, ep);
     if (!src.ok()) {
       outcome = std::move(src).error();
@@ -151,6 +169,10 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
     auto report = transfer::Copy(**src, **dst, options);
     if (!report.ok()) {
       outcome = std::move(report).error();
+      break;
+    }
+    if (Status signed_st = SignDestination(ctx, trust, d, report->image.digest); !signed_st.ok()) {
+      outcome = std::move(signed_st).error();
       break;
     }
     total.Add(*report);

@@ -1,10 +1,11 @@
 #pragma once
 // What copy, pull and push share: their flags (--all, --platform, --all-tags, --jobs,
-// --no-signatures and the registry flags), running the transfer engine, and the report.
+// --no-signatures, content trust and the registry flags), running the transfer engine, and the report.
 
 #include <cxxopts.hpp>
 
 #include "tools/command.h"
+#include "tools/content_trust.h"
 #include "transfer/location.h"
 
 namespace hoist::tools {
@@ -17,7 +18,7 @@ enum class PlatformDefault { kAll, kHost };
 // Copies `source` to `destination` (every tag with --all-tags), drawing progress on stderr and
 // printing the report (text or --format json) on stdout.
 Result<int> RunTransfer(CommandContext& ctx, const transfer::Location& source,
-                        const transfer::Location& destination, PlatformDefault platform_default);
+                        const transfer::Location& destination, PlatformDefault platform_default, TrustRole role);
 
 // Help text shared by the three commands.
 extern const char* const kTransferHelp;

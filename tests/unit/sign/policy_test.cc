@@ -100,6 +100,12 @@ TEST_CASE("enforcement: signed images pass, unsigned and rejected ones are refus
   CHECK_THAT(CheckPolicy(*reject, ref, image, store).error().message(), Catch::Contains("rejected"));
   auto anything = TrustPolicy::Parse(R"({"default":[{"type":"insecureAcceptAnything"}]})", "");
   CHECK(CheckPolicy(*anything, R("x/unsigned"), Digest::Of("nothing"), store).ok());
+  // Content trust: accepting anything is not enough, a valid signature must be there.
+  auto trusted = CheckPolicy(*anything, R("x/unsigned"), Digest::Of("nothing"), store, true);
+  REQUIRE_FALSE(trusted.ok());
+  CHECK(trusted.error().code() == ErrorCode::kDenied);
+  CHECK_THAT(trusted.error().message(), Catch::Contains("content trust"));
+  CHECK(CheckPolicy(require, ref, image, store, true).ok());
 
   const std::string pub = EncodeBase64(key->Public().ToPem());
   auto exact = TrustPolicy::Parse(R"({"default":[{"type":"sigstoreSigned","keyData":")" + pub +
