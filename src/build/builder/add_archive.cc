@@ -1,0 +1,78 @@
+#include "build/builder/add_archive.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "build/rootfs_unpack.h"
+#include "build/unique_fd.h"
+#include "core/compression.h"
+#include "core/io.h"
+#include "core/tar_path.h"
+
+namespace hoist::build::builder {
+
+namespace {
+
+constexpr size_t kTarBlock = 512;
+
+Result<UniqueFd> OpenSource(const SourceEntry& src) {
+  UniqueFd fd(::openat(src.dir.get(), src.name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError("open " + QuotePath(src.rel), errno);
+  return fd;
+}
+
+// The first tar block of the (decompressed) file: a ustar header has "ustar" at offset 257.
+Result<bool> LooksLikeTar(int fd, Compression compression) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) return ErrnoError("seek", errno);
+  FdReader file(fd, /*owned=*/false);
+  auto in = Decompress(file, compression);
+  std::string block(kTarBlock, '\0');
+  size_t got = 0;
+  while (got < kTarBlock) {
+    auto n = in->Read(block.data() + got, kTarBlock - got);
+    if (!n.ok() || *n == 0) return false;  // too short or not really compressed: a plain file
+    got += *n;
+  }
+  return block.compare(257, 5, "ustar") == 0;
+}
+
+}  // namespace
+
+Result<bool> ExtractIfArchive(const SourceEntry& src, const RootDir& dest, const std::string& dest_rel,
+                              TreeCopyOptions options, const std::string& scratch) {
+  HOIST_TRY_ASSIGN(UniqueFd fd, OpenSource(src));
+  char magic[6] = {};
+  ssize_t n = ::pread(fd.get(), magic, sizeof magic, 0);
+  if (n < 0) return ErrnoError("read " + QuotePath(src.rel), errno);
+  std::string head(magic, static_cast<size_t>(n));
+  if (head.rfind("BZh", 0) == 0 || head.rfind("\xFD" "7zXZ", 0) == 0) {
+    // Only refuse what really is an archive we cannot read; a text file starting "BZh" is rare.
+    return Unsupported("ADD " + QuotePath(src.rel) +
+                       ": bzip2 and xz archives are not supported; recompress it with gzip or zstd");
+  }
+  Compression compression = DetectCompression(head);
+  HOIST_TRY_ASSIGN(bool tar, LooksLikeTar(fd.get(), compression));
+  if (!tar) return false;
+
+  if (::mkdir(scratch.c_str(), 0755) != 0) return ErrnoError("create " + scratch, errno);
+  {
+    HOIST_TRY_ASSIGN(RootDir root, RootDir::Open(scratch));
+    if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoError("seek", errno);
+    FdReader in(fd.get(), /*owned=*/false);
+    auto stats = ApplyLayer(root, in);
+    if (!stats.ok()) return std::move(stats).error().WithContext("unpacking " + QuotePath(src.rel));
+  }
+  HOIST_TRY_ASSIGN(RootDir unpacked, RootDir::Open(scratch));
+  SourceTree tree{scratch, false, {}, "the archive"};
+  HOIST_TRY_ASSIGN(SourceEntry all, ResolveSource(unpacked, tree, "."));
+  if (options.uid == 0 && options.gid == 0) options.keep_owner = true;
+  options.filter = nullptr;
+  HOIST_TRY(CopySource(all, dest, dest_rel, /*into_dir=*/true, options));
+  return true;
+}
+
+}  // namespace hoist::build::builder

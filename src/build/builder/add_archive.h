@@ -1,0 +1,20 @@
+#pragma once
+// ADD's local archives: a tar file, plain or compressed with gzip or zstd, is unpacked into the
+// destination directory instead of copied (its entries' owners kept unless --chown). bzip2 and xz
+// archives are recognized and refused with a clear error (hoist's core has no decoder for them);
+// any other file is not an archive and is copied as it is.
+
+#include <string>
+
+#include "build/builder/source_paths.h"
+#include "build/builder/tree_copy.h"
+#include "build/root_dir.h"
+
+namespace hoist::build::builder {
+
+// True when `src` was an archive and has been unpacked into `dest_rel` (a directory, created
+// when missing); false when it is a plain file. `scratch`: a path this call may create.
+Result<bool> ExtractIfArchive(const SourceEntry& src, const RootDir& dest, const std::string& dest_rel,
+                              TreeCopyOptions options, const std::string& scratch);
+
+}  // namespace hoist::build::builder

@@ -1,0 +1,43 @@
+#pragma once
+// What `hoist build` is asked to do, and what it made.
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/descriptor.h"
+#include "core/digest.h"
+#include "core/error.h"
+#include "core/reference.h"
+
+namespace hoist::build::builder {
+
+struct BuildOptions {
+  std::string context = ".";  // a directory, or "-" for a tar on stdin
+  std::string dockerfile;     // "" → CONTEXT/Dockerfile; "-" → stdin
+  std::map<std::string, std::string> build_args;
+  std::string target;         // the stage to build ("" → the last)
+  std::string platform;       // --platform: only this machine's platform can be built
+  bool no_cache = false;
+  std::optional<int64_t> timestamp;  // SOURCE_DATE_EPOCH / --timestamp: fixed times, clamped mtimes
+  std::vector<Reference> tags;       // names set once everything else is written
+  bool quiet = false;                // no progress; RUN output only when a step fails
+  std::FILE* progress = stderr;
+  // Fetches a registry image into the store (FROM or COPY --from an image the store lacks); null:
+  // images must already be in the store.
+  std::function<Status(const Reference& image)> pull;
+};
+
+struct BuildResult {
+  Descriptor manifest;
+  Digest config = Digest::Of("");  // the image ID, as docker prints it
+  int steps = 0;
+  int cached = 0;
+  double seconds = 0;
+};
+
+}  // namespace hoist::build::builder

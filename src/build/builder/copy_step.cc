@@ -1,0 +1,228 @@
+#include "build/builder/copy_step.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "build/builder/add_archive.h"
+#include "build/builder/tree_copy.h"
+#include "build/dockerfile/expand.h"
+#include "build/image_user.h"
+#include "core/fs.h"
+
+namespace hoist::build::builder {
+
+namespace {
+
+Error At(const dockerfile::Instruction& ins, const std::string& message) {
+  std::string s = ins.location.ToString();
+  s += ": ";
+  s += ins.keyword;
+  s += ": ";
+  s += message;
+  return ParseError(std::move(s));
+}
+
+Status WithLocation(const dockerfile::Instruction& ins, Status s) {
+  if (s.ok()) return s;
+  std::string where = ins.location.ToString();
+  where += ": ";
+  where += ins.keyword;
+  return std::move(s).error().WithContext(where);
+}
+
+bool IsUrl(const std::string& s) {
+  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("git@", 0) == 0;
+}
+
+// "<<EOF" or "<<-'EOF'" → "EOF"; "" when the word is no heredoc reference.
+std::string HeredocName(const std::string& word) {
+  if (word.rfind("<<", 0) != 0) return "";
+  std::string name = word.substr(2);
+  if (!name.empty() && name[0] == '-') name.erase(0, 1);
+  if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') && name.back() == name.front()) {
+    name = name.substr(1, name.size() - 2);
+  }
+  return name;
+}
+
+Result<mode_t> ParseChmod(const dockerfile::Instruction& ins, const std::string& text) {
+  if (text.empty() || text.size() > 4 || text.find_first_not_of("01234567") != std::string::npos) {
+    return At(ins, "--chmod needs an octal mode such as 0644, got \"" + text + "\"");
+  }
+  return static_cast<mode_t>(std::stoul(text, nullptr, 8));
+}
+
+// A heredoc body with variables expanded as a shell expands an unquoted heredoc: quotes stay as
+// written, only $VAR, ${...} and escapes of $ and the escape character itself are processed.
+// ExpandWord removes quotes, so the body goes through it as one double-quoted word with its own
+// double quotes escaped.
+Result<std::string> ExpandHeredoc(const std::string& body, const dockerfile::VariableLookup& lookup, char escape,
+                                  const dockerfile::Location& where) {
+  std::string word = "\"";
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == escape && i + 1 < body.size() && body[i + 1] == '"') {
+      word += {escape, escape, escape, '"'};  // a literal escape character, then a literal quote
+      ++i;
+    } else if (body[i] == '"') {
+      word += {escape, '"'};
+    } else {
+      word += body[i];
+    }
+  }
+  word += '"';
+  return dockerfile::ExpandWord(word, lookup, escape, where);
+}
+
+bool ExistingDir(const RootDir& root, const std::string& rel) {
+  auto dir = root.OpenDir(rel, false);
+  return dir.ok();
+}
+
+}  // namespace
+
+Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope& scope, char escape,
+                           const std::string& workdir) {
+  CopySpec spec;
+  spec.add = ins.keyword == "ADD";
+  auto lookup = scope.StageLookup();
+  std::string flags_text;
+  for (const auto& f : ins.flags) {
+    HOIST_TRY_ASSIGN(std::string value, dockerfile::ExpandWord(f.value, lookup, escape, f.location));
+    if (f.name == "from" && !spec.add) {
+      spec.from = value;
+    } else if (f.name == "chown") {
+      spec.chown = value;
+    } else if (f.name == "chmod") {
+      HOIST_TRY_ASSIGN(spec.chmod, ParseChmod(ins, value));
+    } else if (f.name == "link") {
+      // --link changes how buildkit stacks layers, not what they hold: accepted, no effect.
+    } else if (f.name == "checksum" && spec.add) {
+      return At(ins, "--checksum applies to URLs, and ADD of a URL is not supported by hoist build");
+    } else {
+      return At(ins, "unknown flag --" + f.name);
+    }
+    flags_text += "--" + f.name + "=" + value + " ";
+  }
+  std::vector<std::string> words;
+  if (ins.exec_form) {
+    for (const auto& a : ins.exec_args) {
+      HOIST_TRY_ASSIGN(std::string w, dockerfile::ExpandWord(a, lookup, escape, ins.location));
+      words.push_back(std::move(w));
+    }
+  } else {
+    HOIST_TRY_ASSIGN(words, dockerfile::ExpandWords(ins.text, lookup, escape, ins.location));
+  }
+  if (words.size() < 2) return At(ins, "needs at least one source and a destination");
+  std::string dest = words.back();
+  words.pop_back();
+  for (const auto& w : words) {
+    std::string name = HeredocName(w);
+    if (name.empty()) {
+      if (IsUrl(w)) return At(ins, "sources from URLs are not supported by hoist build: download \"" + w + "\" and COPY it");
+      spec.sources.push_back(w);
+      continue;
+    }
+    const dockerfile::Heredoc* found = nullptr;
+    for (const auto& h : ins.heredocs) {
+      if (h.name == name) found = &h;
+    }
+    if (found == nullptr) return At(ins, "no heredoc named " + name);
+    std::string content = found->content;
+    if (found->expand) {
+      HOIST_TRY_ASSIGN(content, ExpandHeredoc(content, lookup, escape, ins.location));
+    }
+    spec.heredocs.emplace_back(name, std::move(content));
+  }
+  spec.dest_is_dir = dest.empty() || dest.back() == '/' || dest == "." || dest == ".." ||
+                     (dest.size() >= 2 && dest.compare(dest.size() - 2, 2, "/.") == 0);
+  std::string base = workdir.empty() ? "/" : workdir;
+  spec.dest = dest.empty() || dest[0] != '/' ? base + "/" + dest : dest;
+  if (spec.sources.size() + spec.heredocs.size() > 1 && !spec.dest_is_dir) {
+    return At(ins, "with more than one source the destination must be a directory ending in /");
+  }
+  std::string text = ins.keyword;
+  text += " ";
+  text += flags_text;
+  for (const auto& w : words) text += w + " ";
+  text += dest;
+  text += " # buildkit";
+  spec.history = std::move(text);
+  return spec;
+}
+
+Result<Digest> HashCopySources(const CopySpec& spec, const SourceTree& tree) {
+  HOIST_TRY_ASSIGN(RootDir root, RootDir::Open(tree.path));
+  Hasher h;
+  for (const auto& pattern : spec.sources) {
+    HOIST_TRY_ASSIGN(auto matches, MatchSources(root, tree, pattern));
+    for (const auto& rel : matches) {
+      HOIST_TRY_ASSIGN(SourceEntry entry, ResolveSource(root, tree, rel));
+      h.Update("\nsource " + rel + "\n");
+      HOIST_TRY(HashSource(entry, &tree.filter, h));
+    }
+  }
+  for (const auto& [name, content] : spec.heredocs) {
+    h.Update("\nheredoc " + name + "\n");
+    h.Update(Digest::Of(content).str());
+  }
+  return h.Finish();
+}
+
+Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, const SourceTree& tree,
+                   const std::string& stage_root, const std::string& scratch) {
+  HOIST_TRY_ASSIGN(RootDir dest, RootDir::Open(stage_root));
+  TreeCopyOptions options;
+  options.mode = spec.chmod;
+  options.filter = &tree.filter;
+  if (!spec.chown.empty()) {
+    auto user = ResolveImageUser(dest, spec.chown);
+    if (!user.ok()) return At(ins, "--chown=" + spec.chown + ": " + user.error().message());
+    options.uid = user->uid;
+    options.gid = user->gid;
+  }
+  const std::string dest_rel = CleanInRoot(spec.dest);
+  HOIST_TRY_ASSIGN(RootDir src_root, RootDir::Open(tree.path));
+
+  std::vector<std::string> matches;
+  for (const auto& pattern : spec.sources) {
+    auto found = MatchSources(src_root, tree, pattern);
+    if (!found.ok()) return WithLocation(ins, std::move(found).error());
+    matches.insert(matches.end(), found->begin(), found->end());
+  }
+  if (matches.size() + spec.heredocs.size() > 1 && !spec.dest_is_dir) {
+    return At(ins, "with more than one source the destination must be a directory ending in /");
+  }
+  const bool into_dir = spec.dest_is_dir || ExistingDir(dest, dest_rel);
+  int archives = 0;
+  for (const auto& rel : matches) {
+    auto entry = ResolveSource(src_root, tree, rel);
+    if (!entry.ok()) return WithLocation(ins, std::move(entry).error());
+    if (spec.add) {
+      HOIST_TRY_ASSIGN(bool is_dir, SourceIsDir(*entry));
+      auto extracted = is_dir ? Result<bool>(false)
+                              : ExtractIfArchive(*entry, dest, dest_rel, options,
+                                                 scratch + "/archive-" + std::to_string(++archives));
+      if (!extracted.ok()) return WithLocation(ins, std::move(extracted).error());
+      if (*extracted) continue;
+    }
+    HOIST_TRY(WithLocation(ins, CopySource(*entry, dest, dest_rel, into_dir, options)));
+  }
+  if (!spec.heredocs.empty()) {
+    const std::string dir = scratch + "/heredocs";
+    if (::mkdir(dir.c_str(), 0755) != 0) return ErrnoError("create " + dir, errno);
+    SourceTree docs{dir, false, {}, "the heredocs"};
+    HOIST_TRY_ASSIGN(RootDir docs_root, RootDir::Open(dir));
+    for (const auto& [name, content] : spec.heredocs) {
+      if (name.find('/') != std::string::npos || name == "." || name == "..") {
+        return At(ins, "heredoc name " + name + " cannot be a file name");
+      }
+      HOIST_TRY(AtomicWriteFile(dir + "/" + name, content, 0644));
+      HOIST_TRY_ASSIGN(SourceEntry entry, ResolveSource(docs_root, docs, name));
+      HOIST_TRY(WithLocation(ins, CopySource(entry, dest, dest_rel, into_dir, options)));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace hoist::build::builder

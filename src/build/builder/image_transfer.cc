@@ -1,0 +1,47 @@
+#include "build/builder/image_transfer.h"
+
+#include "transfer/copy.h"
+
+namespace hoist::build::builder {
+
+namespace {
+
+Status Run(const transfer::Endpoints& ep, const transfer::Location& src, const transfer::Location& dst,
+           transfer::ProgressReporter* progress) {
+  HOIST_TRY_ASSIGN(auto source, transfer::OpenSource(src, ep));
+  HOIST_TRY_ASSIGN(auto destination, transfer::OpenDestination(dst, ep, &src));
+  transfer::CopyOptions options;
+  options.tag = transfer::DestinationTag(dst, src);
+  if (dst.IsFile() && dst.name.empty()) {
+    // An archive without :REF gets the image's full name (an untagged build: none).
+    options.tag = src.ref && src.ref->tag() ? src.ref->str() : "";
+  }
+  options.platforms.all = false;
+  options.platforms.platforms = {Platform::Host()};
+  options.progress = progress;
+  auto report = transfer::Copy(*source, *destination, options);
+  if (!report.ok()) return std::move(report).error().WithContext(src.str() + " → " + dst.str());
+  return Ok();
+}
+
+}  // namespace
+
+Status PullIntoStore(const transfer::Endpoints& ep, const Reference& image, transfer::ProgressReporter* progress) {
+  transfer::Location src;
+  src.kind = transfer::LocationKind::kRegistry;
+  src.ref = image;
+  transfer::Location dst;
+  dst.kind = transfer::LocationKind::kStore;
+  dst.ref = image;
+  return Run(ep, src, dst, progress);
+}
+
+Status CopyFromStore(const transfer::Endpoints& ep, const Reference& source, const transfer::Location& destination,
+                     transfer::ProgressReporter* progress) {
+  transfer::Location src;
+  src.kind = transfer::LocationKind::kStore;
+  src.ref = source;
+  return Run(ep, src, destination, progress);
+}
+
+}  // namespace hoist::build::builder

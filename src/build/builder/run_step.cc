@@ -1,0 +1,135 @@
+#include "build/builder/run_step.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "build/unique_fd.h"
+#include "core/fs.h"
+
+namespace hoist::build::builder {
+
+namespace {
+
+Error At(const dockerfile::Instruction& ins, const std::string& message) {
+  std::string s = ins.location.ToString();
+  s += ": ";
+  s += message;
+  return ParseError(s);
+}
+
+// Points fds 1 and 2 at `fd` for the duration of the run, so the sandboxed command (which
+// inherits them) writes where the build output goes.
+class RedirectOutput {
+ public:
+  explicit RedirectOutput(int fd) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    saved_out_ = ::dup(1);
+    saved_err_ = ::dup(2);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+  }
+  ~RedirectOutput() {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (saved_out_ >= 0) ::dup2(saved_out_, 1), ::close(saved_out_);
+    if (saved_err_ >= 0) ::dup2(saved_err_, 2), ::close(saved_err_);
+  }
+
+ private:
+  int saved_out_ = -1;
+  int saved_err_ = -1;
+};
+
+std::string Quoted(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) {
+    if (!s.empty()) s += ' ';
+    s += a;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> RunArgv(const dockerfile::Instruction& ins, const std::vector<std::string>& shell) {
+  if (ins.exec_form) return ins.exec_args;
+  std::vector<std::string> argv = shell;
+  std::string script = ins.text;
+  if (!ins.heredocs.empty()) {
+    std::string trimmed = script;
+    while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.pop_back();
+    const auto& first = ins.heredocs.front();
+    bool whole = ins.heredocs.size() == 1 && trimmed.rfind("<<", 0) == 0 &&
+                 trimmed.find(first.name) != std::string::npos && trimmed.find(' ') == std::string::npos;
+    if (whole) {
+      script = first.content;  // RUN <<EOF ... EOF: the body is the script
+    } else {
+      // RUN cat <<EOF > file: the shell reads the heredocs itself.
+      for (const auto& h : ins.heredocs) script += "\n" + h.content + h.name;
+      script += "\n";
+    }
+  }
+  argv.push_back(script);
+  return argv;
+}
+
+Result<SandboxOptions::Network> RunNetwork(const dockerfile::Instruction& ins) {
+  auto network = SandboxOptions::Network::kHost;
+  for (const auto& f : ins.flags) {
+    if (f.name == "network") {
+      if (f.value == "none") {
+        network = SandboxOptions::Network::kNone;
+      } else if (f.value == "host" || f.value == "default") {
+        network = SandboxOptions::Network::kHost;
+      } else {
+        return At(ins, "RUN --network must be default, host or none, got \"" + f.value + "\"");
+      }
+    } else {
+      return At(ins, "RUN --" + f.name + " is not supported");
+    }
+  }
+  return network;
+}
+
+Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs, const RunCommand& command,
+                  std::FILE* output, bool quiet, const std::string& scratch_dir) {
+  SandboxOptions sandbox;
+  sandbox.rootfs = rootfs;
+  sandbox.argv = command.argv;
+  sandbox.env = command.env;
+  sandbox.working_dir = command.working_dir.empty() ? "/" : command.working_dir;
+  sandbox.user = command.user;
+  sandbox.network = command.network;
+  sandbox.null_stdin = true;
+
+  // -q: the output goes to a file, shown only if the command fails.
+  const std::string log_path = scratch_dir + "/run-output.log";
+  UniqueFd log;
+  if (quiet) {
+    log.Reset(::open(log_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!log.valid()) return ErrnoError("create " + log_path, errno);
+  }
+  std::fflush(output);
+  Result<int> code = [&]() {
+    RedirectOutput redirect(quiet ? log.get() : ::fileno(output));
+    return RunInSandbox(sandbox);
+  }();
+  if (!code.ok()) return std::move(code).error().WithContext(ins.location.ToString() + ": RUN");
+  if (*code == 0) return Ok();
+  if (quiet) {
+    auto text = ReadFileToString(log_path, 64 * 1024);
+    if (text.ok()) std::fprintf(output, "%s", text->c_str());
+  }
+  std::string message = "RUN ";
+  message += Quoted(command.argv);
+  message += " failed with exit code " + std::to_string(*code);
+  std::string text = ins.location.ToString();
+  text += ": ";
+  text += message;
+  return InvalidArgument(std::move(text));
+}
+
+}  // namespace hoist::build::builder

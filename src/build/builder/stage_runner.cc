@@ -1,0 +1,266 @@
+// One stage of a build: FROM, then each instruction as a config edit or a filesystem step. A
+// filesystem step (RUN, COPY, ADD, WORKDIR) is looked up in the cache by a key chained from the
+// stage's state; a hit adds the recorded layer without running anything, a miss unpacks the stage
+// (once), runs the step and snapshots its changes into a layer.
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <ctime>
+#include <functional>
+
+#include "build/builder/base_images.h"
+#include "build/builder/build_session.h"
+#include "build/builder/config_steps.h"
+#include "build/builder/copy_step.h"
+#include "build/builder/run_step.h"
+#include "build/dockerfile/expand.h"
+#include "build/root_dir.h"
+#include "core/media_types.h"
+#include "store/import.h"
+
+namespace hoist::build::builder {
+
+namespace {
+
+std::string Joined(const std::vector<std::string>& words, const char* sep = " ") {
+  std::string s;
+  for (const auto& w : words) {
+    if (!s.empty()) s += sep;
+    s += w;
+  }
+  return s;
+}
+
+Status AtLocation(const dockerfile::Location& where, Status s) {
+  if (s.ok()) return s;
+  return std::move(s).error().WithContext(where.ToString());
+}
+
+class StageRunner {
+ public:
+  StageRunner(BuildSession& s, int index) : s_(s), index_(index), stage_(s.file.stages[index]) {}
+
+  Result<BuiltStage> Run() {
+    HOIST_TRY_ASSIGN(std::string dir, s_.NewDir("stage-"));
+    rootfs_ = std::make_shared<StageRootfs>(s_.layout, dir);
+    HOIST_TRY(AtLocation(stage_.location, From()));
+    for (const auto& ins : stage_.instructions) {
+      s_.progress.Step(ins.original);
+      HOIST_TRY(Instruction(ins));
+    }
+    image_.config.set_config(sc_.config);
+    if (!sc_.author.empty()) image_.config.set_author(sc_.author);
+    image_.config.set_created(s_.Now());
+    return BuiltStage{std::move(image_), rootfs_};
+  }
+
+ private:
+  std::string Timestamp() const { return s_.options.timestamp ? std::to_string(*s_.options.timestamp) : "-"; }
+
+  Status From() {
+    const std::string& base = s_.plan.bases[index_];
+    s_.progress.Step("FROM " + base + (stage_.name.empty() ? "" : " AS " + stage_.name));
+    if (!stage_.platform.empty()) {
+      HOIST_TRY_ASSIGN(std::string platform, dockerfile::ExpandWord(stage_.platform, s_.scope.GlobalLookup(),
+                                                                    s_.file.escape, stage_.location));
+      HOIST_TRY(CheckNativePlatform(platform, "FROM --platform"));
+    }
+    const Digest zero = Digest::Of("");
+    bool numeric = base.find_first_not_of("0123456789") == std::string::npos;
+    if (base == "scratch") {
+      image_.chain = CacheKey(zero, {"FROM scratch", Timestamp()});
+    } else if (auto other = FindStage(s_.file, base, index_); other && !numeric) {
+      image_ = s_.stages.at(*other).image;
+      image_.chain = CacheKey(image_.chain, {"FROM stage", Timestamp()});
+    } else {
+      HOIST_TRY_ASSIGN(StoredImage img, LoadBaseImage(s_.layout, base, s_.options.pull));
+      image_.config = img.config;
+      image_.layers = img.manifest.layers();
+      image_.docker = IsDocker(img.manifest.media_type());
+      image_.chain = CacheKey(zero, {"FROM", img.manifest_descriptor.digest.str(), Timestamp()});
+      s_.progress.Line(" ---> " + img.manifest_descriptor.digest.str().substr(0, 19));
+    }
+    sc_.config = image_.config.config().value_or(ContainerConfig{});
+    auto shell = sc_.config.extra.find("Shell");
+    if (shell != sc_.config.extra.end() && shell->is_array() && !shell->empty()) {
+      sc_.shell.clear();
+      for (const auto& w : *shell) {
+        if (w.is_string()) sc_.shell.push_back(w.get<std::string>());
+      }
+    }
+    s_.scope.BeginStage(sc_.config.env);
+    return Ok();
+  }
+
+  Status Instruction(const dockerfile::Instruction& ins) {
+    const std::string& k = ins.keyword;
+    if (IsConfigInstruction(k)) {
+      HOIST_TRY_ASSIGN(auto text, ApplyConfigInstruction(ins, sc_, s_.scope, s_.file.escape));
+      image_.chain = CacheKey(image_.chain, {"CONFIG", text.value_or("")});
+      if (k != "ARG" && text) {
+        HistoryEntry h;
+        h.created = s_.Now();
+        h.created_by = *text;
+        image_.config.AddEmptyLayerHistory(std::move(h));
+      }
+      return Ok();
+    }
+    if (k == "WORKDIR") return Workdir(ins);
+    if (k == "RUN") return RunStep(ins);
+    if (k == "COPY" || k == "ADD") return CopyStep(ins);
+    return ParseError(ins.location.ToString() + ": unknown instruction " + k);
+  }
+
+  Status Workdir(const dockerfile::Instruction& ins) {
+    if (!ins.flags.empty()) return ParseError(ins.location.ToString() + ": WORKDIR takes no flags");
+    HOIST_TRY_ASSIGN(std::string dir, dockerfile::ExpandWord(ins.text, s_.scope.StageLookup(), s_.file.escape,
+                                                             ins.location));
+    if (dir.empty()) return ParseError(ins.location.ToString() + ": WORKDIR needs a path");
+    if (dir[0] != '/') dir = (sc_.config.working_dir.empty() ? "/" : sc_.config.working_dir) + "/" + dir;
+    const std::string rel = CleanInRoot(dir);
+    sc_.config.working_dir = rel == "." ? "/" : "/" + rel;
+    const std::string text = "WORKDIR " + sc_.config.working_dir;
+    Digest key = CacheKey(image_.chain, {"WORKDIR", sc_.config.working_dir});
+    return FsStep(key, text, [&]() -> Status {
+      if (rel == ".") return Ok();
+      HOIST_TRY_ASSIGN(RootDir root, RootDir::Open(rootfs_->root()));
+      auto made = root.OpenDir(rel, /*create_missing=*/true);
+      if (!made.ok()) return std::move(made).error().WithContext(ins.location.ToString() + ": WORKDIR");
+      return Ok();
+    });
+  }
+
+  Status RunStep(const dockerfile::Instruction& ins) {
+    RunCommand cmd;
+    cmd.argv = RunArgv(ins, sc_.shell);
+    HOIST_TRY_ASSIGN(cmd.network, RunNetwork(ins));
+    auto pairs = s_.scope.ArgPairs(sc_.config.env);
+    cmd.env = s_.scope.RunEnv(sc_.config.env);
+    cmd.working_dir = sc_.config.working_dir;
+    cmd.user = sc_.config.user;
+    std::string text = "RUN ";
+    if (!pairs.empty()) text += "|" + std::to_string(pairs.size()) + " " + Joined(pairs) + " ";
+    text += Joined(cmd.argv);
+    text += " # buildkit";
+    const char* network = cmd.network == SandboxOptions::Network::kNone ? "none" : "host";
+    Digest key = CacheKey(image_.chain, {"RUN", text, Joined(cmd.argv, "\n"), Joined(cmd.env, "\n"), cmd.user,
+                                         cmd.working_dir, network});
+    return FsStep(key, text, [&]() -> Status {
+      HOIST_TRY_ASSIGN(std::string scratch, s_.NewDir("run-"));
+      return ExecuteRun(ins, rootfs_->root(), cmd, s_.progress.out(), s_.progress.quiet(), scratch);
+    });
+  }
+
+  Status CopyStep(const dockerfile::Instruction& ins) {
+    HOIST_TRY_ASSIGN(CopySpec spec, ParseCopy(ins, s_.scope, s_.file.escape, sc_.config.working_dir));
+    std::string source_id;
+    std::function<Result<SourceTree>()> open_tree;
+    if (spec.from.empty()) {
+      auto hash = HashCopySources(spec, s_.context.tree());
+      if (!hash.ok()) return std::move(hash).error().WithContext(ins.location.ToString() + ": " + ins.keyword);
+      source_id = hash->str();
+      open_tree = [&]() -> Result<SourceTree> { return s_.context.tree(); };
+    } else if (auto other = FindStage(s_.file, spec.from, index_)) {
+      BuiltStage& built = s_.stages.at(*other);
+      source_id = "stage " + built.image.chain.str();
+      std::string what = "stage " + spec.from;
+      open_tree = [&built, what]() -> Result<SourceTree> {
+        HOIST_TRY(built.rootfs->Materialize(built.image.layers));
+        return SourceTree{built.rootfs->root(), false, {}, what};
+      };
+    } else {
+      auto img = LookupCopyImage(ins, spec.from);
+      if (!img.ok()) return std::move(img).error();
+      source_id = "image " + img->manifest_descriptor.digest.str();
+      StoredImage image = std::move(img).value();
+      open_tree = [this, image, from = spec.from]() -> Result<SourceTree> {
+        auto& dir = s_.image_roots[image.manifest_descriptor.digest.str()];
+        if (dir.empty()) {
+          HOIST_TRY_ASSIGN(std::string made, s_.NewDir("image-"));
+          HOIST_TRY(UnpackStoredImage(s_.layout, image, made));
+          dir = made;
+        }
+        return SourceTree{dir, false, {}, "image " + from};
+      };
+    }
+    std::string chmod = spec.chmod ? std::to_string(*spec.chmod) : "";
+    Digest key = CacheKey(image_.chain, {ins.keyword, spec.history, spec.dest, spec.chown, chmod, source_id});
+    return FsStep(key, spec.history, [&]() -> Status {
+      HOIST_TRY_ASSIGN(SourceTree tree, open_tree());
+      HOIST_TRY_ASSIGN(std::string scratch, s_.NewDir("copy-"));
+      return ExecuteCopy(ins, spec, tree, rootfs_->root(), scratch);
+    });
+  }
+
+  Result<StoredImage> LookupCopyImage(const dockerfile::Instruction& ins, const std::string& from) {
+    const std::string where = ins.location.ToString() + ": " + ins.keyword + " --from=" + from;
+    if (LooksLikeStageName(from)) {
+      auto local = LoadStoredImage(s_.layout, from);
+      if (local.ok()) return local;
+      return NotFound(where + ": no stage named \"" + from + "\" before this line (an image needs a tag or a registry, "
+                      "e.g. " + from + ":latest)");
+    }
+    auto img = LoadBaseImage(s_.layout, from, s_.options.pull);
+    if (!img.ok()) return std::move(img).error().WithContext(where);
+    return img;
+  }
+
+  Status FsStep(const Digest& key, const std::string& created_by, const std::function<Status()>& execute) {
+    if (!s_.options.no_cache) {
+      if (auto hit = s_.cache.Lookup(key)) {
+        s_.progress.Cached();
+        if (hit->layer) HOIST_TRY(rootfs_->ApplyCached(*hit->layer));
+        Append(hit->layer, hit->diff_id, created_by, s_.options.timestamp ? s_.Now() : hit->created);
+        image_.chain = key;
+        return Ok();
+      }
+    }
+    HOIST_TRY(rootfs_->Materialize(image_.layers));
+    HOIST_TRY(execute());
+    const std::string media_type(image_.docker ? kDockerLayerGzip : kOciLayerGzip);
+    HOIST_TRY_ASSIGN(LayerResult layer, rootfs_->Snapshot(s_.options.timestamp, media_type));
+    CachedStep record{layer.layer, layer.diff_id, s_.Now()};
+    HOIST_TRY(s_.cache.Store(key, record));
+    s_.progress.Done(layer.layer);
+    Append(layer.layer, layer.diff_id, created_by, record.created);
+    image_.chain = key;
+    return Ok();
+  }
+
+  void Append(const std::optional<Descriptor>& layer, const Digest& diff_id, const std::string& created_by,
+              const std::string& created) {
+    HistoryEntry h;
+    h.created = created;
+    h.created_by = created_by;
+    if (layer) {
+      image_.layers.push_back(*layer);
+      image_.config.AddLayer(diff_id, std::move(h));
+    } else {
+      image_.config.AddEmptyLayerHistory(std::move(h));
+    }
+  }
+
+  BuildSession& s_;
+  int index_;
+  const dockerfile::Stage& stage_;
+  StageImage image_;
+  StageConfig sc_;
+  std::shared_ptr<StageRootfs> rootfs_;
+};
+
+}  // namespace
+
+Result<std::string> BuildSession::NewDir(const std::string& prefix) {
+  std::string dir = scratch + "/" + prefix + std::to_string(++dirs);
+  if (::mkdir(dir.c_str(), 0755) != 0) return ErrnoError("create " + dir, errno);
+  return dir;
+}
+
+std::string BuildSession::Now() const {
+  return store::Rfc3339(options.timestamp ? *options.timestamp : static_cast<int64_t>(std::time(nullptr)));
+}
+
+Result<BuiltStage> BuildStage(BuildSession& session, int index) { return StageRunner(session, index).Run(); }
+
+}  // namespace hoist::build::builder

@@ -1,0 +1,57 @@
+#pragma once
+// Physical lines → logical lines, as docker reads a Dockerfile: comment lines dropped, the escape
+// character at a line's end continues it (comment and blank lines inside a continuation are
+// skipped), and heredoc bodies read line by line after the instruction that opens them.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "build/dockerfile/directives.h"
+#include "build/dockerfile/dockerfile.h"
+#include "core/error.h"
+
+namespace hoist::build::dockerfile {
+
+struct LogicalLine {
+  // Where each piece of `text` came from, so a column inside a joined line can be reported.
+  struct Piece {
+    size_t offset = 0;  // in `text`
+    int line = 0;
+    int column = 0;
+  };
+  std::string text;  // joined; leading whitespace and continuation characters removed
+  std::vector<Piece> pieces;
+  std::string file;
+
+  Location At(size_t offset) const;
+  Location Start() const { return At(0); }
+};
+
+class LineReader {
+ public:
+  LineReader(std::string_view text, std::string file);
+
+  // The next instruction line, nullopt at the end. Parser directives are read on the way.
+  Result<std::optional<LogicalLine>> Next();
+
+  // Reads `heredoc`'s body: the lines up to its delimiter (after leading tabs are removed for <<-).
+  Status ReadHeredocBody(Heredoc& heredoc, const Location& opened_at);
+
+  const DirectiveScanner& directives() const { return directives_; }
+
+ private:
+  bool NextPhysical(std::string_view* line, int* number);
+
+  std::string_view text_;
+  size_t pos_ = 0;
+  int line_number_ = 0;
+  std::string file_;
+  DirectiveScanner directives_;
+};
+
+// The heredocs a RUN/COPY/ADD line opens (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<EOF`), in order.
+std::vector<Heredoc> FindHeredocs(std::string_view line);
+
+}  // namespace hoist::build::dockerfile

@@ -1,0 +1,216 @@
+// `hoist build`: a Dockerfile and its context into an image in the local store (build/builder/).
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "build/builder/builder.h"
+#include "build/builder/image_transfer.h"
+#include "build/commit.h"
+#include "core/fs.h"
+#include "store/layout_paths.h"
+#include "tools/command.h"
+#include "tools/registry_flags.h"
+#include "tools/store_flags.h"
+#include "transfer/blob_info_cache.h"
+#include "transfer/location.h"
+
+namespace hoist::tools {
+
+namespace {
+
+void AddBuildOptions(cxxopts::Options& o) {
+  o.add_options()
+      ("f,file", "The Dockerfile (default: CONTEXT/Dockerfile; - reads it from stdin)", cxxopts::value<std::string>(),
+       "FILE")
+      ("t,tag", "Name the image NAME in the store (repeatable)", cxxopts::value<std::string>(), "NAME")
+      ("build-arg", "Set an ARG (NAME=VALUE, or NAME to pass our environment's value); repeatable",
+       cxxopts::value<std::string>(), "NAME=VALUE")
+      ("target", "Build this stage (and what it needs) instead of the last", cxxopts::value<std::string>(), "STAGE")
+      ("no-cache", "Run every step, ignoring cached results (they are still recorded)")
+      ("platform", "Only this machine's platform can be built; another is an error", cxxopts::value<std::string>(),
+       "OS/ARCH[/VARIANT]")
+      ("timestamp", "Creation time and latest file time, in seconds since the epoch (default: SOURCE_DATE_EPOCH "
+                    "when set); makes the image digest reproducible",
+       cxxopts::value<std::string>(), "SECONDS")
+      ("q,quiet", "Print only the image ID (RUN output only when a step fails)")
+      ("iidfile", "Write the image ID to FILE", cxxopts::value<std::string>(), "FILE")
+      ("push", "Push every -t name to its registry when the build is done")
+      ("output", "Also write the image to oci-archive:FILE (docker-archive: hoist save)", cxxopts::value<std::string>(),
+       "LOCATION");
+  AddRegistryOptions(o);
+}
+
+Result<std::optional<int64_t>> Timestamp(const CommandContext& ctx) {
+  if (!ctx.args.count("timestamp")) return build::SourceDateEpoch();
+  std::string text = ctx.args["timestamp"].as<std::string>();
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return UsageError("--timestamp needs seconds since the epoch, got \"" + text + "\"");
+  }
+  return std::optional<int64_t>(std::stoll(text));
+}
+
+Result<std::map<std::string, std::string>> BuildArgs(const CommandContext& ctx) {
+  std::map<std::string, std::string> args;
+  for (const auto& a : RepeatedFlag(ctx.args, "build-arg")) {
+    auto eq = a.find('=');
+    std::string key = a.substr(0, eq);
+    if (key.empty()) return UsageError("--build-arg needs NAME=VALUE, got \"" + a + "\"");
+    if (eq != std::string::npos) {
+      args[key] = a.substr(eq + 1);
+    } else if (const char* v = std::getenv(key.c_str())) {
+      args[key] = v;
+    }
+  }
+  return args;
+}
+
+Result<transfer::Location> OutputLocation(const CommandContext& ctx) {
+  const std::string text = ctx.args["output"].as<std::string>();
+  auto loc = transfer::ParseLocation(text, {.allow_store = false, .default_tag = true});
+  if (loc.ok() && loc->kind == transfer::LocationKind::kDockerArchive) {
+    // The copy pipeline cannot write docker archives yet (they need uncompressed layers).
+    return UsageError("--output docker-archive: is not supported yet: build with -t NAME, then "
+                      "`hoist save -o FILE NAME`");
+  }
+  if (!loc.ok() || loc->kind != transfer::LocationKind::kOciArchive) {
+    return UsageError("--output takes oci-archive:FILE, got \"" + text + "\"");
+  }
+  return loc;
+}
+
+transfer::ProgressMode ModeOf(Progress p, bool quiet) {
+  if (quiet) return transfer::ProgressMode::kNone;
+  switch (p) {
+    case Progress::kTty: return transfer::ProgressMode::kTty;
+    case Progress::kJson: return transfer::ProgressMode::kJson;
+    case Progress::kNone: return transfer::ProgressMode::kNone;
+    default: return transfer::ProgressMode::kPlain;
+  }
+}
+
+// The registry side, made on first use: a build from store images never touches the network.
+struct Transfers {
+  const CommandContext& ctx;
+  bool quiet;
+  std::unique_ptr<registry::RegistryClient> client;
+  std::unique_ptr<transfer::BlobInfoCache> cache;
+  transfer::Endpoints ep;
+
+  Result<transfer::Endpoints*> Get(bool need_registry) {
+    if (ep.store_path.empty()) {
+      ep.store_path = store::DefaultStorePath(ctx.global.store);
+      cache = std::make_unique<transfer::BlobInfoCache>(store::LayoutPaths(ep.store_path).PrivateDir() +
+                                                        "/blob-locations.json");
+      cache->Load();
+      ep.cache = cache.get();
+    }
+    if (need_registry && !client) {
+      HOIST_TRY_ASSIGN(client, MakeRegistryClient(ctx));
+      ep.client = client.get();
+    }
+    return &ep;
+  }
+  Status Pull(const Reference& image) {
+    HOIST_TRY_ASSIGN(auto* e, Get(true));
+    transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
+    auto st = build::builder::PullIntoStore(*e, image, &progress);
+    progress.End();
+    return st;
+  }
+  Status Copy(const Reference& source, const transfer::Location& dst) {
+    HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
+    transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
+    auto st = build::builder::CopyFromStore(*e, source, dst, &progress);
+    progress.End();
+    return st;
+  }
+};
+
+Result<int> RunBuild(CommandContext& ctx) {
+  if (ctx.positional.size() != 1) return UsageError("build needs exactly one CONTEXT (a directory, or - for a tar)");
+  build::builder::BuildOptions options;
+  options.context = ctx.positional[0];
+  if (ctx.args.count("file")) options.dockerfile = ctx.args["file"].as<std::string>();
+  for (const auto& t : RepeatedFlag(ctx.args, "tag")) {
+    HOIST_TRY_ASSIGN(Reference ref, ParseStoreReference(t));
+    if (ref.digest()) return UsageError("-t names an image with a tag, not a digest: " + t);
+    options.tags.push_back(ref);
+  }
+  HOIST_TRY_ASSIGN(options.build_args, BuildArgs(ctx));
+  if (ctx.args.count("target")) options.target = ctx.args["target"].as<std::string>();
+  if (ctx.args.count("platform")) options.platform = ctx.args["platform"].as<std::string>();
+  options.no_cache = ctx.args.count("no-cache") > 0;
+  options.quiet = ctx.args.count("quiet") > 0;
+  HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
+  const bool push = ctx.args.count("push") > 0;
+  if (push && options.tags.empty()) return UsageError("--push needs at least one -t NAME");
+  std::optional<transfer::Location> output;
+  if (ctx.args.count("output")) {
+    HOIST_TRY_ASSIGN(output, OutputLocation(ctx));
+  }
+
+  Transfers transfers{ctx, options.quiet, nullptr, nullptr, {}};
+  options.pull = [&](const Reference& image) { return transfers.Pull(image); };
+  HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kWrite));
+  HOIST_TRY_ASSIGN(auto result, build::builder::Build(layout, options));
+
+  if (ctx.args.count("iidfile")) {
+    HOIST_TRY(AtomicWriteFile(ctx.args["iidfile"].as<std::string>(), result.config.str()));
+  }
+  // The built image as a store reference: its first name, else its digest.
+  Reference built = options.tags.empty() ? Reference::Parse("localhost/hoist-build@" + result.manifest.digest.str()).value()
+                                         : options.tags.front();
+  if (output) HOIST_TRY(transfers.Copy(built, *output));
+  if (push) {
+    for (const auto& tag : options.tags) {
+      transfer::Location dst;
+      dst.kind = transfer::LocationKind::kRegistry;
+      dst.ref = tag;
+      HOIST_TRY(transfers.Copy(tag, dst));
+    }
+  }
+  if (ctx.global.format == OutputFormat::kJson) {
+    nlohmann::json tags = nlohmann::json::array();
+    for (const auto& t : options.tags) tags.push_back(t.str());
+    std::cout << nlohmann::json{{"Id", result.config.str()},     {"Digest", result.manifest.digest.str()},
+                                {"Tags", tags},                  {"Steps", result.steps},
+                                {"Cached", result.cached},       {"Seconds", result.seconds}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << result.config.str() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+const CommandSpec& BuildCommand() {
+  static const CommandSpec spec{
+      "build", {}, "Build an image from a Dockerfile, without a daemon", "CONTEXT",
+      "Builds the Dockerfile in CONTEXT (a directory, or - for a tar on stdin; -f picks another file)\n"
+      "into an image in the local store, and prints its image ID. Progress goes to stderr as docker\n"
+      "build shows it (Step n/N, each command's output, timings). FROM takes a store image, scratch,\n"
+      "or a registry image (pulled into the store when missing). RUN runs in the same sandbox as\n"
+      "`hoist run` (--network=none|host|default). Multi-stage builds build only the stages the target\n"
+      "(--target, else the last) needs. .dockerignore in CONTEXT hides files from COPY and ADD.\n"
+      "\n"
+      "Every RUN, COPY, ADD and WORKDIR step is cached in the store: a rebuild reuses each step whose\n"
+      "parent, instruction and (for COPY/ADD) source files are unchanged and prints CACHED for it,\n"
+      "without unpacking anything. --no-cache runs every step. With SOURCE_DATE_EPOCH (or --timestamp)\n"
+      "the same Dockerfile and context give the same image digest on any machine and day.\n"
+      "Names (-t) are set only when the build succeeded. Not supported: ADD from URLs, bzip2 and xz\n"
+      "archives in ADD, RUN --mount, other platforms than this machine's, ONBUILD triggers of a base.",
+      "  hoist build -t example.com/app:1 .\n"
+      "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
+      "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"
+      "  tar -C ctx -c . | hoist build -t app:1 -\n"
+      "  hoist build -t localhost:5000/app:1 --push --output oci-archive:app.tar .",
+      AddBuildOptions, RunBuild};
+  return spec;
+}
+
+}  // namespace hoist::tools

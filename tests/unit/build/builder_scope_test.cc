@@ -1,0 +1,48 @@
+// ARG/ENV scoping (build/builder/build_scope.h) and the config instructions (config_steps.h).
+
+#include <catch2/catch.hpp>
+
+#include "build/builder/build_scope.h"
+#include "build/builder/config_steps.h"
+
+using hoist::build::builder::BuildScope;
+using hoist::build::builder::GoQuotedList;
+using hoist::build::builder::ParseDuration;
+
+TEST_CASE("a global ARG is seen in stages only once re-declared, with the global value") {
+  BuildScope scope({}, {{"TARGETARCH", "amd64"}});
+  scope.DeclareGlobal("VERSION", "1.0");
+  CHECK(scope.GlobalLookup()("VERSION") == std::optional<std::string>("1.0"));
+  CHECK(scope.GlobalLookup()("TARGETARCH") == std::optional<std::string>("amd64"));
+  scope.BeginStage({"PATH=/bin"});
+  CHECK_FALSE(scope.StageLookup()("VERSION").has_value());
+  CHECK(scope.DeclareStageArg("VERSION", std::nullopt) == std::optional<std::string>("1.0"));
+  CHECK(scope.StageLookup()("VERSION") == std::optional<std::string>("1.0"));
+  scope.BeginStage({});
+  CHECK_FALSE(scope.StageLookup()("VERSION").has_value());  // a new stage forgets it
+}
+
+TEST_CASE("build args beat defaults, ENV beats ARG, and RUN sees ARGs without them entering the config") {
+  BuildScope scope({{"MODE", "release"}, {"UNUSED", "x"}}, {});
+  scope.DeclareGlobal("MODE", "debug");
+  CHECK(scope.GlobalLookup()("MODE") == std::optional<std::string>("release"));
+  scope.BeginStage({"HOME=/root"});
+  CHECK(scope.DeclareStageArg("MODE", "stage-default") == std::optional<std::string>("release"));
+  CHECK(scope.DeclareStageArg("LEVEL", "3") == std::optional<std::string>("3"));
+  std::vector<std::string> env = {"HOME=/root", "LEVEL=9"};
+  scope.SetEnv(env);
+  CHECK(scope.StageLookup()("LEVEL") == std::optional<std::string>("9"));
+  CHECK(scope.ArgPairs(env) == std::vector<std::string>{"MODE=release"});
+  CHECK(scope.RunEnv(env) == std::vector<std::string>{"HOME=/root", "LEVEL=9", "MODE=release"});
+  CHECK(scope.UnusedBuildArgs() == std::vector<std::string>{"UNUSED"});
+}
+
+TEST_CASE("history text quotes lists as buildkit does and durations parse as docker's") {
+  CHECK(GoQuotedList({"node", "server.js"}) == "[\"node\" \"server.js\"]");
+  CHECK(GoQuotedList({"sh", "-c", "echo \"hi\""}) == "[\"sh\" \"-c\" \"echo \\\"hi\\\"\"]");
+  CHECK(*ParseDuration("30s") == 30000000000LL);
+  CHECK(*ParseDuration("1m30s") == 90000000000LL);
+  CHECK(*ParseDuration("500ms") == 500000000LL);
+  CHECK_FALSE(ParseDuration("10").ok());
+  CHECK_FALSE(ParseDuration("5 days").ok());
+}

@@ -1,0 +1,59 @@
+// Reading RUN and COPY instructions into what the builder executes (run_step.h, copy_step.h).
+
+#include <catch2/catch.hpp>
+
+#include "build/builder/copy_step.h"
+#include "build/builder/run_step.h"
+
+using namespace hoist::build::builder;
+namespace df = hoist::build::dockerfile;
+
+namespace {
+
+df::Instruction Only(const std::string& line) {
+  auto f = df::Parse("FROM scratch\n" + line, "Dockerfile");
+  INFO((f.ok() ? std::string() : f.error().message()));
+  REQUIRE(f.ok());
+  REQUIRE(f->stages.size() == 1);
+  REQUIRE(f->stages[0].instructions.size() == 1);
+  return f->stages[0].instructions[0];
+}
+
+}  // namespace
+
+TEST_CASE("RUN argv: shell form through the SHELL, exec form as written, a heredoc as the script") {
+  const std::vector<std::string> shell = {"/bin/sh", "-c"};
+  CHECK(RunArgv(Only("RUN echo hi"), shell) == std::vector<std::string>{"/bin/sh", "-c", "echo hi"});
+  CHECK(RunArgv(Only("RUN [\"echo\", \"a b\"]"), shell) == std::vector<std::string>{"echo", "a b"});
+  CHECK(RunArgv(Only("RUN <<EOF\necho one\necho two\nEOF\n"), shell) ==
+        std::vector<std::string>{"/bin/sh", "-c", "echo one\necho two\n"});
+  auto redirected = RunArgv(Only("RUN cat <<EOF > /f\nbody\nEOF\n"), shell);
+  REQUIRE(redirected.size() == 3);
+  CHECK_THAT(redirected[2], Catch::StartsWith("cat <<EOF > /f\nbody\nEOF"));
+  CHECK(RunNetwork(Only("RUN --network=none true")).value() == hoist::build::SandboxOptions::Network::kNone);
+  CHECK_FALSE(RunNetwork(Only("RUN --network=bridge true")).ok());
+}
+
+TEST_CASE("COPY: destination relative to WORKDIR, several sources need a directory, flags read") {
+  BuildScope scope({}, {});
+  scope.BeginStage({"DIR=/srv"});
+  auto spec = ParseCopy(Only("COPY --chown=app:staff --chmod=0640 a.txt b/ ${DIR}/"), scope, '\\', "/app");
+  REQUIRE(spec.ok());
+  CHECK(spec->sources == std::vector<std::string>{"a.txt", "b/"});
+  CHECK(spec->dest == "/srv/");
+  CHECK(spec->dest_is_dir);
+  CHECK(spec->chown == "app:staff");
+  CHECK(spec->chmod == std::optional<mode_t>(0640));
+  CHECK(spec->history == "COPY --chown=app:staff --chmod=0640 a.txt b/ /srv/ # buildkit");
+
+  auto relative = ParseCopy(Only("COPY package.json ."), scope, '\\', "/app");
+  REQUIRE(relative.ok());
+  CHECK(relative->dest == "/app/.");
+  CHECK(relative->dest_is_dir);
+
+  auto several = ParseCopy(Only("COPY a b /file"), scope, '\\', "/");
+  REQUIRE_FALSE(several.ok());
+  CHECK_THAT(several.error().message(), Catch::Contains("Dockerfile:2"));
+  CHECK_FALSE(ParseCopy(Only("COPY --chmod=999 a /b"), scope, '\\', "/").ok());
+  CHECK_FALSE(ParseCopy(Only("ADD https://example.com/a.tgz /b"), scope, '\\', "/").ok());
+}
