@@ -15,7 +15,11 @@ RegistryClient::RegistryClient(ClientOptions options)
     : options_(std::move(options)), keychain_(options_.keychain) {
   if (options_.debug_log && !options_.http.debug_log) options_.http.debug_log = options_.debug_log;
   curl_ = std::make_shared<CurlClient>(options_.http);
-  retrying_ = std::make_shared<RetryingClient>(*curl_, options_.retry, RetryingClient::SleepFn{},
+  if (options_.max_requests_per_second > 0) {
+    limited_ = std::make_unique<RateLimitedClient>(*curl_, options_.max_requests_per_second);
+  }
+  HttpClient& transport = limited_ ? static_cast<HttpClient&>(*limited_) : *curl_;
+  retrying_ = std::make_shared<RetryingClient>(transport, options_.retry, RetryingClient::SleepFn{},
                                                options_.debug_log);
 }
 
@@ -28,6 +32,9 @@ std::string RegistryClient::BaseUrl(std::string_view domain) const {
 
 Result<std::optional<Credential>> RegistryClient::CredentialFor(std::string_view domain) {
   if (options_.anonymous) return std::optional<Credential>();
+  if (auto it = options_.credentials.find(domain); it != options_.credentials.end()) {
+    return std::optional<Credential>(it->second);
+  }
   auto cred = keychain_.Get(domain);
   if (!cred.ok()) return std::move(cred).error().WithContext("credentials for " + std::string(domain));
   return cred;

@@ -3,6 +3,7 @@
 // commands use to reach a registry. One per process: connections, TLS sessions, tokens and
 // credentials are shared by every repository opened through it.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "registry/client/registry_api.h"
 #include "registry/client/repository.h"
 #include "registry/http/curl_client.h"
+#include "registry/http/rate_limited_client.h"
 #include "registry/retry.h"
 
 namespace hoist::registry {
@@ -23,6 +25,10 @@ struct ClientOptions {
   RetryPolicy retry;
   KeychainOptions keychain = KeychainOptions::FromEnvironment();
   bool anonymous = false;  // never look up or send credentials
+  // Credentials per registry host that win over the keychain (a mirror config's `credentials`).
+  std::map<std::string, Credential, std::less<>> credentials;
+  // Requests per second for the whole client (0: no limit); retries count too.
+  double max_requests_per_second = 0;
   // Hears requests, retries, challenges and token fetches; never a secret.
   std::function<void(std::string_view)> debug_log;
 };
@@ -54,6 +60,7 @@ class RegistryClient {
 
   ClientOptions options_;
   std::shared_ptr<CurlClient> curl_;
+  std::unique_ptr<RateLimitedClient> limited_;
   std::shared_ptr<RetryingClient> retrying_;
   TokenCache tokens_;
   Keychain keychain_;

@@ -25,6 +25,7 @@ const CommandSpec& LoadCommand();
 const CommandSpec& ImportCommand();
 const CommandSpec& ExportCommand();
 const CommandSpec& KeyCommand();
+const CommandSpec& MirrorCommand();
 const CommandSpec& SignCommand();
 const CommandSpec& VerifyCommand();
 const CommandSpec& RunCommand();
@@ -32,6 +33,7 @@ const CommandSpec& PsCommand();
 const CommandSpec& CommitCommand();
 const CommandSpec& RmCommand();
 const CommandSpec& UnpackCommand();
+const CommandSpec& BuildCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -59,9 +61,11 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &CommitCommand(),
       &RmCommand(),
       &UnpackCommand(),
+      &BuildCommand(),
       &SignCommand(),
       &VerifyCommand(),
       &KeyCommand(),
+      &MirrorCommand(),
       &ReferenceCommand(),
       &VersionCommand(),
   };

@@ -92,7 +92,7 @@ TEST_CASE("RemoveName removes one name and reports an unknown one") {
   CHECK_FALSE(layout.SetName(Ref("c@" + img.manifest.digest.str()), img.manifest).ok());
 }
 
-TEST_CASE("Names written by other tools in short form still resolve; unknown index.json fields survive") {
+TEST_CASE("Names written by other tools in short form still resolve, unknown index.json fields survive") {
   TempDir dir;
   auto layout = NewLayout(dir);
   auto img = PutTestImage(layout, {"x"});
