@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # hoist vs skopeo vs a curl floor on the same local registries, in one run.
 #
-#   bench/transfer.sh [--big-mib N] [--layers N] [--small N] [--small-kib N] [--runs N] [--hoist PATH]
+#   bench/transfer.sh [--big-mib N] [--layers N] [--small N] [--small-kib N] [--real-mib N] [--runs N]
+#                     [--hoist PATH]
 #
 # Images (random, incompressible), made here as OCI layouts:
 #   big:   N MiB in --layers layers (default 1024 MiB in 4 layers)
 #   small: --small layers of --small-kib KiB (default 200 × 100 KiB)
 # Work measured (median of --runs, wall seconds and peak RSS from /usr/bin/time):
-#   push  oci layout → registry A (fresh repository and fresh hoist store each run)
-#   copy  registry A → registry B (fresh repository each run; no mounts possible)
+#   push  oci layout → registry B, a fresh registry for every measured run (nothing to mount or skip)
+#   copy  registry A → registry B (fresh, as for push)
 #   pull  registry A → a fresh OCI layout directory
-#   noop  the small image copied again to where it already is (hoist only)
+#   noop  the image copied again to where it already is
+#   docker-archive push  a docker-archive (uncompressed layers: a tar of /usr/lib) → fresh registry B,
+#         gzip-compressing on the way (with --real-mib N > 0)
 #   curl  push floor: every blob POST+PUT in parallel; pull floor: every blob GET in parallel
+# Every tool starts cold: fresh hoist stores, and skopeo's blob-info cache removed before each of its runs,
+# so neither can mount from what an earlier run left.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HOIST="${HOIST:-$ROOT/build/src/tools/hoist}"
-BIG_MIB=1024 LAYERS=4 SMALL=200 SMALL_KIB=100 RUNS=3
+BIG_MIB=1024 LAYERS=4 SMALL=200 SMALL_KIB=100 RUNS=3 REAL_MIB=256
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --big-mib) BIG_MIB="$2"; shift 2 ;;
@@ -24,8 +29,9 @@ while [[ $# -gt 0 ]]; do
     --small) SMALL="$2"; shift 2 ;;
     --small-kib) SMALL_KIB="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
+    --real-mib) REAL_MIB="$2"; shift 2 ;;
     --hoist) HOIST="$2"; shift 2 ;;
-    *) sed -n '2,16p' "$0"; exit 2 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
 done
 [[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
@@ -40,7 +46,15 @@ cleanup() {
 trap cleanup EXIT
 
 A="$("$ROOT/scripts/test-registry" start --dir "$WORK/rega" | sed -n 's/^HOST=//p')"
-B="$("$ROOT/scripts/test-registry" start --dir "$WORK/regb" | sed -n 's/^HOST=//p')"
+B=""
+# fresh_b: registry B replaced by an empty one (new storage, new port), so no run benefits from another's blobs.
+fresh_b() {
+  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
+  rm -rf "$WORK/regb"
+  B="$("$ROOT/scripts/test-registry" start --dir "$WORK/regb" | sed -n 's/^HOST=//p')"
+}
+# skopeo remembers where it saw blobs (and mounts them); forget that before each of its runs.
+forget_skopeo() { rm -rf /var/lib/containers/cache "${XDG_DATA_HOME:-$HOME/.local/share}/containers/cache"; }
 unset REGISTRY_AUTH_FILE
 
 # --- images: OCI layouts written directly (random layers; sizes exact)
@@ -91,11 +105,11 @@ median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
   awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # curl floors: blobs of a layout, all at once.
-curl_push() {  # curl_push LAYOUT REPO
-  local dir="$1" repo="$2" pids=()
+curl_push() {  # curl_push LAYOUT HOST REPO
+  local dir="$1" host="$2" repo="$3" pids=()
   for f in "$dir"/blobs/sha256/*; do
     (
-      loc="$(curl -sS -o /dev/null -D - -X POST "http://$A/v2/$repo/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')"
+      loc="$(curl -sS -o /dev/null -D - -X POST "http://$host/v2/$repo/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')"
       sep='?'; [[ "$loc" == *\?* ]] && sep='&'
       curl -sS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$f" \
         "$loc${sep}digest=sha256:$(basename "$f")"
@@ -113,31 +127,56 @@ curl_pull() {  # curl_pull LAYOUT REPO
 export -f curl_push curl_pull
 export A
 
-H() { "$HOIST" --progress none --store "$WORK/store-$1" "${@:2}" --insecure-registry "$A" --insecure-registry "$B"; }
+hoist_cmd() { echo "$HOIST" --progress none --store "$WORK/store-$1" copy --insecure-registry "$A" --insecure-registry "$B"; }
 
 for img in big small; do
-  # Seed registry A once for copy and pull sources.
-  H seed copy "oci:$WORK/$img:1" "docker://$A/seed/$img:1" >/dev/null
+  "$HOIST" --progress none --store "$WORK/seed" copy --insecure-registry "$A" "oci:$WORK/$img:1" "docker://$A/seed/$img:1" >/dev/null
   for run in $(seq 1 "$RUNS"); do
-    measure "$img push hoist" "$HOIST" --progress none --store "$WORK/s-$img-$run" copy --insecure-registry "$A" "oci:$WORK/$img:1" "docker://$A/h$run/$img:1"
-    measure "$img push skopeo" skopeo copy -q --dest-tls-verify=false "oci:$WORK/$img:1" "docker://$A/s$run/$img:1"
-    measure "$img push curl" bash -c "curl_push '$WORK/$img' c$run/$img"
-    measure "$img copy hoist" "$HOIST" --progress none --store "$WORK/c-$img-$run" copy --insecure-registry "$A" --insecure-registry "$B" "docker://$A/seed/$img:1" "docker://$B/h$run/$img:1"
-    measure "$img copy skopeo" skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$A/seed/$img:1" "docker://$B/s$run/$img:1"
-    measure "$img pull hoist" "$HOIST" --progress none --store "$WORK/p-$img-$run" copy --insecure-registry "$A" "docker://$A/seed/$img:1" "oci:$WORK/pull-h-$img-$run:1"
-    measure "$img pull skopeo" skopeo copy -q --src-tls-verify=false "docker://$A/seed/$img:1" "oci:$WORK/pull-s-$img-$run:1"
+    fresh_b; measure "$img push hoist" $(hoist_cmd "push-$img-$run") "oci:$WORK/$img:1" "docker://$B/bench/$img:1"
+    fresh_b; forget_skopeo; measure "$img push skopeo" skopeo copy -q --dest-tls-verify=false "oci:$WORK/$img:1" "docker://$B/bench/$img:1"
+    fresh_b; measure "$img push curl" bash -c "curl_push '$WORK/$img' '$B' bench/$img"
+    fresh_b; measure "$img copy hoist" $(hoist_cmd "copy-$img-$run") "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
+    # the no-op: the same copy again, to where it now is
+    measure "$img noop hoist" $(hoist_cmd "copy-$img-$run") "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
+    fresh_b; forget_skopeo; measure "$img copy skopeo" skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
+    measure "$img noop skopeo" skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
+    measure "$img pull hoist" $(hoist_cmd "pull-$img-$run") "docker://$A/seed/$img:1" "oci:$WORK/pull-h-$img-$run:1"
+    forget_skopeo; measure "$img pull skopeo" skopeo copy -q --src-tls-verify=false "docker://$A/seed/$img:1" "oci:$WORK/pull-s-$img-$run:1"
     measure "$img pull curl" bash -c "curl_pull '$WORK/$img' seed/$img"
-    rm -rf "$WORK"/pull-*-"$img"-"$run" "$WORK"/p-"$img"-"$run"
-  done
-  for run in $(seq 1 "$RUNS"); do
-    measure "$img noop hoist" "$HOIST" --progress none --store "$WORK/n-$img" copy --insecure-registry "$A" "oci:$WORK/$img:1" "docker://$A/seed/$img:1"
-    measure "$img noop skopeo" skopeo copy -q --dest-tls-verify=false "oci:$WORK/$img:1" "docker://$A/seed/$img:1"
+    rm -rf "$WORK"/pull-*-"$img"-"$run" "$WORK"/store-*-"$img"-"$run"
   done
 done
 
+# A docker-archive of a real, compressible tree: its layers are uncompressed, so a push compresses them.
+if (( REAL_MIB > 0 )); then
+  python3 - "$WORK/real-root.tar" "$REAL_MIB" <<'PY'
+import os, sys, tarfile
+out, limit = sys.argv[1], int(sys.argv[2]) << 20
+total = 0
+with tarfile.open(out, "w") as t:
+    for root, dirs, files in os.walk("/usr/lib"):
+        dirs.sort()
+        for f in sorted(files):
+            p = os.path.join(root, f)
+            if os.path.islink(p) or not os.path.isfile(p): continue
+            size = os.path.getsize(p)
+            if total + size > limit: continue
+            t.add(p, arcname=p.lstrip("/")); total += size
+PY
+  "$HOIST" --progress none --store "$WORK/real-store" import "$WORK/real-root.tar" bench/real:1 >/dev/null
+  "$HOIST" --progress none --store "$WORK/real-store" save -o "$WORK/real.tar" bench/real:1 >/dev/null
+  img=real
+  for run in $(seq 1 "$RUNS"); do
+    fresh_b; measure "real push hoist" $(hoist_cmd "real-$run") "docker-archive:$WORK/real.tar" "docker://$B/bench/real:1"
+    fresh_b; forget_skopeo; measure "real push skopeo" skopeo copy -q --dest-tls-verify=false "docker-archive:$WORK/real.tar" "docker://$B/bench/real:1"
+    rm -rf "$WORK"/store-real-"$run"
+  done
+fi
+
 printf "\n%-12s %-6s %9s %9s %9s %12s %12s %11s\n" image work hoist skopeo curl skopeo/hoist hoist/curl "RSS hoist"
-for img in big small; do
+for img in big small real; do
   for work in push copy pull noop; do
+    [[ -n "${SECS[$img $work hoist]:-}" ]] || continue
     h="$(median "${SECS[$img $work hoist]:-}")"; s="$(median "${SECS[$img $work skopeo]:-}")"
     c="$(median "${SECS[$img $work curl]:-}")"; [[ "$work" == copy ]] && c="$(median "${SECS[$img push curl]:-}")"
     r="$(median "${RSS[$img $work hoist]:-}")"
@@ -147,4 +186,5 @@ for img in big small; do
       "$(awk -v k="$r" 'BEGIN{printf "%.1f", k/1024}')"
   done
 done
-echo "(big: ${BIG_MIB} MiB in ${LAYERS} layers; small: ${SMALL} × ${SMALL_KIB} KiB; median of ${RUNS} runs; copy's floor is the push floor)"
+echo "(big: ${BIG_MIB} MiB in ${LAYERS} layers; small: ${SMALL} × ${SMALL_KIB} KiB; real: docker-archive of ${REAL_MIB} MiB of /usr/lib;"
+echo " median of ${RUNS} runs; copy's floor is the push floor; every push and copy goes to a fresh registry)"

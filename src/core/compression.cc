@@ -1,5 +1,7 @@
 #include "core/compression.h"
 
+#include "core/isal_gzip_writer.h"
+
 #include <zlib.h>
 #include <zstd.h>
 
@@ -153,6 +155,10 @@ Result<std::unique_ptr<CompressingWriter>> NewCompressingWriter(Writer& out, Com
     case Compression::kNone:
       return std::unique_ptr<CompressingWriter>(std::make_unique<PlainWriter>(out));
     case Compression::kGzip: {
+      if (options.fast) {
+        if (options.level) return InvalidArgument("gzip: a level cannot be combined with fast compression");
+        return NewIsalGzipWriter(out);
+      }
       int level = options.level.value_or(6);
       if (level < 0 || level > 9) {
         return InvalidArgument("gzip compression level " + std::to_string(level) +

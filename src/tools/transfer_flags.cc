@@ -166,6 +166,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
     options.jobs = jobs;
     options.signatures = !a.count("no-signatures");
     options.progress = &progress;
+    options.spool_dir = paths.TempDir();
     auto report = transfer::Copy(**src, **dst, options);
     if (!report.ok()) {
       outcome = std::move(report).error();

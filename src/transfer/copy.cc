@@ -1,9 +1,13 @@
 #include "transfer/copy.h"
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <thread>
 
 #include "transfer/blob_copier.h"
 #include "transfer/cancel.h"
+#include "transfer/layer_compression.h"
 
 namespace hoist::transfer {
 
@@ -25,8 +29,20 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   auto planned = PlanImage(source, options.platforms, options.tag);
   if (!planned.ok()) return fail(std::move(planned).error());
   CopyPlan plan = std::move(planned).value();
+  std::unique_ptr<CompressedLayers> compressed;
+  if (destination.WantsCompressedLayers()) {
+    LayerCompressionOptions lc;
+    std::error_code ec;
+    lc.spool_dir = options.spool_dir.empty() ? std::filesystem::temp_directory_path(ec).string() : options.spool_dir;
+    lc.jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(std::thread::hardware_concurrency())));
+    lc.progress = options.progress;
+    auto c = CompressLayers(source, plan, lc);
+    if (!c.ok()) return fail(std::move(c).error());
+    compressed = std::move(c).value();
+  }
+  ImageSource& from = compressed ? compressed->source() : source;
   if (options.signatures) {
-    Status s = PlanAttached(source, plan);
+    Status s = PlanAttached(from, plan);
     if (!s.ok()) return fail(std::move(s).error());
   }
   if (options.progress) {
@@ -35,7 +51,7 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   }
 
   // Blobs first: a manifest is only sent once everything it names is there.
-  BlobCopier blobs(source, destination, options.jobs, options.progress);
+  BlobCopier blobs(from, destination, options.jobs, options.progress);
   auto counts = blobs.Run(plan.blobs);
   if (!counts.ok()) return fail(std::move(counts).error());
 

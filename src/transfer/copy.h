@@ -22,6 +22,8 @@ struct CopyOptions {
   int jobs = 8;
   bool signatures = true;  // cosign tags and referrers travel with the image
   ProgressReporter* progress = nullptr;
+  // Where layers compressed on the way (layer_compression.h) wait; "" → the system temp dir.
+  std::string spool_dir;
 };
 
 struct CopyReport {

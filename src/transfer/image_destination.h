@@ -52,6 +52,8 @@ class ImageDestination {
 
   // Whether layers must be uncompressed here (docker-archive).
   virtual bool WantsUncompressedLayers() const { return false; }
+  // Whether uncompressed layers are compressed on the way here (registries).
+  virtual bool WantsCompressedLayers() const { return false; }
 
   virtual Status Commit() = 0;
 };

@@ -37,6 +37,7 @@ class RegistryDestination : public ImageDestination {
   Status PutBlobFrom(const BlobOpener& open, const Descriptor& blob) override;
   Status PutManifest(const ManifestBytes& manifest, const std::string& tag) override;
   Status Commit() override { return Ok(); }
+  bool WantsCompressedLayers() const override { return true; }
 
  private:
   Status PutChunked(const BlobOpener& open, const Descriptor& blob);

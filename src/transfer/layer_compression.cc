@@ -1,0 +1,224 @@
+#include "transfer/layer_compression.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "core/compression.h"
+#include "core/fs.h"
+#include "core/manifest.h"
+#include "core/media_types.h"
+#include "transfer/cancel.h"
+
+namespace hoist::transfer {
+
+namespace {
+
+using Json = nlohmann::ordered_json;  // keeps the manifest's key order
+
+constexpr size_t kBufferSize = 1 << 20;
+
+// The original source, except that the compressed layers come from their spool files.
+class SpooledLayerSource : public ImageSource {
+ public:
+  SpooledLayerSource(ImageSource& original, const CompressedLayers& layers) : original_(original), layers_(layers) {}
+  std::string Describe() const override { return original_.Describe(); }
+  Result<ManifestBytes> GetManifest(const std::optional<Digest>& instance) override {
+    return original_.GetManifest(instance);
+  }
+  Result<std::unique_ptr<Reader>> GetBlob(const Descriptor& blob, uint64_t offset) override {
+    auto it = layers_.files().find(blob.digest);
+    if (it == layers_.files().end()) return original_.GetBlob(blob, offset);
+    HOIST_TRY_ASSIGN(auto file, FdReader::Open(it->second));
+    std::unique_ptr<Reader> reader = std::move(file);
+    if (offset > 0) {  // only a resumed upload asks for this: skip what the registry has
+      std::vector<char> skip(kBufferSize);
+      for (uint64_t left = offset; left > 0;) {
+        HOIST_TRY_ASSIGN(size_t n, reader->Read(skip.data(), std::min<uint64_t>(left, skip.size())));
+        if (n == 0) return IOError("compressed layer " + blob.digest.str() + " is shorter than " + std::to_string(offset));
+        left -= n;
+      }
+    }
+    return reader;
+  }
+  Result<std::vector<std::string>> ListTags() override { return original_.ListTags(); }
+  Result<std::vector<Attached>> ListAttached(const Descriptor& subject) override {
+    return original_.ListAttached(subject);
+  }
+
+ private:
+  ImageSource& original_;
+  const CompressedLayers& layers_;
+};
+
+struct Job {
+  Descriptor layer;       // as the source has it (uncompressed)
+  Descriptor compressed;  // filled in
+  std::string path;
+};
+
+bool IsUncompressedLayer(const std::string& media_type) {
+  return media_type == kDockerLayerTar || media_type == kOciLayerTar;
+}
+
+std::string GzipMediaType(const std::string& media_type) {
+  return std::string(media_type == kDockerLayerTar ? kDockerLayerGzip : kOciLayerGzip);
+}
+
+// Reads the layer (verifying it), gzips it into job.path, and fills job.compressed.
+Status CompressOne(ImageSource& source, Job& job) {
+  int fd = ::open(job.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError("create " + job.path, errno);
+  FdWriter file(fd, true);
+  DigestingWriter hashed(file);
+  CompressOptions fast;
+  fast.fast = true;
+  HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(hashed, Compression::kGzip, fast));
+  HOIST_TRY_ASSIGN(auto raw, source.GetBlob(job.layer, 0));
+  DigestingReader in(*raw);
+  std::vector<char> buf(kBufferSize);
+  for (;;) {
+    if (CancelRequested()) return CancelledError();
+    HOIST_TRY_ASSIGN(size_t n, in.Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    HOIST_TRY(gzip->Write(buf.data(), n));
+  }
+  HOIST_TRY(in.Verify(job.layer.digest, job.layer.size));
+  HOIST_TRY(gzip->Close());
+  job.compressed = job.layer;
+  job.compressed.media_type = GzipMediaType(job.layer.media_type);
+  job.compressed.digest = hashed.Finish();
+  job.compressed.size = static_cast<int64_t>(hashed.bytes());
+  return Ok();
+}
+
+Status CompressAll(ImageSource& source, std::vector<Job>& jobs, int threads) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first = Ok();
+  auto work = [&] {
+    for (size_t i; (i = next++) < jobs.size();) {
+      Status s = CompressOne(source, jobs[i]);
+      if (s.ok()) continue;
+      std::lock_guard<std::mutex> lock(mu);
+      if (first.ok()) first = std::move(s).error().WithContext("compressing layer " + jobs[i].layer.digest.str());
+      next = jobs.size();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) < jobs.size(); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return first;
+}
+
+// Points `entries` (a manifest's layers or an index's manifests) at the replacements; true if any changed.
+bool Replace(Json& entries, const std::map<Digest, Descriptor>& replacements, bool media_type_too) {
+  bool changed = false;
+  if (!entries.is_array()) return false;
+  for (auto& e : entries) {
+    if (!e.is_object() || !e.contains("digest") || !e["digest"].is_string()) continue;
+    auto d = Digest::Parse(e["digest"].get<std::string>());
+    if (!d.ok()) continue;
+    auto it = replacements.find(*d);
+    if (it == replacements.end()) continue;
+    e["digest"] = it->second.digest.str();
+    e["size"] = it->second.size;
+    if (media_type_too) e["mediaType"] = it->second.media_type;
+    changed = true;
+  }
+  return changed;
+}
+
+// Rewrites the plan's manifests (children before their index, as planned) to name the compressed layers.
+Status RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
+  std::map<Digest, Descriptor> layers, manifests;
+  for (const auto& j : jobs) layers[j.layer.digest] = j.compressed;
+  for (auto& m : plan.manifests) {
+    Json doc = Json::parse(m.bytes.bytes, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) continue;
+    bool changed = false;
+    if (doc.contains("layers")) changed = Replace(doc["layers"], layers, true);
+    if (doc.contains("manifests")) changed = Replace(doc["manifests"], manifests, false) || changed;
+    if (!changed) continue;
+    Descriptor rewritten = m.descriptor;
+    std::string bytes = doc.dump();
+    Descriptor fresh = Descriptor::For(m.descriptor.media_type, bytes);
+    rewritten.digest = fresh.digest;
+    rewritten.size = fresh.size;
+    manifests[m.descriptor.digest] = rewritten;
+    if (plan.top.digest == m.descriptor.digest) {
+      plan.notes.push_back("layers gzip-compressed for the registry: the image is now " + rewritten.digest.str() +
+                           " (it was " + plan.top.digest.str() + ")");
+      plan.top.digest = rewritten.digest;
+      plan.top.size = rewritten.size;
+    }
+    m.descriptor = rewritten;
+    m.bytes.bytes = std::move(bytes);
+  }
+  std::vector<Descriptor> blobs;
+  std::map<Digest, bool> seen;
+  for (const auto& b : plan.blobs) {
+    auto it = layers.find(b.digest);
+    const Descriptor& d = it == layers.end() ? b : it->second;
+    if (!seen[d.digest]) blobs.push_back(d);
+    seen[d.digest] = true;
+  }
+  plan.blobs = std::move(blobs);
+  return Ok();
+}
+
+}  // namespace
+
+CompressedLayers::CompressedLayers(ImageSource& original, std::string spool_dir)
+    : spool_dir_(std::move(spool_dir)), source_(std::make_unique<SpooledLayerSource>(original, *this)) {}
+
+CompressedLayers::~CompressedLayers() {
+  std::error_code ec;
+  std::filesystem::remove_all(spool_dir_, ec);  // spool files only: the directory is our own
+}
+
+Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, CopyPlan& plan,
+                                                          const LayerCompressionOptions& options) {
+  std::vector<Job> jobs;
+  std::map<Digest, bool> seen;
+  for (const auto& m : plan.manifests) {
+    auto any = ParseAnyManifest(m.bytes.bytes, m.bytes.media_type);
+    if (!any.ok()) continue;
+    const auto* image = std::get_if<Manifest>(&*any);
+    if (!image) continue;
+    for (const auto& l : image->layers()) {
+      if (IsUncompressedLayer(l.media_type) && !seen[l.digest]) jobs.push_back(Job{l, {}, ""});
+      seen[l.digest] = true;
+    }
+  }
+  if (jobs.empty()) return std::unique_ptr<CompressedLayers>();
+
+  HOIST_TRY(MakeDirs(options.spool_dir, 0700));
+  std::string pattern = options.spool_dir + "/hoist-layers.XXXXXX";
+  if (!mkdtemp(pattern.data())) return ErrnoError("create a spool directory in " + options.spool_dir, errno);
+  auto out = std::make_unique<CompressedLayers>(source, pattern);
+  uint64_t raw = 0;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].path = pattern + "/" + std::to_string(i);
+    raw += static_cast<uint64_t>(jobs[i].layer.size);
+  }
+  if (options.progress) {
+    options.progress->Note("compressing " + std::to_string(jobs.size()) + " uncompressed layer(s), " +
+                           std::to_string(raw >> 20) + " MiB, with gzip for the registry");
+  }
+  HOIST_TRY(CompressAll(source, jobs, options.jobs));
+  for (const auto& j : jobs) out->Add(j.compressed.digest, j.path);
+  HOIST_TRY(RewritePlan(plan, jobs));
+  return out;
+}
+
+}  // namespace hoist::transfer
