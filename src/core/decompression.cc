@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bounded_reader.h"
 #include "core/compression.h"
 
 namespace hoist {
@@ -24,47 +25,11 @@ Error Truncated(Compression c) {
                     ": unexpected end of compressed stream (the data is truncated)");
 }
 
-// Shared by every decompressor: enforces the expansion limit on what Produce() returns.
-class BoundedReader : public Reader {
- public:
-  BoundedReader(Compression c, uint64_t max_output) : format_(c), max_(max_output) {}
-
-  Result<size_t> Read(char* buf, size_t n) override {
-    if (error_) return *error_;
-    if (n == 0) return size_t{0};
-    // Ask for one byte beyond the limit so an over-long stream is detected, not cut short.
-    uint64_t room = max_ - total_;
-    if (room < n) n = static_cast<size_t>(room) + 1;
-    auto k = Produce(buf, n);
-    if (!k.ok()) {
-      error_ = k.error();
-      return k;
-    }
-    total_ += *k;
-    if (total_ > max_) {
-      std::string what = format_ == Compression::kNone
-                             ? std::string("data")
-                             : "decompressed " + std::string(CompressionName(format_)) + " data";
-      error_ = TooLarge(what + " exceeds the limit of " + std::to_string(max_) + " bytes");
-      return *error_;
-    }
-    return k;
-  }
-
- protected:
-  // Produces 1..n bytes, or 0 only at the end of the decompressed stream.
-  virtual Result<size_t> Produce(char* buf, size_t n) = 0;
-
- private:
-  Compression format_;
-  uint64_t max_;
-  uint64_t total_ = 0;
-  std::optional<Error> error_;  // sticky: a failed stream stays failed
-};
+using detail::BoundedReader;
 
 class PlainReader : public BoundedReader {
  public:
-  PlainReader(Reader& in, uint64_t max) : BoundedReader(Compression::kNone, max), in_(in) {}
+  PlainReader(Reader& in, uint64_t max) : BoundedReader("", max), in_(in) {}
 
  protected:
   Result<size_t> Produce(char* buf, size_t n) override { return in_.Read(buf, n); }
@@ -76,7 +41,7 @@ class PlainReader : public BoundedReader {
 class GzipReader : public BoundedReader {
  public:
   GzipReader(Reader& in, uint64_t max)
-      : BoundedReader(Compression::kGzip, max), in_(in), inbuf_(kBufferSize) {
+      : BoundedReader(CompressionName(Compression::kGzip), max), in_(in), inbuf_(kBufferSize) {
     std::memset(&zs_, 0, sizeof zs_);
     init_ = inflateInit2(&zs_, 16 + MAX_WBITS);  // 16: gzip wrapper only
   }
@@ -164,7 +129,7 @@ class GzipReader : public BoundedReader {
 class ZstdReader : public BoundedReader {
  public:
   ZstdReader(Reader& in, uint64_t max)
-      : BoundedReader(Compression::kZstd, max), in_(in), inbuf_(kBufferSize),
+      : BoundedReader(CompressionName(Compression::kZstd), max), in_(in), inbuf_(kBufferSize),
         dctx_(ZSTD_createDCtx()) {}
   ~ZstdReader() override { ZSTD_freeDCtx(dctx_); }
 

@@ -1,5 +1,6 @@
 // `hoist build`: a Dockerfile and its context into an image in the local store (build/builder/).
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/builder/builder.h"
+#include "build/builder/docker_archive_output.h"
 #include "build/builder/image_transfer.h"
 #include "build/commit.h"
 #include "core/fs.h"
@@ -38,8 +40,8 @@ void AddBuildOptions(cxxopts::Options& o) {
       ("q,quiet", "Print only the image ID (RUN output only when a step fails)")
       ("iidfile", "Write the image ID to FILE", cxxopts::value<std::string>(), "FILE")
       ("push", "Push every -t name to its registry when the build is done")
-      ("output", "Also write the image to oci-archive:FILE (docker-archive: hoist save)", cxxopts::value<std::string>(),
-       "LOCATION");
+      ("output", "Also write the image to oci-archive:FILE or docker-archive:FILE (named by its :REF, else the "
+                 "first -t)", cxxopts::value<std::string>(), "LOCATION");
   AddRegistryOptions(o);
 }
 
@@ -70,15 +72,21 @@ Result<std::map<std::string, std::string>> BuildArgs(const CommandContext& ctx) 
 Result<transfer::Location> OutputLocation(const CommandContext& ctx) {
   const std::string text = ctx.args["output"].as<std::string>();
   auto loc = transfer::ParseLocation(text, {.allow_store = false, .default_tag = true});
-  if (loc.ok() && loc->kind == transfer::LocationKind::kDockerArchive) {
-    // The copy pipeline cannot write docker archives yet (they need uncompressed layers).
-    return UsageError("--output docker-archive: is not supported yet: build with -t NAME, then "
-                      "`hoist save -o FILE NAME`");
+  if (!loc.ok() ||
+      (loc->kind != transfer::LocationKind::kOciArchive && loc->kind != transfer::LocationKind::kDockerArchive)) {
+    return UsageError("--output takes oci-archive:FILE or docker-archive:FILE, got \"" + text + "\"");
   }
-  if (!loc.ok() || loc->kind != transfer::LocationKind::kOciArchive) {
-    return UsageError("--output takes oci-archive:FILE, got \"" + text + "\"");
-  }
+  if (loc->path == "-") return UsageError("--output needs a file: standard output carries the image ID");
   return loc;
+}
+
+// ADD URL downloads use the registry flags' TLS settings and retries, with hoist's HTTP stack.
+Result<transfer::UrlFetchOptions> FetchOptions(const CommandContext& ctx) {
+  HOIST_TRY_ASSIGN(registry::ClientOptions client, RegistryClientOptions(ctx));
+  transfer::UrlFetchOptions o;
+  o.http = client.http;
+  o.retry = client.retry;
+  return o;
 }
 
 transfer::ProgressMode ModeOf(Progress p, bool quiet) {
@@ -145,6 +153,7 @@ Result<int> RunBuild(CommandContext& ctx) {
   options.no_cache = ctx.args.count("no-cache") > 0;
   options.quiet = ctx.args.count("quiet") > 0;
   HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
+  HOIST_TRY_ASSIGN(options.fetch, FetchOptions(ctx));
   const bool push = ctx.args.count("push") > 0;
   if (push && options.tags.empty()) return UsageError("--push needs at least one -t NAME");
   std::optional<transfer::Location> output;
@@ -163,7 +172,14 @@ Result<int> RunBuild(CommandContext& ctx) {
   // The built image as a store reference: its first name, else its digest.
   Reference built = options.tags.empty() ? Reference::Parse("localhost/hoist-build@" + result.manifest.digest.str()).value()
                                          : options.tags.front();
-  if (output) HOIST_TRY(transfers.Copy(built, *output));
+  if (output && output->kind == transfer::LocationKind::kDockerArchive) {
+    // Named by docker-archive:FILE:REF, else by the first -t name, else unnamed (an image ID).
+    std::optional<Reference> name = output->ref;
+    if (!name && !options.tags.empty()) name = options.tags.front();
+    HOIST_TRY(build::builder::WriteDockerArchive(layout, result.manifest, name, output->path));
+  } else if (output) {
+    HOIST_TRY(transfers.Copy(built, *output));
+  }
   if (push) {
     for (const auto& tag : options.tags) {
       transfer::Location dst;
@@ -202,13 +218,22 @@ const CommandSpec& BuildCommand() {
       "parent, instruction and (for COPY/ADD) source files are unchanged and prints CACHED for it,\n"
       "without unpacking anything. --no-cache runs every step. With SOURCE_DATE_EPOCH (or --timestamp)\n"
       "the same Dockerfile and context give the same image digest on any machine and day.\n"
-      "Names (-t) are set only when the build succeeded. Not supported: ADD from URLs, bzip2 and xz\n"
-      "archives in ADD, RUN --mount, other platforms than this machine's, ONBUILD triggers of a base.",
+      "\n"
+      "ADD unpacks local tar archives (plain, gzip, zstd, bzip2, xz). ADD URL DEST downloads the file\n"
+      "(redirects followed, proxies from the environment, TLS as set by the registry flags, never any\n"
+      "credentials) as the URL's last path component, mode 0600, mtime from Last-Modified; it is never\n"
+      "unpacked. ADD --checksum=sha256:HEX URL DEST refuses other content (exit code 5) and is cached by\n"
+      "the checksum alone; without it the file is fetched on every build and cached by its content.\n"
+      "--output writes the image also to oci-archive:FILE or docker-archive:FILE (as `hoist save`\n"
+      "writes it; named by FILE:REF, else the first -t). Names (-t) are set only when the build\n"
+      "succeeded. Not supported: ADD of git repositories, RUN --mount, other platforms than this\n"
+      "machine's, ONBUILD triggers of a base.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
       "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"
       "  tar -C ctx -c . | hoist build -t app:1 -\n"
-      "  hoist build -t localhost:5000/app:1 --push --output oci-archive:app.tar .",
+      "  hoist build -t localhost:5000/app:1 --push --output oci-archive:app.tar .\n"
+      "  hoist build -t app:1 --output docker-archive:app.tar . && docker load -i app.tar",
       AddBuildOptions, RunBuild};
   return spec;
 }

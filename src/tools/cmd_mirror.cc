@@ -28,8 +28,9 @@ namespace mirror = transfer::mirror;
 void AddMirrorOptions(cxxopts::Options& o) {
   o.add_options("Mirror")
       ("to", "Destination: docker://HOST[/PREFIX] or dir:BUNDLE", cxxopts::value<std::string>(), "DEST")
-      ("jobs", "Images at once", cxxopts::value<std::string>()->default_value("4"), "N")
-      ("blob-jobs", "Blobs at once within each image", cxxopts::value<std::string>()->default_value("4"), "N")
+      ("jobs", "Images at once", cxxopts::value<std::string>()->default_value("8"), "N")
+      ("blob-jobs", "Blobs at once within one image, at most (see below)",
+       cxxopts::value<std::string>()->default_value("4"), "N")
       ("shard", "Take only shard K of N (0-based) of the image list", cxxopts::value<std::string>(), "K/N")
       ("rate", "At most N registry requests per second (retries included)", cxxopts::value<std::string>(), "N/s")
       ("since", "Bundle: leave out images and blobs listed in this earlier catalog",
@@ -66,17 +67,8 @@ struct Client {
 Result<std::unique_ptr<Client>> MakeClient(const CommandContext& ctx, const mirror::MirrorConfig* config) {
   const auto& a = ctx.args;
   auto out = std::make_unique<Client>();
-  registry::ClientOptions o;
-  if (a.count("insecure-registry")) o.http.tls.insecure_registries = a["insecure-registry"].as<std::vector<std::string>>();
-  o.http.tls.tls_verify = a["tls-verify"].as<bool>();
-  if (a.count("ca-file")) o.http.tls.ca_file = a["ca-file"].as<std::string>();
-  if (a.count("cert-dir")) o.http.tls.cert_dirs = {a["cert-dir"].as<std::string>()};
-  HOIST_TRY_ASSIGN(int retries, IntegerFlag(a, "retries"));
-  o.retry.max_tries = std::max(1, retries);
+  HOIST_TRY_ASSIGN(registry::ClientOptions o, RegistryClientOptions(ctx));
   HOIST_TRY_ASSIGN(o.max_requests_per_second, RateFlag(a));
-  if (ctx.global.debug || ctx.global.verbosity >= 2) {
-    o.debug_log = [](std::string_view line) { spdlog::debug("{}", line); };
-  }
   for (const auto& reg : config ? config->registries : std::vector<mirror::RegistryConfig>{}) {
     if (reg.tls_verify == std::optional<bool>(false)) o.http.tls.insecure_registries.push_back(reg.host);
     if (reg.has_credentials) o.credentials[reg.host] = registry::Credential{reg.username, reg.password, ""};
@@ -213,10 +205,14 @@ const CommandSpec& MirrorCommand() {
       "                            the directory or its first .tar.001 volume), then pushes; a bundle\n"
       "                            that fails verification pushes and tags nothing\n"
       "\n"
-      "Images run in parallel (--jobs images × --blob-jobs blobs), each on its own: one failing image\n"
-      "never stops the rest. An image whose destination already points at the same digest (and whose\n"
-      "signature tags match) is skipped after a manifest HEAD, so a no-change run is fast. Interrupted?\n"
-      "Run it again: finished images are skipped and blobs already there are not sent again.\n"
+      "Images run in parallel (--jobs), each on its own: one failing image never stops the rest. Blob\n"
+      "streams stay within the larger of --jobs and --blob-jobs, shared by the images at once: many\n"
+      "small images copy one blob each at a time, a few large ones up to --blob-jobs blobs each.\n"
+      "Signatures and referrers are found in each repository's tag list, read once per run. An image\n"
+      "whose destination already points at the same digest (and whose signature tags match) is\n"
+      "skipped after a manifest HEAD (none when its tag is not there yet), so a no-change run is\n"
+      "fast. Interrupted? Run it again: finished images are skipped and blobs already there are not\n"
+      "sent again.\n"
       "--shard K/N keeps the images whose name hashes to K (0-based) of N, so N machines (e.g. a\n"
       "Kubernetes Indexed Job with --shard $JOB_COMPLETION_INDEX/N) share one mirror without a\n"
       "coordinator. --rate N/s caps registry requests; 429 Retry-After is always honoured.\n"
@@ -224,7 +220,7 @@ const CommandSpec& MirrorCommand() {
       "Exit codes: 0 every image copied or up to date; 1 some image failed (the summary says which);\n"
       "2 usage; 3 not found; 4 auth; 5 digest mismatch (a tampered bundle); 6 network; 130 interrupted.",
       "  hoist mirror plan sync.yaml --to docker://registry.internal/mirror\n"
-      "  hoist mirror run sync.yaml --to docker://registry.internal/mirror --jobs 8\n"
+      "  hoist mirror run sync.yaml --to docker://registry.internal/mirror --jobs 16\n"
       "  hoist mirror run sync.yaml --to dir:/media/bundle --split 4G\n"
       "  hoist mirror run sync.yaml --to dir:/media/next --since /media/bundle/hoist-catalog.json\n"
       "  hoist mirror import /media/bundle --to docker://registry.airgap/mirror\n"

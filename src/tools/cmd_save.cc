@@ -17,6 +17,7 @@
 #include "transfer/docker_archive_destination.h"
 #include "transfer/oci_archive_destination.h"
 #include "transfer/registry_source.h"
+#include "transfer/store_image_put.h"
 
 namespace hoist::tools {
 
@@ -28,46 +29,6 @@ void AddSaveOptions(cxxopts::Options& o) {
       ("no-signatures", "Leave out the images' cosign signatures, attestations and SBOMs (oci-archive)")
       ("platform", "For a multi-platform image, the platform to save (default: this machine's)",
        cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
-}
-
-Status PutStoreBlob(const store::OciLayout& s, transfer::ImageDestination& dest, const Descriptor& d) {
-  HOIST_TRY_ASSIGN(auto reuse, dest.TryReuseBlob(d));
-  if (reuse != transfer::Reuse::kNo) return Ok();
-  HOIST_TRY_ASSIGN(auto r, s.OpenBlob(d.digest));
-  return dest.PutBlob(*r, d);
-}
-
-// A layer as the destination wants it: docker archives get it decompressed, as its diff_id.
-Status PutLayer(const store::OciLayout& s, transfer::ImageDestination& dest, const Descriptor& layer,
-                const Digest& diff_id) {
-  auto c = LayerCompressionOf(layer.media_type);
-  if (!dest.WantsUncompressedLayers() || !c || *c == Compression::kNone) return PutStoreBlob(s, dest, layer);
-  Descriptor plain;
-  plain.media_type = kOciLayerTar;
-  plain.digest = diff_id;
-  plain.size = -1;
-  HOIST_TRY_ASSIGN(auto reuse, dest.TryReuseBlob(plain));
-  if (reuse != transfer::Reuse::kNo) return Ok();
-  HOIST_TRY_ASSIGN(auto r, s.OpenBlob(layer.digest));
-  auto decompressed = Decompress(*r, *c);
-  auto st = dest.PutBlob(*decompressed, plain);
-  if (!st.ok()) return std::move(st).error().WithContext("layer " + layer.digest.str());
-  return Ok();
-}
-
-Status SaveManifest(const store::OciLayout& s, transfer::ImageDestination& dest, const Manifest& m) {
-  HOIST_TRY(PutStoreBlob(s, dest, m.config()));
-  std::vector<Digest> diff_ids;
-  if (dest.WantsUncompressedLayers()) {
-    HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(m.config().digest, kMaxConfigSize));
-    HOIST_TRY_ASSIGN(ImageConfig config, ImageConfig::Parse(std::move(raw)));
-    HOIST_TRY(config.CheckLayers(m.layers().size()));
-    diff_ids = config.diff_ids();
-  }
-  for (size_t i = 0; i < m.layers().size(); ++i) {
-    HOIST_TRY(PutLayer(s, dest, m.layers()[i], diff_ids.empty() ? m.layers()[i].digest : diff_ids[i]));
-  }
-  return Ok();
 }
 
 // Saves `ref` and returns the digests of the manifests written (signatures may name any of them).
@@ -85,7 +46,7 @@ Result<std::vector<Digest>> SaveImage(const store::OciLayout& s, transfer::Image
       for (const auto& child : index->manifests()) {
         HOIST_TRY_ASSIGN(std::string craw, s.ReadBlob(child.digest, kMaxManifestSize));
         HOIST_TRY_ASSIGN(Manifest m, Manifest::Parse(craw, child.media_type));
-        HOIST_TRY(SaveManifest(s, dest, m));
+        HOIST_TRY(transfer::PutStoreImageBlobs(s, dest, m));
         HOIST_TRY(dest.PutManifest({craw, child.media_type}, ""));
         saved.push_back(child.digest);
       }
@@ -101,7 +62,7 @@ Result<std::vector<Digest>> SaveImage(const store::OciLayout& s, transfer::Image
   }
   auto* m = std::get_if<Manifest>(&any);
   if (!m) return ParseError(ref.str() + ": an index inside an index cannot be saved");
-  HOIST_TRY(SaveManifest(s, dest, *m));
+  HOIST_TRY(transfer::PutStoreImageBlobs(s, dest, *m));
   HOIST_TRY(dest.PutManifest({raw, m->media_type()}, name));
   saved.push_back(root.digest);
   return saved;
@@ -122,7 +83,7 @@ Result<int> SaveAttached(const store::OciLayout& s, transfer::ImageDestination& 
       }
       HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(found->digest, kMaxManifestSize));
       HOIST_TRY_ASSIGN(Manifest m, Manifest::Parse(raw, found->media_type));
-      HOIST_TRY(SaveManifest(s, dest, m));
+      HOIST_TRY(transfer::PutStoreImageBlobs(s, dest, m));
       HOIST_TRY(dest.PutManifest({raw, m.media_type()}, name.str()));
       ++saved;
     }

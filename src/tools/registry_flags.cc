@@ -27,7 +27,7 @@ void AddRegistryOptions(cxxopts::Options& options) {
        "N");
 }
 
-Result<std::unique_ptr<registry::RegistryClient>> MakeRegistryClient(const CommandContext& ctx) {
+Result<registry::ClientOptions> RegistryClientOptions(const CommandContext& ctx) {
   registry::ClientOptions o;
   const auto& a = ctx.args;
   if (a.count("insecure-registry")) {
@@ -42,6 +42,11 @@ Result<std::unique_ptr<registry::RegistryClient>> MakeRegistryClient(const Comma
     // The registry layers promise never to pass a secret to this hook.
     o.debug_log = [](std::string_view line) { spdlog::debug("{}", line); };
   }
+  return o;
+}
+
+Result<std::unique_ptr<registry::RegistryClient>> MakeRegistryClient(const CommandContext& ctx) {
+  HOIST_TRY_ASSIGN(registry::ClientOptions o, RegistryClientOptions(ctx));
   return std::make_unique<registry::RegistryClient>(std::move(o));
 }
 

@@ -14,6 +14,9 @@ namespace hoist::tools {
 // --insecure-registry HOST (repeatable), --tls-verify=false, --ca-file FILE, --cert-dir DIR, --retries N.
 void AddRegistryOptions(cxxopts::Options& options);
 
+// The client options those flags set (TLS, retries, --debug's request log).
+Result<registry::ClientOptions> RegistryClientOptions(const CommandContext& ctx);
+
 Result<std::unique_ptr<registry::RegistryClient>> MakeRegistryClient(const CommandContext& ctx);
 
 // "docker://host/repo:tag" (or the same without the prefix) → a normalized reference.

@@ -19,7 +19,8 @@ namespace hoist::transfer {
 struct RegistryDestinationOptions {
   // Blobs at least this large are uploaded in resumable chunks.
   int64_t chunked_threshold = 16 << 20;
-  uint64_t chunk_size = 4 << 20;  // held in memory while sent: RSS grows by this per big upload
+  // Held in memory while sent; all uploads share one budget (registry/client/chunk_memory.h).
+  uint64_t chunk_size = 2 << 20;
   // Repositories on this registry to try mounting from first (the source of a same-registry copy).
   std::vector<std::string> mount_hints;
   BlobInfoCache* cache = nullptr;    // may be null

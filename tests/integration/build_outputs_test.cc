@@ -47,7 +47,44 @@ TEST_CASE("build --output writes an oci-archive file that loads back") {
   CHECK(loaded.exit_code == 0);
   auto bad = e.Hoist({"build", "--output", "tar:" + e.tmp / "x", ctx});
   CHECK(bad.exit_code == 2);
-  CHECK(e.Hoist({"build", "--output", "docker-archive:" + e.tmp / "x", ctx}).exit_code == 2);
+  CHECK(e.Hoist({"build", "--output", "oci-archive:-", ctx}).exit_code == 2);  // stdout carries the ID
+}
+
+TEST_CASE("build --output docker-archive writes a docker save tar that hoist load and skopeo read") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  auto ctx = e.Context("dock", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\nCOPY msg /msg\n"}, {"msg", "m\n"}});
+  const std::string file = e.tmp / "img.docker.tar";
+  e.Build(ctx, {"-t", "localhost/test/dock:1", "-t", "localhost/test/dock:2", "--output", "docker-archive:" + file});
+  auto listing = RunCommand({"tar", "-xOf", file, "manifest.json"});
+  REQUIRE(listing.exit_code == 0);
+  auto manifest = nlohmann::json::parse(listing.out, nullptr, false);
+  REQUIRE(manifest.is_array());
+  REQUIRE(manifest.size() == 1);
+  CHECK(manifest[0]["RepoTags"] == nlohmann::json::array({"localhost/test/dock:1"}));  // the first -t
+  CHECK(manifest[0]["Layers"].size() == 2);  // the base's layer and COPY's
+
+  auto inspect = RunCommand({"skopeo", "inspect", "docker-archive:" + file});
+  INFO(inspect.err);
+  REQUIRE(inspect.exit_code == 0);
+  auto info = nlohmann::json::parse(inspect.out, nullptr, false);
+  REQUIRE(!info.is_discarded());
+  CHECK(info["Layers"].size() == 2);
+
+  REQUIRE(e.Hoist({"rmi", "localhost/test/dock:1", "localhost/test/dock:2"}).exit_code == 0);
+  auto loaded = e.Hoist({"load", "-i", file});
+  INFO(loaded.err);
+  REQUIRE(loaded.exit_code == 0);
+  CHECK(e.Run("localhost/test/dock:1", "cat /msg") == "m\n");
+
+  // FILE:REF names the image itself; without -t or REF it is saved unnamed.
+  e.Build(ctx, {"-t", "localhost/test/dock:1", "--output", "docker-archive:" + e.tmp / "ref.tar:localhost/other:7"});
+  auto named = nlohmann::json::parse(RunCommand({"tar", "-xOf", e.tmp / "ref.tar", "manifest.json"}).out, nullptr, false);
+  CHECK(named[0]["RepoTags"] == nlohmann::json::array({"localhost/other:7"}));
+  e.Build(ctx, {"--output", "docker-archive:" + e.tmp / "anon.tar"});
+  auto anon = nlohmann::json::parse(RunCommand({"tar", "-xOf", e.tmp / "anon.tar", "manifest.json"}).out, nullptr, false);
+  CHECK(anon[0]["RepoTags"].empty());
+  CHECK(RunCommand({"skopeo", "inspect", "docker-archive:" + e.tmp / "anon.tar"}).exit_code == 0);
 }
 
 TEST_CASE("a pruned cache layer is rebuilt cleanly, never a broken image") {

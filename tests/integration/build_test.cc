@@ -260,7 +260,7 @@ TEST_CASE("bad Dockerfiles fail with file:line and leave no name") {
       {"source outside via ..", from + "COPY ../secret /x\n", "Dockerfile:2"},
       {"source outside via symlink", from + "COPY leak /x\n", "Dockerfile:2"},
       {"failing RUN", from + "RUN echo partial > /p\nRUN exit 7\n", "Dockerfile:3"},
-      {"ADD from a URL", from + "ADD https://example.com/x.tar.gz /x\n", "Dockerfile:2"},
+      {"COPY from a URL", from + "COPY https://example.com/x.tar.gz /x\n", "Dockerfile:2"},
       {"other platform", "FROM --platform=linux/s390x " + std::string(kBuildBase) + "\n", "Dockerfile:1"},
   };
   WriteFile(e.tmp / "secret", "s");

@@ -164,3 +164,41 @@ TEST_CASE("mirror: a run killed half way finishes on the next run without re-sen
   }
   CHECK(rerun["images"].size() == names.size());
 }
+
+TEST_CASE("mirror: signatures and referrers travel for listed and named tags, and a new signature is picked up") {
+  HOIST_REQUIRE_REGISTRY_AS(a, RegistryVariant::kPlain);
+  HOIST_REQUIRE_REGISTRY_AS(b, RegistryVariant::kPlain);
+  TempDir dir;
+  Upstream up(dir.path(), a->host(), {a->host(), b->host()});
+  for (const char* name : {"app0:1.0.0", "app0:2.0.0", "app1:1.0.0", "app1:2.0.0"}) up.AddImage(name);
+  up.Sign("app0:1.0.0");  // app0 is listed ([]): its listing shows the signature tag
+  const std::string sig0 = up.signature_tag, sig0_digest = up.signature_digest;
+  up.Sign("app1:1.0.0");  // app1 names its tags: hoist lists the repository itself
+  const std::string sig1 = up.signature_tag, sig1_digest = up.signature_digest;
+  const std::string referrers = up.Refer("app1:1.0.0");
+  testing::WriteFile(dir / "sync.yaml", a->host() + ":\n  tls-verify: false\n  images:\n    app0: []\n"
+                                                    "    app1: [\"1.0.0\", \"2.0.0\"]\n");
+  const std::string to = "docker://" + b->host() + "/m";
+
+  auto run = up.hoist.Report({"mirror", "run", dir / "sync.yaml", "--to", to, "--jobs", "2"});
+  CHECK(run["copied"] == 4);
+  CHECK(run["failed"] == 0);
+  for (const char* name : {"app0:1.0.0", "app0:2.0.0", "app1:1.0.0", "app1:2.0.0"}) {
+    CHECK(RemoteDigest(b->host(), std::string("m/") + name) == up.digests[name]);
+  }
+  CHECK(RemoteDigest(b->host(), "m/app0:" + sig0) == sig0_digest);
+  CHECK(RemoteDigest(b->host(), "m/app1:" + sig1) == sig1_digest);
+  CHECK(RemoteDigest(b->host(), "m/app1:" + referrers) == up.digests["app1:" + referrers]);
+
+  auto again = up.hoist.Report({"mirror", "run", dir / "sync.yaml", "--to", to});
+  CHECK(again["up_to_date"] == 4);
+  CHECK(again["copied"] == 0);
+
+  // A signature that appears upstream later makes its image travel again, signature included.
+  up.Sign("app1:2.0.0");
+  auto third = up.hoist.Report({"mirror", "run", dir / "sync.yaml", "--to", to});
+  std::map<std::string, std::string> copied = Outcomes(third, "copied");
+  CHECK(copied == std::map<std::string, std::string>{{"app1:2.0.0", up.digests["app1:2.0.0"]}});
+  CHECK(third["up_to_date"] == 3);
+  CHECK(RemoteDigest(b->host(), "m/app1:" + up.signature_tag) == up.signature_digest);
+}

@@ -59,6 +59,23 @@ struct Upstream {
     Push(repo + ":" + signature_tag, sig);
     signature_digest = sig.digest.str();
   }
+  // An OCI referrer of `name` (an SBOM artifact manifest) kept the way a registry without the
+  // referrers API keeps it: in an index under the referrers tag sha256-<hex>.
+  // Returns that tag; digests["<repo>:<tag>"] is the index's digest.
+  std::string Refer(const std::string& name) {
+    const std::string subject = digests.at(name);
+    Descriptor config = layout.AddBlob("{}", "application/vnd.oci.empty.v1+json");
+    Descriptor payload = layout.AddBlob("{\"sbom\":\"" + name + "\"}", "application/spdx+json");
+    Manifest m(std::string(kOciManifest), config, {payload});
+    m.set_artifact_type("application/spdx+json");
+    Descriptor referrer = layout.AddBlob(m.raw(), std::string(kOciManifest));
+    referrer.artifact_type = "application/spdx+json";
+    Index index(std::string(kOciIndex), {referrer});
+    Descriptor d = layout.AddBlob(index.raw(), std::string(kOciIndex));
+    const std::string tag = "sha256-" + subject.substr(7);
+    Push(name.substr(0, name.find(':')) + ":" + tag, d);
+    return tag;
+  }
 };
 
 // The standard upstream: app0..app5 × 1.0.0, 1.1.0, 2.0.0; multi:1.0.0; app0:1.0.0 signed.

@@ -9,7 +9,7 @@
 
 #include "build/rootfs_unpack.h"
 #include "build/unique_fd.h"
-#include "core/compression.h"
+#include "core/archive_compression.h"
 #include "core/io.h"
 #include "core/tar_path.h"
 
@@ -26,10 +26,10 @@ Result<UniqueFd> OpenSource(const SourceEntry& src) {
 }
 
 // The first tar block of the (decompressed) file: a ustar header has "ustar" at offset 257.
-Result<bool> LooksLikeTar(int fd, Compression compression) {
+Result<bool> LooksLikeTar(int fd, ArchiveCompression compression) {
   if (::lseek(fd, 0, SEEK_SET) != 0) return ErrnoError("seek", errno);
   FdReader file(fd, /*owned=*/false);
-  auto in = Decompress(file, compression);
+  auto in = DecompressArchive(file, compression);
   std::string block(kTarBlock, '\0');
   size_t got = 0;
   while (got < kTarBlock) {
@@ -48,13 +48,7 @@ Result<bool> ExtractIfArchive(const SourceEntry& src, const RootDir& dest, const
   char magic[6] = {};
   ssize_t n = ::pread(fd.get(), magic, sizeof magic, 0);
   if (n < 0) return ErrnoError("read " + QuotePath(src.rel), errno);
-  std::string head(magic, static_cast<size_t>(n));
-  if (head.rfind("BZh", 0) == 0 || head.rfind("\xFD" "7zXZ", 0) == 0) {
-    // Only refuse what really is an archive we cannot read; a text file starting "BZh" is rare.
-    return Unsupported("ADD " + QuotePath(src.rel) +
-                       ": bzip2 and xz archives are not supported; recompress it with gzip or zstd");
-  }
-  Compression compression = DetectCompression(head);
+  ArchiveCompression compression = DetectArchiveCompression(std::string_view(magic, static_cast<size_t>(n)));
   HOIST_TRY_ASSIGN(bool tar, LooksLikeTar(fd.get(), compression));
   if (!tar) return false;
 
@@ -62,8 +56,12 @@ Result<bool> ExtractIfArchive(const SourceEntry& src, const RootDir& dest, const
   {
     HOIST_TRY_ASSIGN(RootDir root, RootDir::Open(scratch));
     if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoError("seek", errno);
-    FdReader in(fd.get(), /*owned=*/false);
-    auto stats = ApplyLayer(root, in);
+    FdReader file(fd.get(), /*owned=*/false);
+    // Decompressed here (ApplyLayer itself knows only the layer formats), with the same
+    // expansion limit ApplyLayer applies to gzip and zstd.
+    UnpackOptions unpack;
+    auto in = DecompressArchive(file, compression, unpack.decompress);
+    auto stats = ApplyLayer(root, *in, unpack);
     if (!stats.ok()) return std::move(stats).error().WithContext("unpacking " + QuotePath(src.rel));
   }
   HOIST_TRY_ASSIGN(RootDir unpacked, RootDir::Open(scratch));

@@ -1,8 +1,7 @@
 #pragma once
-// ADD's local archives: a tar file, plain or compressed with gzip or zstd, is unpacked into the
-// destination directory instead of copied (its entries' owners kept unless --chown). bzip2 and xz
-// archives are recognized and refused with a clear error (hoist's core has no decoder for them);
-// any other file is not an archive and is copied as it is.
+// ADD's local archives: a tar file, plain or compressed with gzip, zstd, bzip2 or xz, is unpacked
+// into the destination directory instead of copied (its entries' owners kept unless --chown); any
+// other file is not an archive and is copied as it is.
 
 #include <string>
 

@@ -13,6 +13,7 @@
 #include "core/digest.h"
 #include "core/error.h"
 #include "core/reference.h"
+#include "transfer/url_fetch.h"
 
 namespace hoist::build::builder {
 
@@ -30,6 +31,8 @@ struct BuildOptions {
   // Fetches a registry image into the store (FROM or COPY --from an image the store lacks); null:
   // images must already be in the store.
   std::function<Status(const Reference& image)> pull;
+  // ADD URL downloads: TLS settings (the registry flags'), retries, size bound.
+  transfer::UrlFetchOptions fetch;
 };
 
 struct BuildResult {

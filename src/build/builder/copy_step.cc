@@ -9,6 +9,7 @@
 #include "build/dockerfile/expand.h"
 #include "build/image_user.h"
 #include "core/fs.h"
+#include "transfer/url_fetch.h"
 
 namespace hoist::build::builder {
 
@@ -31,8 +32,17 @@ Status WithLocation(const dockerfile::Instruction& ins, Status s) {
   return std::move(s).error().WithContext(where);
 }
 
-bool IsUrl(const std::string& s) {
-  return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0 || s.rfind("git@", 0) == 0;
+// Docker clones these (git@host:repo, git://…, a URL ending in .git with an optional #ref).
+bool IsGitSource(const std::string& s) {
+  const std::string path = s.substr(0, s.find('#'));
+  return s.rfind("git@", 0) == 0 || s.rfind("git://", 0) == 0 ||
+         (transfer::IsHttpUrl(s) && path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0);
+}
+
+Result<Digest> ParseChecksum(const dockerfile::Instruction& ins, const std::string& text) {
+  auto d = Digest::Parse(text);
+  if (!d.ok()) return At(ins, "--checksum needs a digest such as sha256:<64 hex digits>, got \"" + text + "\"");
+  return *d;
 }
 
 // "<<EOF" or "<<-'EOF'" → "EOF"; "" when the word is no heredoc reference.
@@ -51,27 +61,6 @@ Result<mode_t> ParseChmod(const dockerfile::Instruction& ins, const std::string&
     return At(ins, "--chmod needs an octal mode such as 0644, got \"" + text + "\"");
   }
   return static_cast<mode_t>(std::stoul(text, nullptr, 8));
-}
-
-// A heredoc body with variables expanded as a shell expands an unquoted heredoc: quotes stay as
-// written, only $VAR, ${...} and escapes of $ and the escape character itself are processed.
-// ExpandWord removes quotes, so the body goes through it as one double-quoted word with its own
-// double quotes escaped.
-Result<std::string> ExpandHeredoc(const std::string& body, const dockerfile::VariableLookup& lookup, char escape,
-                                  const dockerfile::Location& where) {
-  std::string word = "\"";
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == escape && i + 1 < body.size() && body[i + 1] == '"') {
-      word += {escape, escape, escape, '"'};  // a literal escape character, then a literal quote
-      ++i;
-    } else if (body[i] == '"') {
-      word += {escape, '"'};
-    } else {
-      word += body[i];
-    }
-  }
-  word += '"';
-  return dockerfile::ExpandWord(word, lookup, escape, where);
 }
 
 bool ExistingDir(const RootDir& root, const std::string& rel) {
@@ -98,7 +87,7 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
     } else if (f.name == "link") {
       // --link changes how buildkit stacks layers, not what they hold: accepted, no effect.
     } else if (f.name == "checksum" && spec.add) {
-      return At(ins, "--checksum applies to URLs, and ADD of a URL is not supported by hoist build");
+      HOIST_TRY_ASSIGN(spec.checksum, ParseChecksum(ins, value));
     } else {
       return At(ins, "unknown flag --" + f.name);
     }
@@ -119,8 +108,13 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
   for (const auto& w : words) {
     std::string name = HeredocName(w);
     if (name.empty()) {
-      if (IsUrl(w)) return At(ins, "sources from URLs are not supported by hoist build: download \"" + w + "\" and COPY it");
-      spec.sources.push_back(w);
+      if (IsGitSource(w)) return At(ins, "git sources are not supported by hoist build: clone \"" + w + "\" and COPY it");
+      if (transfer::IsHttpUrl(w)) {
+        if (!spec.add) return At(ins, "COPY cannot take a URL (\"" + w + "\"): use ADD");
+        spec.urls.push_back(w);
+      } else {
+        spec.sources.push_back(w);
+      }
       continue;
     }
     const dockerfile::Heredoc* found = nullptr;
@@ -130,7 +124,7 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
     if (found == nullptr) return At(ins, "no heredoc named " + name);
     std::string content = found->content;
     if (found->expand) {
-      HOIST_TRY_ASSIGN(content, ExpandHeredoc(content, lookup, escape, ins.location));
+      HOIST_TRY_ASSIGN(content, dockerfile::ExpandHeredoc(content, lookup, escape, ins.location));
     }
     spec.heredocs.emplace_back(name, std::move(content));
   }
@@ -138,8 +132,11 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
                      (dest.size() >= 2 && dest.compare(dest.size() - 2, 2, "/.") == 0);
   std::string base = workdir.empty() ? "/" : workdir;
   spec.dest = dest.empty() || dest[0] != '/' ? base + "/" + dest : dest;
-  if (spec.sources.size() + spec.heredocs.size() > 1 && !spec.dest_is_dir) {
+  if (spec.sources.size() + spec.heredocs.size() + spec.urls.size() > 1 && !spec.dest_is_dir) {
     return At(ins, "with more than one source the destination must be a directory ending in /");
+  }
+  if (spec.checksum && (spec.urls.empty() || !spec.sources.empty() || !spec.heredocs.empty())) {
+    return At(ins, "--checksum applies only to http(s) URL sources");
   }
   std::string text = ins.keyword;
   text += " ";
@@ -170,7 +167,7 @@ Result<Digest> HashCopySources(const CopySpec& spec, const SourceTree& tree) {
 }
 
 Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, const SourceTree& tree,
-                   const std::string& stage_root, const std::string& scratch) {
+                   const std::string& stage_root, const std::string& scratch, const std::vector<UrlSource>& urls) {
   HOIST_TRY_ASSIGN(RootDir dest, RootDir::Open(stage_root));
   TreeCopyOptions options;
   options.mode = spec.chmod;
@@ -190,7 +187,7 @@ Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, con
     if (!found.ok()) return WithLocation(ins, std::move(found).error());
     matches.insert(matches.end(), found->begin(), found->end());
   }
-  if (matches.size() + spec.heredocs.size() > 1 && !spec.dest_is_dir) {
+  if (matches.size() + spec.heredocs.size() + urls.size() > 1 && !spec.dest_is_dir) {
     return At(ins, "with more than one source the destination must be a directory ending in /");
   }
   const bool into_dir = spec.dest_is_dir || ExistingDir(dest, dest_rel);
@@ -207,6 +204,14 @@ Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, con
       if (*extracted) continue;
     }
     HOIST_TRY(WithLocation(ins, CopySource(*entry, dest, dest_rel, into_dir, options)));
+  }
+  TreeCopyOptions unfiltered = options;  // .dockerignore is about the context, not a URL's file
+  unfiltered.filter = nullptr;
+  for (const auto& url : urls) {
+    SourceTree fetched{url.dir, false, {}, "the URL's file"};
+    HOIST_TRY_ASSIGN(RootDir fetched_root, RootDir::Open(url.dir));
+    HOIST_TRY_ASSIGN(SourceEntry entry, ResolveSource(fetched_root, fetched, url.name));
+    HOIST_TRY(WithLocation(ins, CopySource(entry, dest, dest_rel, into_dir, unfiltered)));
   }
   if (!spec.heredocs.empty()) {
     const std::string dir = scratch + "/heredocs";

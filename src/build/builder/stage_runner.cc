@@ -184,13 +184,41 @@ class StageRunner {
         return SourceTree{dir, false, {}, "image " + from};
       };
     }
+    std::vector<UrlSource> fetched;
+    HOIST_TRY_ASSIGN(std::string url_id, UrlSourcesId(ins, spec, fetched));
     std::string chmod = spec.chmod ? std::to_string(*spec.chmod) : "";
-    Digest key = CacheKey(image_.chain, {ins.keyword, spec.history, spec.dest, spec.chown, chmod, source_id});
+    Digest key =
+        CacheKey(image_.chain, {ins.keyword, spec.history, spec.dest, spec.chown, chmod, source_id, url_id});
     return FsStep(key, spec.history, [&]() -> Status {
       HOIST_TRY_ASSIGN(SourceTree tree, open_tree());
+      if (fetched.size() < spec.urls.size()) HOIST_TRY(FetchUrls(ins, spec, fetched));
       HOIST_TRY_ASSIGN(std::string scratch, s_.NewDir("copy-"));
-      return ExecuteCopy(ins, spec, tree, rootfs_->root(), scratch);
+      return ExecuteCopy(ins, spec, tree, rootfs_->root(), scratch, fetched);
     });
+  }
+
+  // What ADD's URLs add to the cache key, as docker keys them: with --checksum the checksum (nothing
+  // is fetched before a cache miss); without, the content, which must be fetched to be known.
+  Result<std::string> UrlSourcesId(const dockerfile::Instruction& ins, const CopySpec& spec,
+                                   std::vector<UrlSource>& fetched) {
+    if (spec.urls.empty()) return std::string();
+    if (spec.checksum) return "checksum " + spec.checksum->str();
+    HOIST_TRY(FetchUrls(ins, spec, fetched));
+    std::string id;
+    for (const auto& f : fetched) {
+      id += "url " + f.digest.str() + " " + (f.last_modified ? std::to_string(*f.last_modified) : "-") + "\n";
+    }
+    return id;
+  }
+
+  Status FetchUrls(const dockerfile::Instruction& ins, const CopySpec& spec, std::vector<UrlSource>& fetched) {
+    for (const auto& url : spec.urls) {
+      HOIST_TRY_ASSIGN(std::string dir, s_.NewDir("url-"));
+      auto got = FetchUrlSource(url, spec.checksum, dir, s_.options.fetch, s_.options.timestamp);
+      if (!got.ok()) return std::move(got).error().WithContext(ins.location.ToString() + ": " + ins.keyword);
+      fetched.push_back(std::move(got).value());
+    }
+    return Ok();
   }
 
   Result<StoredImage> LookupCopyImage(const dockerfile::Instruction& ins, const std::string& from) {

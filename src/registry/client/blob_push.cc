@@ -3,10 +3,16 @@
 
 #include <algorithm>
 
+#include "registry/client/chunk_memory.h"
 #include "registry/client/client_util.h"
 #include "registry/client/repository.h"
 
 namespace hoist::registry {
+
+ChunkMemory& ChunkMemory::Shared() {
+  static ChunkMemory shared(6 << 20);
+  return shared;
+}
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include <new>
 
 #include "core/reference.h"
+#include "registry/client/chunk_memory.h"
 #include "registry/client/client_util.h"
 #include "registry/client/range_header.h"
 #include "registry/client/repository.h"
@@ -102,6 +103,7 @@ Status Repository::UploadChunk(UploadSession& session, Reader& chunk, uint64_t s
                               std::to_string(session.offset + size) + " of a blob to " +
                               display_name();
   if (size == 0) return Ok();
+  const ChunkMemory::Lease memory = ChunkMemory::Shared().Acquire(size);
   // Read before sending: a source that fails mid-chunk must not leave a partial PATCH behind,
   // which Distribution keeps and which then invalidates the session for good.
   std::string buffer;

@@ -3,8 +3,10 @@
 // (sha256-<hex>.sig/.att/.sbom) when `signatures`, OCI referrers (by the API or the referrers tag
 // sha256-<hex>) when `referrers`. Everything else is the inner source's. Manifests and attached
 // lists are remembered, so the copy that follows a mirror's up-to-date check plans without asking
-// the registry again.
+// the registry again. A `lister` (a mirror's AttachedLookup) replaces the inner source's
+// ListAttached; when it fails, the inner source is asked after all.
 
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -14,8 +16,10 @@ namespace hoist::transfer::mirror {
 
 class AttachedFilter : public ImageSource {
  public:
-  AttachedFilter(ImageSource& inner, bool signatures, bool referrers)
-      : inner_(inner), signatures_(signatures), referrers_(referrers) {}
+  using Lister = std::function<Result<std::vector<Attached>>(const Descriptor& subject)>;
+
+  AttachedFilter(ImageSource& inner, bool signatures, bool referrers, Lister lister = nullptr)
+      : inner_(inner), signatures_(signatures), referrers_(referrers), lister_(std::move(lister)) {}
 
   std::string Describe() const override { return inner_.Describe(); }
   Result<ManifestBytes> GetManifest(const std::optional<Digest>& instance) override {
@@ -39,7 +43,9 @@ class AttachedFilter : public ImageSource {
       std::lock_guard lock(mu_);
       if (auto it = attached_.find(subject.digest.str()); it != attached_.end()) return it->second;
     }
-    HOIST_TRY_ASSIGN(std::vector<Attached> all, inner_.ListAttached(subject));
+    Result<std::vector<Attached>> listed = lister_ ? lister_(subject) : inner_.ListAttached(subject);
+    if (!listed.ok() && lister_) listed = inner_.ListAttached(subject);
+    HOIST_TRY_ASSIGN(std::vector<Attached> all, std::move(listed));
     std::vector<Attached> out;
     for (auto& a : all) {
       const bool is_signature = a.tag.find('.') != std::string::npos;  // sha256-<hex>.sig
@@ -53,6 +59,7 @@ class AttachedFilter : public ImageSource {
  private:
   ImageSource& inner_;
   bool signatures_, referrers_;
+  Lister lister_;
   std::mutex mu_;
   std::map<std::string, ManifestBytes> manifests_;           // "" = the top one
   std::map<std::string, std::vector<Attached>> attached_;  // by subject digest

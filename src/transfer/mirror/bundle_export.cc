@@ -9,6 +9,7 @@
 #include "store/oci_layout.h"
 #include "transfer/copy.h"
 #include "transfer/mirror/attached_filter.h"
+#include "transfer/mirror/attached_lookup.h"
 #include "transfer/mirror/bundle_destination.h"
 #include "transfer/mirror/bundle_split.h"
 #include "transfer/mirror/catalog.h"
@@ -87,6 +88,10 @@ Result<MirrorSummary> ExportBundle(const ImageList& list, const Target& target, 
   std::vector<std::optional<CatalogImage>> entries(list.images.size());
   std::map<std::string, uint64_t> unique_new;
   std::mutex mu;
+  AttachedLookup attached(ep);
+  SeedAttachedLookup(list, attached);
+  MirrorOptions per_image = options;
+  per_image.blob_jobs = BlobJobsPerImage(options, list.images.size());
   ParallelFor(list.images.size(), options.image_jobs, [&](size_t i) {
     const MirrorImage& image = list.images[i];
     ImageResult r = ResultFor(image);
@@ -99,7 +104,13 @@ Result<MirrorSummary> ExportBundle(const ImageList& list, const Target& target, 
     if (!src.ok()) {
       fail(src.error());
     } else {
-      AttachedFilter filtered(**src, image.signatures, image.referrers);
+      AttachedFilter::Lister lister;
+      if (image.source.kind == LocationKind::kRegistry) {
+        lister = [&attached, &image](const Descriptor& subject) {
+          return attached.Find(*image.source.ref, subject, image.signatures, image.referrers);
+        };
+      }
+      AttachedFilter filtered(**src, image.signatures, image.referrers, std::move(lister));
       auto state = InspectImage(filtered, image, nullptr, false);
       if (!state.ok()) {
         fail(state.error());
@@ -126,7 +137,7 @@ Result<MirrorSummary> ExportBundle(const ImageList& list, const Target& target, 
           }
         } else {
           CatalogImage entry;
-          Status st = ExportOne(image, filtered, target, ep, options, out.known_blobs, entry, r);
+          Status st = ExportOne(image, filtered, target, ep, per_image, out.known_blobs, entry, r);
           if (!st.ok()) fail(st.error());
           else entries[i] = std::move(entry);
         }

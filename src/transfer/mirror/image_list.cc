@@ -38,6 +38,7 @@ ImageList ResolveImages(const MirrorConfig& config, const Endpoints& endpoints, 
             out.failures.push_back({where, tags.error().message()});
             continue;
           }
+          out.tag_listings[loc->ref->domain() + "/" + loc->ref->repository()] = *tags;
           it = tag_lists.emplace(sel.repository, std::move(tags).value()).first;
         }
         available = it->second;

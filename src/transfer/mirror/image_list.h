@@ -2,6 +2,7 @@
 // From a mirror config to the list of images to move: each selection's tags resolved against the
 // source registry, filtered, named at the destination, and cut to this machine's shard.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct ImageListFailure {
 struct ImageList {
   std::vector<MirrorImage> images;  // sorted by name, no duplicate names
   std::vector<ImageListFailure> failures;  // repositories whose tags could not be listed
+  // "host/repository" → its tags as listed while resolving (attached tags included), so a run
+  // does not list them again to find signatures.
+  std::map<std::string, std::vector<std::string>> tag_listings;
 };
 
 // A repository whose tags cannot be listed is a failure of its own; the rest go on.

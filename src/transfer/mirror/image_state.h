@@ -5,6 +5,8 @@
 // no-change mirror run fast (manifest HEADs, no blob is looked at).
 
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "registry/client/repository.h"
@@ -20,7 +22,10 @@ struct ImageState {
 };
 
 // `source` already filtered (AttachedFilter). `destination` may be null (nothing to compare).
+// `destination_tags`, when known, are the tags the destination holds: a tag not among them is
+// missing without asking.
 Result<ImageState> InspectImage(ImageSource& source, const MirrorImage& image,
-                                const registry::Repository* destination, bool check_blobs);
+                                const registry::Repository* destination, bool check_blobs,
+                                const std::set<std::string>* destination_tags = nullptr);
 
 }  // namespace hoist::transfer::mirror

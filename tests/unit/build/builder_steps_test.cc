@@ -55,5 +55,33 @@ TEST_CASE("COPY: destination relative to WORKDIR, several sources need a directo
   REQUIRE_FALSE(several.ok());
   CHECK_THAT(several.error().message(), Catch::Contains("Dockerfile:2"));
   CHECK_FALSE(ParseCopy(Only("COPY --chmod=999 a /b"), scope, '\\', "/").ok());
-  CHECK_FALSE(ParseCopy(Only("ADD https://example.com/a.tgz /b"), scope, '\\', "/").ok());
+}
+
+TEST_CASE("ADD URL sources: kept apart from context files, --checksum read, COPY and git refused") {
+  BuildScope scope({}, {});
+  scope.BeginStage({"V=1.2"});
+  const std::string sum = hoist::Digest::Of("x").str();
+  auto add = ParseCopy(Only("ADD --checksum=" + sum + " https://example.com/v${V}/a.tgz /b"), scope, '\\', "/");
+  REQUIRE(add.ok());
+  CHECK(add->urls == std::vector<std::string>{"https://example.com/v1.2/a.tgz"});
+  CHECK(add->sources.empty());
+  REQUIRE(add->checksum);
+  CHECK(add->checksum->str() == sum);
+  CHECK(add->history == "ADD --checksum=" + sum + " https://example.com/v1.2/a.tgz /b # buildkit");
+
+  auto mixed = ParseCopy(Only("ADD local.txt http://example.com/x /dir/"), scope, '\\', "/");
+  REQUIRE(mixed.ok());
+  CHECK(mixed->sources == std::vector<std::string>{"local.txt"});
+  CHECK(mixed->urls == std::vector<std::string>{"http://example.com/x"});
+  CHECK_FALSE(ParseCopy(Only("ADD local.txt http://example.com/x /file"), scope, '\\', "/").ok());
+
+  for (const char* refused : {"COPY https://example.com/a.tgz /b", "ADD --checksum=" "sha256:00 https://example.com/a /b",
+                              "ADD --checksum=sha256:0000000000000000000000000000000000000000000000000000000000000000 "
+                              "local.txt /b",
+                              "ADD git@github.com:x/y.git /src", "ADD https://github.com/x/y.git#main /src"}) {
+    INFO(refused);
+    auto r = ParseCopy(Only(refused), scope, '\\', "/");
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.error().message(), Catch::Contains("Dockerfile:2"));
+  }
 }
