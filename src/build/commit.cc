@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "build/root_dir.h"
+#include "build/scratch_dir.h"
 #include "build/unique_fd.h"
 #include "core/compression.h"
 #include "core/fs.h"
@@ -22,30 +23,6 @@
 namespace hoist::build {
 
 namespace {
-
-// A directory under the store's temp area, removed with everything in it when done.
-class ScratchDir {
- public:
-  static Result<ScratchDir> Create(const std::string& parent, const std::string& prefix) {
-    HOIST_TRY(MakeDirs(parent, 0700));
-    std::string templ = parent + "/" + prefix + "XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) return ErrnoError("create a temp directory in " + parent, errno);
-    return ScratchDir(parent, templ);
-  }
-  ScratchDir(ScratchDir&& o) noexcept : parent_(std::move(o.parent_)), path_(std::move(o.path_)) { o.path_.clear(); }
-  ~ScratchDir() {
-    if (path_.empty()) return;
-    int fd = ::open(parent_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    (void)RemoveTreeAt(fd, path_.substr(parent_.size() + 1), path_);
-    ::close(fd);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  ScratchDir(std::string parent, std::string path) : parent_(std::move(parent)), path_(std::move(path)) {}
-  std::string parent_, path_;
-};
 
 std::string Now(const std::optional<int64_t>& timestamp) {
   return store::Rfc3339(timestamp ? *timestamp : static_cast<int64_t>(std::time(nullptr)));

@@ -7,6 +7,7 @@
 // so no chmod, chown, utime or write can land on a host file through a symlink in the image.
 
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "build/unique_fd.h"
@@ -51,5 +52,8 @@ class RootDir {
 // Removes the entry `name` in `dir_fd` and, for a directory, everything below it. Nothing is
 // followed: symlinks are removed, not entered. A missing entry is fine.
 Status RemoveTreeAt(int dir_fd, const std::string& name, const std::string& what);
+
+// The names in directory `dir_fd` (without . and ..), sorted; `what` names it in errors.
+Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& what);
 
 }  // namespace hoist::build

@@ -11,36 +11,13 @@
 #include "build/builder/build_session.h"
 #include "build/dockerfile/expand.h"
 #include "build/root_dir.h"
+#include "build/scratch_dir.h"
 #include "core/fs.h"
 #include "core/media_types.h"
 
 namespace hoist::build::builder {
 
 namespace {
-
-// The build's scratch directory under the store's temp area, removed with everything in it.
-class ScratchRoot {
- public:
-  static Result<ScratchRoot> Create(const std::string& parent) {
-    HOIST_TRY(MakeDirs(parent, 0700));
-    std::string templ = parent + "/build-XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) return ErrnoError("create a temp directory in " + parent, errno);
-    return ScratchRoot(parent, templ);
-  }
-  ScratchRoot(ScratchRoot&& o) noexcept : parent_(std::move(o.parent_)), path_(std::move(o.path_)) { o.path_.clear(); }
-  ~ScratchRoot() {
-    if (path_.empty()) return;
-    int fd = ::open(parent_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    (void)RemoveTreeAt(fd, path_.substr(parent_.size() + 1), path_);
-    ::close(fd);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  ScratchRoot(std::string parent, std::string path) : parent_(std::move(parent)), path_(std::move(path)) {}
-  std::string parent_, path_;
-};
 
 std::map<std::string, std::string> PlatformArgs() {
   Platform host = Platform::Host();
@@ -99,7 +76,7 @@ Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options)
   const auto started = std::chrono::steady_clock::now();
   HOIST_TRY(CheckNativePlatform(options.platform, "--platform"));
   HOIST_TRY_ASSIGN(auto lease, layout.BeginWrite());
-  HOIST_TRY_ASSIGN(ScratchRoot scratch, ScratchRoot::Create(layout.paths().TempDir()));
+  HOIST_TRY_ASSIGN(ScratchDir scratch, ScratchDir::Create(layout.paths().TempDir(), "build-"));
 
   ContextOptions context_options;
   context_options.context = options.context;

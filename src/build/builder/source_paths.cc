@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "build/root_dir.h"
 #include "core/tar_path.h"
 
 namespace hoist::build::builder {
@@ -67,21 +68,7 @@ std::string DirName(const std::string& rel) {
 Result<std::vector<std::string>> ListNames(const RootDir& root, const std::string& rel) {
   auto dir = root.OpenDir(rel, false);
   if (!dir.ok()) return std::vector<std::string>{};
-  int fd = ::openat(dir->get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return std::vector<std::string>{};
-  DIR* d = ::fdopendir(fd);
-  if (d == nullptr) {
-    ::close(fd);
-    return ErrnoError("list " + rel, errno);
-  }
-  std::vector<std::string> names;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
+  return ListDirNames(dir->get(), rel);
 }
 
 bool Exists(const RootDir& root, const std::string& rel) {

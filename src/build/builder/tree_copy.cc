@@ -10,30 +10,13 @@
 #include <cerrno>
 #include <vector>
 
+#include "build/root_dir.h"
 #include "build/unique_fd.h"
 #include "core/tar_path.h"
 
 namespace hoist::build::builder {
 
 namespace {
-
-Result<std::vector<std::string>> ListDir(int dir_fd, const std::string& what) {
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open " + what, errno);
-  DIR* d = ::fdopendir(fd);
-  if (d == nullptr) {
-    ::close(fd);
-    return ErrnoError("list " + what, errno);
-  }
-  std::vector<std::string> names;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 Result<UniqueFd> OpenChildDir(int dir, const std::string& name, const std::string& what) {
   int fd = ::openat(dir, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -128,7 +111,7 @@ class Copier {
   }
 
   Status Children(int src_dir, const std::string& rel, int dst_dir) {
-    HOIST_TRY_ASSIGN(auto names, ListDir(src_dir, QuotePath(rel)));
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(src_dir, QuotePath(rel)));
     for (const auto& n : names) {
       struct stat st;
       std::string child = JoinRel(rel, n);
@@ -183,7 +166,7 @@ Status HashTree(int dir, const std::string& name, const std::string& rel, const 
     HashField(h, target);
   } else if (S_ISDIR(st.st_mode)) {
     HOIST_TRY_ASSIGN(UniqueFd sub, OpenChildDir(dir, name, QuotePath(rel)));
-    HOIST_TRY_ASSIGN(auto names, ListDir(sub.get(), QuotePath(rel)));
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(sub.get(), QuotePath(rel)));
     for (const auto& n : names) {
       struct stat cst;
       std::string child = JoinRel(rel, n);
@@ -225,7 +208,7 @@ Status HashSource(const SourceEntry& src, const SourceFilter* filter, Hasher& ha
   if (src.name == ".") {
     // The root: hash its children under their own names.
     HOIST_TRY_ASSIGN(UniqueFd in, OpenSourceDir(src));
-    HOIST_TRY_ASSIGN(auto names, ListDir(in.get(), "the source root"));
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(in.get(), "the source root"));
     for (const auto& n : names) {
       struct stat cst;
       if (::fstatat(in.get(), n.c_str(), &cst, AT_SYMLINK_NOFOLLOW) != 0) return ErrnoError("stat " + n, errno);
