@@ -9,16 +9,33 @@
 
 namespace hoist {
 
-namespace {
+Status WriteAllFd(int fd, const char* data, size_t n, const std::string& what) {
+  while (n > 0) {
+    ssize_t k = ::write(fd, data, n);
+    if (k < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("write " + what, errno);
+    }
+    data += k;
+    n -= static_cast<size_t>(k);
+  }
+  return Ok();
+}
 
-Status FsyncFd(int fd, const std::string& what) {
+Status FsyncFile(int fd, const std::string& what) {
   while (::fsync(fd) != 0) {
     if (errno != EINTR) return ErrnoError("fsync " + what, errno);
   }
   return Ok();
 }
 
-}  // namespace
+void WritebackPacer::Wrote(int fd, uint64_t end) {
+  if (end < started_) started_ = 0;
+  if (end - started_ < step_) return;
+  (void)::sync_file_range(fd, static_cast<off64_t>(started_), static_cast<off64_t>(end - started_),
+                          SYNC_FILE_RANGE_WRITE);
+  started_ = end;
+}
 
 std::string DirName(const std::string& path) {
   size_t end = path.find_last_not_of('/');
@@ -32,7 +49,7 @@ std::string DirName(const std::string& path) {
 Status FsyncDir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("open directory " + dir, errno);
-  auto st = FsyncFd(fd, dir);
+  auto st = FsyncFile(fd, dir);
   ::close(fd);
   return st;
 }
@@ -65,15 +82,9 @@ void AtomicFile::Abandon() {
 
 Status AtomicFile::Write(const char* data, size_t n) {
   if (fd_ < 0) return Internal("write to " + path_ + " after it was committed or abandoned");
-  while (n > 0) {
-    ssize_t k = ::write(fd_, data, n);
-    if (k < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("write " + temp_, errno);
-    }
-    data += k;
-    n -= static_cast<size_t>(k);
-  }
+  HOIST_TRY(WriteAllFd(fd_, data, n, temp_));
+  written_ += n;
+  writeback_.Wrote(fd_, written_);
   return Ok();
 }
 
@@ -83,7 +94,7 @@ Status AtomicFile::Commit() {
     Abandon();
     return e;
   };
-  auto synced = FsyncFd(fd_, temp_);
+  auto synced = FsyncFile(fd_, temp_);
   if (!synced.ok()) return fail(std::move(synced).error());
   if (::close(fd_) != 0) {
     fd_ = -1;

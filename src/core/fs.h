@@ -16,6 +16,27 @@
 
 namespace hoist {
 
+// write(2) all of `data` to `fd`, retrying short writes and EINTR; `what` names the file in errors.
+Status WriteAllFd(int fd, const char* data, size_t n, const std::string& what);
+// fsync(2), retrying EINTR.
+Status FsyncFile(int fd, const std::string& what);
+
+// Keeps a file that is being written flowing to disk: every `step` bytes it starts writeback of
+// what was written so far (sync_file_range, without waiting), so the fsync at the end waits for
+// the tail only and the disk works while hoist reads, hashes or decompresses. Only a hint: where
+// the call is not supported, the final fsync does all the work as before.
+class WritebackPacer {
+ public:
+  explicit WritebackPacer(uint64_t step = 8 << 20) : step_(step) {}
+  // `end`: the file offset just after the bytes written (the file is written front to back; a
+  // smaller `end` than before means it was truncated and starts again).
+  void Wrote(int fd, uint64_t end);
+
+ private:
+  uint64_t step_;
+  uint64_t started_ = 0;  // writeback was started for [0, started_)
+};
+
 // Replaces `path` with `data` atomically; the file gets exactly `mode` (umask is not applied).
 Status AtomicWriteFile(const std::string& path, std::string_view data, mode_t mode = 0644);
 
@@ -44,6 +65,8 @@ class AtomicFile : public Writer {
   std::string path_;
   std::string temp_;
   int fd_;
+  uint64_t written_ = 0;
+  WritebackPacer writeback_;
 };
 
 // An flock(2) advisory lock on a lock file (created if missing), released when destroyed.
@@ -81,6 +104,7 @@ Status MakeDirs(const std::string& path, mode_t mode = 0755);
 
 // fsync a directory, so a rename or create inside it survives a crash.
 Status FsyncDir(const std::string& dir);
+
 
 // Reads a whole file, refusing (kTooLarge) more than `limit` bytes.
 Result<std::string> ReadFileToString(const std::string& path, uint64_t limit);

@@ -1,5 +1,7 @@
 #include "core/io.h"
 
+#include "core/fs.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -84,18 +86,7 @@ FdWriter::~FdWriter() {
   if (owned_ && fd_ >= 0) ::close(fd_);
 }
 
-Status FdWriter::Write(const char* data, size_t n) {
-  while (n > 0) {
-    ssize_t k = ::write(fd_, data, n);
-    if (k < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("write", errno);
-    }
-    data += k;
-    n -= static_cast<size_t>(k);
-  }
-  return Ok();
-}
+Status FdWriter::Write(const char* data, size_t n) { return WriteAllFd(fd_, data, n, "file"); }
 
 Result<size_t> DigestingReader::Read(char* buf, size_t n) {
   HOIST_TRY_ASSIGN(size_t k, inner_.Read(buf, n));

@@ -33,19 +33,6 @@ std::optional<Digest> BlobPathDigest(const std::string& path) {
   return *d;
 }
 
-Status WriteAll(int fd, const char* p, size_t n, const std::string& what) {
-  while (n > 0) {
-    ssize_t k = ::write(fd, p, n);
-    if (k < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("write " + what, errno);
-    }
-    p += k;
-    n -= static_cast<size_t>(k);
-  }
-  return Ok();
-}
-
 std::string ParentDir(const std::string& cleaned) {
   size_t slash = cleaned.rfind('/');
   return slash == std::string::npos ? std::string() : cleaned.substr(0, slash);
@@ -128,6 +115,8 @@ Status ArchiveEntries::AddFile(Reader& data, std::string path, uint64_t size, co
   (void)inserted;
   ::fchmod(fd, 0644);  // blobs are world-readable like the rest of the layout
   std::vector<char> buf(kCopyBuffer);
+  WritebackPacer writeback;
+  uint64_t written = 0;
   Status st = Ok();
   for (;;) {
     auto k = data.Read(buf.data(), buf.size());
@@ -137,10 +126,12 @@ Status ArchiveEntries::AddFile(Reader& data, std::string path, uint64_t size, co
     }
     if (*k == 0) break;
     hasher.Update(buf.data(), *k);
-    st = WriteAll(fd, buf.data(), *k, temp);
+    st = WriteAllFd(fd, buf.data(), *k, temp);
     if (!st.ok()) break;
+    written += *k;
+    writeback.Wrote(fd, written);
   }
-  if (st.ok() && ::fsync(fd) != 0) st = ErrnoError("fsync " + temp, errno);
+  if (st.ok()) st = FsyncFile(fd, temp);
   ::close(fd);
   HOIST_TRY(st);
   it->second.digest = hasher.Finish();

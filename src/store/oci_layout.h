@@ -85,6 +85,7 @@ class OciLayout {
     int fd_;
     uint64_t offset_;
     Hasher hasher_;  // has seen bytes [0, offset_), so Commit() need not read the file again
+    WritebackPacer writeback_;
   };
   Result<std::unique_ptr<PartialBlob>> OpenPartial(const Digest& expected, int64_t size);
 

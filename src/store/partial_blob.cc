@@ -93,6 +93,7 @@ Status OciLayout::PartialBlob::Write(const char* data, size_t n) {
   HOIST_TRY(WriteAllFd(fd_, data, n, paths_.Partial(expected_)));
   hasher_.Update(data, n);
   offset_ += n;
+  writeback_.Wrote(fd_, offset_);
   return Ok();
 }
 

@@ -11,26 +11,6 @@
 
 namespace hoist::store {
 
-Status WriteAllFd(int fd, const char* data, size_t n, const std::string& what) {
-  while (n > 0) {
-    ssize_t k = ::write(fd, data, n);
-    if (k < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("write " + what, errno);
-    }
-    data += k;
-    n -= static_cast<size_t>(k);
-  }
-  return Ok();
-}
-
-Status FsyncFile(int fd, const std::string& what) {
-  while (::fsync(fd) != 0) {
-    if (errno != EINTR) return ErrnoError("fsync " + what, errno);
-  }
-  return Ok();
-}
-
 Result<std::unique_ptr<TempBlob>> TempBlob::Create(const LayoutPaths& paths, DigestAlgorithm alg) {
   HOIST_TRY(MakeDirs(paths.TempDir()));
   std::string path = paths.TempDir() + "/blob-XXXXXX";
@@ -54,7 +34,9 @@ TempBlob::~TempBlob() {
 Status TempBlob::Write(const char* data, size_t n) {
   hasher_.Update(data, n);
   size_ += n;
-  return WriteAllFd(fd_, data, n, path_);
+  HOIST_TRY(WriteAllFd(fd_, data, n, path_));
+  writeback_.Wrote(fd_, size_);
+  return Ok();
 }
 
 Status TempBlob::CopyFrom(Reader& r, int64_t max_size, const std::string& what) {

@@ -9,6 +9,7 @@
 
 #include "core/digest.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/io.h"
 #include "store/layout_paths.h"
 
@@ -38,10 +39,7 @@ class TempBlob {
   int fd_;
   Hasher hasher_;
   uint64_t size_ = 0;
+  WritebackPacer writeback_;
 };
-
-// Writes all of `data` to `fd`, retrying short writes and EINTR.
-Status WriteAllFd(int fd, const char* data, size_t n, const std::string& what);
-Status FsyncFile(int fd, const std::string& what);
 
 }  // namespace hoist::store

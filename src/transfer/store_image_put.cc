@@ -5,6 +5,7 @@
 #include "core/compression.h"
 #include "core/image_config.h"
 #include "core/media_types.h"
+#include "transfer/read_ahead.h"
 
 namespace hoist::transfer {
 
@@ -23,7 +24,8 @@ Status PutLayer(const store::OciLayout& layout, ImageDestination& dest, const De
   if (reuse != Reuse::kNo) return Ok();
   HOIST_TRY_ASSIGN(auto r, layout.OpenBlob(layer.digest));
   auto decompressed = Decompress(*r, *c);
-  auto st = dest.PutBlob(*decompressed, plain);
+  auto ahead = ReadAhead(*decompressed);  // inflate on one core while the destination hashes and writes
+  auto st = dest.PutBlob(*ahead, plain);
   if (!st.ok()) return std::move(st).error().WithContext("layer " + layer.digest.str());
   return Ok();
 }

@@ -4,20 +4,11 @@
 
 #include <cerrno>
 
+#include "core/fs.h"
+
 namespace hoist::registry {
 
-Status FdBlobSink::Write(const char* data, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd_, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError("write downloaded blob", errno);
-    }
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-  return Ok();
-}
+Status FdBlobSink::Write(const char* data, size_t n) { return WriteAllFd(fd_, data, n, "downloaded blob"); }
 
 Status FdBlobSink::Reset() {
   if (::ftruncate(fd_, 0) != 0) return ErrnoError("truncate downloaded blob", errno);
