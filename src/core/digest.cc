@@ -76,6 +76,12 @@ Hasher::~Hasher() = default;
 Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 
+Hasher Hasher::Clone() const {
+  Hasher copy(alg_);
+  EVP_MD_CTX_copy_ex(copy.impl_->ctx, impl_->ctx);
+  return copy;
+}
+
 void Hasher::Update(const void* data, size_t n) {
   if (n > 0) EVP_DigestUpdate(impl_->ctx, data, n);
 }

@@ -50,6 +50,8 @@ class Hasher {
   Hasher(const Hasher&) = delete;
   Hasher& operator=(const Hasher&) = delete;
 
+  // A copy of the state so far (to go back to this point later).
+  Hasher Clone() const;
   void Update(const void* data, size_t n);
   void Update(std::string_view s) { Update(s.data(), s.size()); }
   Digest Finish();

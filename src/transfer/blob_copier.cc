@@ -19,7 +19,7 @@ class WatchedReader : public Reader {
       : inner_(std::move(inner)), digest_(digest), progress_(progress), bytes_(bytes), failed_(failed) {}
   Result<size_t> Read(char* buf, size_t n) override {
     if (CancelRequested()) return CancelledError();
-    if (failed_.load()) return Error(ErrorCode::kCancelled, "stopped because another blob failed");
+    if (failed_.load() && !DeferStop()) return Error(ErrorCode::kCancelled, "stopped because another blob failed");
     HOIST_TRY_ASSIGN(size_t got, inner_->Read(buf, n));
     bytes_ += got;
     if (progress_ && got > 0) progress_->BlobBytes(digest_, got);

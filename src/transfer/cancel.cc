@@ -17,10 +17,33 @@ extern "C" void OnInterrupt(int sig) {
   }
   g_cancel.store(true);
 }
+
+thread_local int t_chunks_in_flight = 0;
+thread_local bool t_stop_deferred = false;
+
 }  // namespace
 
 void RequestCancel() { g_cancel.store(true); }
-bool CancelRequested() { return g_cancel.load(std::memory_order_relaxed); }
+
+bool CancelRequested() {
+  if (!g_cancel.load(std::memory_order_relaxed)) return false;
+  return !DeferStop();
+}
+
+bool DeferStop() {
+  if (t_chunks_in_flight == 0) return false;
+  t_stop_deferred = true;
+  return true;
+}
+
+ChunkInFlight::ChunkInFlight() {
+  if (t_chunks_in_flight++ == 0) t_stop_deferred = false;
+}
+
+ChunkInFlight::~ChunkInFlight() { --t_chunks_in_flight; }
+
+bool ChunkInFlight::stop_deferred() const { return t_stop_deferred; }
+
 void ResetCancel() { g_cancel.store(false); }
 
 Error CancelledError() {

@@ -15,6 +15,24 @@ void ResetCancel();
 // kCancelled, saying how to continue.
 Error CancelledError();
 
+// While one is open on a thread, stops are deferred there: CancelRequested() answers false and
+// readers that would stop note it instead (DeferStop), so an upload chunk in flight goes out
+// whole — Distribution drops an upload session whose PATCH was cut, which would make the next
+// run start the blob again. Checked when the chunk is done (stop_deferred()).
+class ChunkInFlight {
+ public:
+  ChunkInFlight();
+  ~ChunkInFlight();
+  ChunkInFlight(const ChunkInFlight&) = delete;
+  ChunkInFlight& operator=(const ChunkInFlight&) = delete;
+  // A stop (Ctrl-C, or a reader's DeferStop) came while this chunk was in flight.
+  bool stop_deferred() const;
+};
+
+// For a reader about to stop for its own reason: true (and the stop noted) when a chunk is in
+// flight on this thread, so the reader carries on instead.
+bool DeferStop();
+
 // Installs a SIGINT/SIGTERM handler that calls RequestCancel() (a second SIGINT kills at once).
 void InstallInterruptHandler();
 

@@ -13,14 +13,16 @@
 #include "transfer/blob_info_cache.h"
 #include "transfer/image_destination.h"
 #include "transfer/resume_state.h"
+#include "transfer/rewindable_blob_reader.h"
 
 namespace hoist::transfer {
 
 struct RegistryDestinationOptions {
   // Blobs at least this large are uploaded in resumable chunks.
   int64_t chunked_threshold = 16 << 20;
-  // Held in memory while sent; all uploads share one budget (registry/client/chunk_memory.h).
-  uint64_t chunk_size = 2 << 20;
+  // One PATCH each, streamed from the source (nothing held in memory); the upload session is saved
+  // after every chunk, so this is how far back an interrupted push goes.
+  uint64_t chunk_size = 16 << 20;
   // Repositories on this registry to try mounting from first (the source of a same-registry copy).
   std::vector<std::string> mount_hints;
   BlobInfoCache* cache = nullptr;    // may be null
@@ -42,6 +44,8 @@ class RegistryDestination : public ImageDestination {
 
  private:
   Status PutChunked(const BlobOpener& open, const Descriptor& blob);
+  Status SendChunks(registry::UploadSession& session, RewindableBlobReader& content, const Descriptor& blob,
+                    const std::string& resume_key);
   void Seen(const Digest& d) {
     if (options_.cache) options_.cache->Record(d, ref_.domain(), ref_.repository());
   }

@@ -22,6 +22,19 @@ class VerifyingReader : public Reader {
   Result<size_t> Read(char* buf, size_t n) override;
   uint64_t position() const { return pos_; }
 
+  // A point to come back to (position and hash state), for a chunk that must be read again.
+  struct Mark {
+    uint64_t pos;
+    Hasher hasher;
+  };
+  Mark Save() const { return Mark{pos_, hasher_.Clone()}; }
+  // Back to `m`; the caller repositions the inner reader at m.pos.
+  void Restore(const Mark& m) {
+    pos_ = m.pos;
+    hasher_ = m.hasher.Clone();
+    verified_ = false;
+  }
+
  private:
   Status CheckEnd();
   Reader& inner_;

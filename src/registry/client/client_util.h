@@ -47,6 +47,8 @@ class ExactReader : public Reader {
  public:
   ExactReader(Reader& inner, uint64_t size) : inner_(inner), left_(size) {}
   Result<size_t> Read(char* buf, size_t n) override;
+  // Expects `size` bytes again (the inner reader was put back by the caller).
+  void Reset(uint64_t size) { left_ = size; }
 
  private:
   Reader& inner_;

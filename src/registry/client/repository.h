@@ -111,6 +111,11 @@ class Repository {
   // ResumeUpload): the blob must be uploaded afresh. The registry's Range after the PATCH is
   // checked against our own offset (kConflict when they disagree).
   Status UploadChunk(UploadSession& session, Reader& chunk, uint64_t size) const;
+  // The same without the buffer: `size` bytes are streamed from `chunk` as they are sent. A
+  // source that fails mid-chunk leaves a cut PATCH (which Distribution keeps, ending the session);
+  // `rewind` (may be empty: no retry) puts `chunk` back at the chunk's start for a resend.
+  Status UploadChunkStreamed(UploadSession& session, Reader& chunk, uint64_t size,
+                             std::function<Status()> rewind) const;
   // PUT ?digest=, optionally with the blob's last `size` bytes as the body (size < 0: all that
   // `last` yields, sent with chunked encoding); expects 201 and a Docker-Content-Digest (if
   // sent) equal to `digest`.

@@ -116,6 +116,19 @@ Status Repository::UploadChunk(UploadSession& session, Reader& chunk, uint64_t s
   Status read = ReadFull(chunk, buffer.data(), buffer.size());
   if (!read.ok()) return std::move(read).error().WithContext(context + ": reading the content");
   client_detail::ViewReader body(buffer);
+  return UploadChunkStreamed(session, body, size, [&body] {
+    body.Rewind();
+    return Ok();
+  });
+}
+
+Status Repository::UploadChunkStreamed(UploadSession& session, Reader& chunk, uint64_t size,
+                                       std::function<Status()> rewind) const {
+  const std::string context = "upload bytes " + std::to_string(session.offset) + "-" +
+                              std::to_string(session.offset + size) + " of a blob to " +
+                              display_name();
+  if (size == 0) return Ok();
+  client_detail::ExactReader body(chunk, size);
   Request req;
   req.method = "PATCH";
   req.url = session.location;
@@ -126,10 +139,13 @@ Status Repository::UploadChunk(UploadSession& session, Reader& chunk, uint64_t s
   req.body_size = static_cast<int64_t>(size);
   // Resending is safe: if the registry kept part of a failed attempt, the Range check below
   // (or the stale state token's 404) says so rather than corrupt the blob.
-  req.rewind = [&body] {
-    body.Rewind();
-    return Ok();
-  };
+  if (rewind) {
+    req.rewind = [&body, size, rewind = std::move(rewind)]() -> Status {
+      HOIST_TRY(rewind());
+      body.Reset(size);
+      return Ok();
+    };
+  }
   HOIST_TRY_ASSIGN(Response resp, Send(*http_, req, context));
   if (!resp.ok()) return HttpError(resp, context);
   if (resp.status != 202) return UnexpectedStatus(resp, "202", context);
