@@ -95,6 +95,7 @@ declare -A SECS RSS
 measure() {
   local key="$1"; shift
   local out
+  sync  # nobody's writeback (the last run's, the registries') lands in this run
   if ! out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ); then :; fi
   local last; last="$(tail -n 1 "$WORK/cmd.err")"
   if [[ ! "$last" =~ ^[0-9.]+\ [0-9]+$ ]]; then echo "FAILED: $key: $(cat "$WORK/cmd.err")" >&2; return 1; fi
