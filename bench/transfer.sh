@@ -15,6 +15,7 @@
 #   docker-archive push  a docker-archive (uncompressed layers: a tar of /usr/lib) → fresh registry B,
 #         gzip-compressing on the way (with --real-mib N > 0)
 #   curl  push floor: every blob POST+PUT in parallel; pull floor: every blob GET in parallel
+# BENCH_VERBOSE=1 prints every timed run as it ends (to stderr).
 # Every tool starts cold: fresh hoist stores, and skopeo's blob-info cache removed before each of its runs,
 # so neither can mount from what an earlier run left.
 set -euo pipefail
@@ -31,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS="$2"; shift 2 ;;
     --real-mib) REAL_MIB="$2"; shift 2 ;;
     --hoist) HOIST="$2"; shift 2 ;;
-    *) sed -n '2,21p' "$0"; exit 2 ;;
+    *) sed -n '2,22p' "$0"; exit 2 ;;
   esac
 done
 [[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
@@ -100,6 +101,7 @@ measure() {
   local last; last="$(tail -n 1 "$WORK/cmd.err")"
   if [[ ! "$last" =~ ^[0-9.]+\ [0-9]+$ ]]; then echo "FAILED: $key: $(cat "$WORK/cmd.err")" >&2; return 1; fi
   SECS[$key]+="${last%% *} "
+  [[ -n "${BENCH_VERBOSE:-}" ]] && echo "  $key: ${last%% *} s" >&2
   RSS[$key]+="${last##* } "
 }
 median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
