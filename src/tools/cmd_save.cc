@@ -1,6 +1,6 @@
 // `hoist save`: images of the store into a docker-archive or oci-archive tar.
-// The store → archive move runs through the archive ImageDestinations of src/transfer, driven by
-// the small loop below; once transfer::Copy reads the store it can replace SaveImage unchanged.
+// The store → archive move runs through the archive ImageDestinations of src/transfer: each image's
+// blobs through transfer/store_image_put, then its manifest and names.
 
 #include <unistd.h>
 

@@ -86,7 +86,7 @@ void ProgressReporter::DrawLocked(bool final) {
   if (mode_ == ProgressMode::kPlain) {
     for (const auto& l : pending_lines_) EmitLocked(l);
     pending_lines_.clear();
-    if (total_blobs_ > 0 || final) EmitLocked(OverallLocked());
+    if (total_blobs_ > 0 || (final && began_)) EmitLocked(OverallLocked());
     std::fflush(out_);
     return;
   }
@@ -104,8 +104,10 @@ void ProgressReporter::DrawLocked(bool final) {
       ++live_lines_;
     }
   }
-  EmitLocked(OverallLocked());
-  ++live_lines_;
+  if (began_) {  // a copy refused before it began (content trust) has no totals to show
+    EmitLocked(OverallLocked());
+    ++live_lines_;
+  }
   if (final) live_lines_ = 0;
   std::fflush(out_);
 }
@@ -113,6 +115,7 @@ void ProgressReporter::DrawLocked(bool final) {
 void ProgressReporter::Begin(const std::string& what, size_t blobs, uint64_t bytes) {
   std::lock_guard lock(mu_);
   what_ = what;
+  began_ = true;
   total_blobs_ += blobs;
   total_bytes_ += bytes;
   if (mode_ == ProgressMode::kJson) {

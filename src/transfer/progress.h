@@ -61,6 +61,7 @@ class ProgressReporter {
   bool stop_ = false;
   bool ended_ = false;
   std::string what_;
+  bool began_ = false;  // Begin() was called
   size_t total_blobs_ = 0, done_blobs_ = 0;
   uint64_t total_bytes_ = 0, moved_bytes_ = 0, skipped_bytes_ = 0;
   std::map<std::string, Blob> active_;  // by digest
