@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
 namespace hoist::transfer {
 
@@ -55,6 +56,30 @@ void BlobPipe::Abandon() {
 uint64_t BlobPipe::consumed() const {
   std::lock_guard lock(mu_);
   return consumed_;
+}
+
+namespace {
+
+class ProducerReader : public Reader {
+ public:
+  ProducerReader(std::function<Status(BlobPipe&)> produce, size_t capacity) : pipe_(capacity) {
+    thread_ = std::thread([this, produce = std::move(produce)] { pipe_.Close(produce(pipe_)); });
+  }
+  ~ProducerReader() override {
+    pipe_.Abandon();
+    thread_.join();
+  }
+  Result<size_t> Read(char* buf, size_t n) override { return pipe_.Read(buf, n); }
+
+ private:
+  BlobPipe pipe_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reader> ReadFromProducer(std::function<Status(BlobPipe&)> produce, size_t capacity) {
+  return std::make_unique<ProducerReader>(std::move(produce), capacity);
 }
 
 }  // namespace hoist::transfer

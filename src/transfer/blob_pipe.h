@@ -6,6 +6,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,5 +45,10 @@ class BlobPipe {
   bool abandoned_ = false;
   std::optional<Error> error_;
 };
+
+// A Reader fed by `produce`, run on its own thread into a BlobPipe of `capacity` bytes (its Status
+// closes the pipe). Destroying the reader abandons the pipe, so a blocked producer stops, and joins
+// the thread.
+std::unique_ptr<Reader> ReadFromProducer(std::function<Status(BlobPipe&)> produce, size_t capacity);
 
 }  // namespace hoist::transfer

@@ -1,7 +1,5 @@
 #include "transfer/registry_blob_reader.h"
 
-#include <thread>
-
 #include "registry/registry_errors.h"
 #include "transfer/blob_pipe.h"
 #include "transfer/cancel.h"
@@ -58,28 +56,6 @@ Status Download(const registry::Repository& repo, const Descriptor& blob, uint64
   }
 }
 
-class RegistryBlobReader : public Reader {
- public:
-  RegistryBlobReader(const registry::Repository& repo, const Descriptor& blob, uint64_t offset,
-                     std::function<void()> on_done)
-      : pipe_(256 * 1024) {
-    thread_ = std::thread([this, repo, blob, offset, on_done = std::move(on_done)] {
-      Status s = Download(repo, blob, offset, pipe_);
-      if (s.ok() && on_done) on_done();
-      pipe_.Close(std::move(s));
-    });
-  }
-  ~RegistryBlobReader() override {
-    pipe_.Abandon();
-    if (thread_.joinable()) thread_.join();
-  }
-  Result<size_t> Read(char* buf, size_t n) override { return pipe_.Read(buf, n); }
-
- private:
-  BlobPipe pipe_;
-  std::thread thread_;
-};
-
 }  // namespace
 
 Result<std::unique_ptr<Reader>> OpenRegistryBlob(const registry::Repository& repo, const Descriptor& blob,
@@ -87,7 +63,13 @@ Result<std::unique_ptr<Reader>> OpenRegistryBlob(const registry::Repository& rep
   if (blob.size >= 0 && offset > static_cast<uint64_t>(blob.size)) {
     return InvalidArgument("offset past the end of blob " + blob.digest.str());
   }
-  return std::unique_ptr<Reader>(new RegistryBlobReader(repo, blob, offset, std::move(on_done)));
+  return ReadFromProducer(
+      [repo, blob, offset, on_done = std::move(on_done)](BlobPipe& pipe) {
+        Status s = Download(repo, blob, offset, pipe);
+        if (s.ok() && on_done) on_done();
+        return s;
+      },
+      256 * 1024);
 }
 
 }  // namespace hoist::transfer
