@@ -42,7 +42,7 @@ Status ReadFull(Reader& r, char* buf, size_t n) {
 }
 
 Result<uint64_t> Copy(Reader& r, Writer& w) {
-  std::vector<char> buf(kCopyBuffer);
+  ByteBuffer buf(kCopyBuffer);
   uint64_t total = 0;
   for (;;) {
     HOIST_TRY_ASSIGN(size_t n, r.Read(buf.data(), buf.size()));

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
-#include <vector>
 
+#include "core/io.h"
 #include "core/tar_format.h"
 #include "core/tar_path.h"
 
@@ -237,7 +237,7 @@ Status TarWriter::WriteEntryImpl(const TarEntry& in, Reader* data) {
 }
 
 Status TarWriter::CopyData(const TarEntry& entry, Reader& data) {
-  std::vector<char> buf(64 * 1024);
+  ByteBuffer buf(64 * 1024);
   uint64_t left = entry.size;
   while (left > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));

@@ -4,6 +4,7 @@
 
 #include "core/compression.h"
 #include "core/image_config.h"
+#include "core/io.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/spec_json.h"
@@ -34,7 +35,7 @@ Result<Digest> DecompressedDigest(const ArchiveEntries& entries, const ArchiveFi
   HOIST_TRY_ASSIGN(raw, entries.Open(f));
   auto plain = Decompress(*raw, *c);
   DigestingReader digesting(*plain);
-  std::vector<char> buf(256 * 1024);
+  ByteBuffer buf(256 * 1024);
   for (;;) {
     HOIST_TRY_ASSIGN(size_t k, digesting.Read(buf.data(), buf.size()));
     if (k == 0) break;

@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/io.h"
 #include "store/blob_scan.h"
 #include "store/index_file.h"
 #include "store/image_walk.h"
@@ -23,7 +24,7 @@ Result<Digest> HashFile(const std::string& path, DigestAlgorithm alg, uint64_t& 
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("open " + path, errno);
   Hasher h(alg);
-  std::vector<char> buf(1 << 20);
+  ByteBuffer buf(1 << 20);
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0) {

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
 #include "core/fs.h"
+#include "core/io.h"
 #include "core/tar_path.h"
 #include "core/tar_reader.h"
 
@@ -114,7 +114,7 @@ Status ArchiveEntries::AddFile(Reader& data, std::string path, uint64_t size, co
   auto [it, inserted] = files_.emplace(path, f);
   (void)inserted;
   ::fchmod(fd, 0644);  // blobs are world-readable like the rest of the layout
-  std::vector<char> buf(kCopyBuffer);
+  ByteBuffer buf(kCopyBuffer);
   WritebackPacer writeback;
   uint64_t written = 0;
   Status st = Ok();

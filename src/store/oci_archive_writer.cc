@@ -5,9 +5,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include "core/fs.h"
+#include "core/io.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/tar_format.h"
@@ -123,7 +123,7 @@ Result<uint64_t> LayoutTarWriter::AddPatched(Reader& content, const Digest& d) {
   uint64_t header_at = counter_.count;
   HOIST_TRY(counter_.Write(header, sizeof header));
   DigestingReader digesting(content, d.algorithm());
-  std::vector<char> buf(kCopyBuffer);
+  ByteBuffer buf(kCopyBuffer);
   uint64_t n = 0;
   for (;;) {
     HOIST_TRY_ASSIGN(size_t k, digesting.Read(buf.data(), buf.size()));

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
 #include "core/fs.h"
+#include "core/io.h"
 #include "store/oci_layout.h"
 #include "store/temp_blob.h"
 
@@ -40,7 +40,10 @@ Result<int> OpenLockedPartial(const std::string& path) {
 
 // Hashes the bytes an earlier attempt kept, so the digest can be checked without a second read.
 Result<uint64_t> HashExisting(int fd, Hasher& hasher, const std::string& path) {
-  std::vector<char> buf(1 << 20);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoError("stat " + path, errno);
+  if (st.st_size == 0) return uint64_t{0};  // the usual case: nothing kept, no buffer needed
+  ByteBuffer buf(1 << 20);
   uint64_t total = 0;
   for (;;) {
     ssize_t n = ::read(fd, buf.data(), buf.size());

@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
 #include "core/fs.h"
+#include "core/io.h"
 
 namespace hoist::store {
 
@@ -40,7 +40,7 @@ Status TempBlob::Write(const char* data, size_t n) {
 }
 
 Status TempBlob::CopyFrom(Reader& r, int64_t max_size, const std::string& what) {
-  std::vector<char> buf(1 << 20);
+  ByteBuffer buf(1 << 20);
   for (;;) {
     HOIST_TRY_ASSIGN(size_t n, r.Read(buf.data(), buf.size()));
     if (n == 0) return Ok();

@@ -14,6 +14,7 @@
 
 #include "core/compression.h"
 #include "core/fs.h"
+#include "core/io.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "transfer/cancel.h"
@@ -40,7 +41,7 @@ class SpooledLayerSource : public ImageSource {
     HOIST_TRY_ASSIGN(auto file, FdReader::Open(it->second));
     std::unique_ptr<Reader> reader = std::move(file);
     if (offset > 0) {  // only a resumed upload asks for this: skip what the registry has
-      std::vector<char> skip(kBufferSize);
+      ByteBuffer skip(kBufferSize);
       for (uint64_t left = offset; left > 0;) {
         HOIST_TRY_ASSIGN(size_t n, reader->Read(skip.data(), std::min<uint64_t>(left, skip.size())));
         if (n == 0) return IOError("compressed layer " + blob.digest.str() + " is shorter than " + std::to_string(offset));
@@ -84,7 +85,7 @@ Status CompressOne(ImageSource& source, Job& job) {
   HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(hashed, Compression::kGzip, fast));
   HOIST_TRY_ASSIGN(auto raw, source.GetBlob(job.layer, 0));
   DigestingReader in(*raw);
-  std::vector<char> buf(kBufferSize);
+  ByteBuffer buf(kBufferSize);
   for (;;) {
     if (CancelRequested()) return CancelledError();
     HOIST_TRY_ASSIGN(size_t n, in.Read(buf.data(), buf.size()));

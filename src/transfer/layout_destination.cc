@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "core/io.h"
 #include "transfer/cancel.h"
 
 namespace hoist::transfer {
@@ -40,7 +41,7 @@ Status LayoutDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& 
   if (!content) {
     HOIST_TRY_ASSIGN(content, open(0));
   }
-  std::vector<char> buf(256 * 1024);
+  ByteBuffer buf(256 * 1024);
   uint64_t pos = partial->offset();
   for (;;) {
     HOIST_TRY_ASSIGN(size_t n, content->Read(buf.data(), buf.size()));

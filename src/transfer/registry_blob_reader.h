@@ -1,6 +1,7 @@
 #pragma once
 // A registry blob as a Reader: a thread GETs it (from `offset`, with Range) into a bounded pipe
-// and the Reader hands the bytes on. A connection that breaks mid-body is continued by Range.
+// and the Reader hands the bytes on; a blob that fits in the pipe is fetched whole by the caller.
+// A connection that breaks mid-body is continued by Range.
 // Hashing is left to the reader's consumer (the copy engine verifies every blob once).
 
 #include <cstdint>

@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/descriptor.h"
 #include "integration/registry_client_support.h"
 #include "registry/auth/auth_transport.h"
 #include "registry/auth/credential.h"
@@ -80,6 +81,15 @@ inline void ExpectPatternBlob(const registry::Repository& repo, uint64_t size, u
   INFO("blob of " << size << " bytes, seed " << seed << ": " << Describe(got));
   REQUIRE(got.ok());
   CHECK(sink.exact());
+}
+
+// A layer descriptor for the pattern blob of `size` bytes and `seed`.
+inline Descriptor PatternDescriptor(uint64_t size, uint64_t seed) {
+  Descriptor d;
+  d.media_type = "application/vnd.oci.image.layer.v1.tar";
+  d.digest = PatternBlob::DigestOf(size, seed);
+  d.size = static_cast<int64_t>(size);
+  return d;
 }
 
 // How many exchanges the proxy saw whose fault description starts with `prefix`.

@@ -67,14 +67,6 @@ transfer::RegistryDestination DestinationAt(FaultProxy& proxy, const std::string
   return transfer::RegistryDestination(OpenAt(proxy.url(), http, repo), *ref, options);
 }
 
-Descriptor BlobOf(uint64_t size, uint64_t seed) {
-  Descriptor d;
-  d.media_type = "application/vnd.oci.image.layer.v1.tar";
-  d.digest = PatternBlob::DigestOf(size, seed);
-  d.size = static_cast<int64_t>(size);
-  return d;
-}
-
 }  // namespace
 
 TEST_CASE("a streamed chunk sent again after 503 or a reset is read again from its source") {
@@ -86,7 +78,7 @@ TEST_CASE("a streamed chunk sent again after 503 or a reset is read again from i
   auto dest = DestinationAt(proxy, "stream/retry");
   const uint64_t size = 3 * 1024 * kKiB + 5, seed = 77;
   PatternOpener source(size, seed);
-  Status put = dest.PutBlobFrom(source.opener(), BlobOf(size, seed));
+  Status put = dest.PutBlobFrom(source.opener(), PatternDescriptor(size, seed));
   INFO(Describe(put));
   REQUIRE(put.ok());
   CHECK(FaultsLike(proxy, "status 503") >= 2);
@@ -103,7 +95,7 @@ TEST_CASE("a streamed upload of a corrupted source fails as a digest mismatch an
   auto dest = DestinationAt(proxy, "stream/corrupt");
   const uint64_t size = 1024 * kKiB + 17, seed = 78;
   PatternOpener source(size, seed, /*flip=*/size - 3);  // in the last chunk
-  const Descriptor blob = BlobOf(size, seed);
+  const Descriptor blob = PatternDescriptor(size, seed);
   Status put = dest.PutBlobFrom(source.opener(), blob);
   REQUIRE_FALSE(put.ok());
   CHECK(put.error().code() == ErrorCode::kDigestMismatch);

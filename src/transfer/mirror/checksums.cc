@@ -38,7 +38,7 @@ Result<std::vector<std::string>> Walk(const std::string& dir) {
 Result<std::string> HashFile(const std::string& path) {
   HOIST_TRY_ASSIGN(auto in, FdReader::Open(path));
   Hasher h;
-  std::vector<char> buf(1 << 20);
+  ByteBuffer buf(1 << 20);
   for (;;) {
     HOIST_TRY_ASSIGN(size_t n, in->Read(buf.data(), buf.size()));
     if (n == 0) break;
