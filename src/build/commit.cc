@@ -30,18 +30,6 @@ std::string Now(const std::optional<int64_t>& timestamp) {
 
 }  // namespace
 
-Result<std::optional<int64_t>> SourceDateEpoch() {
-  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
-  if (sde == nullptr || *sde == '\0') return std::optional<int64_t>();
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(sde, &end, 10);
-  if (errno != 0 || end == nullptr || *end != '\0' || v < 0) {
-    return InvalidArgument(std::string("SOURCE_DATE_EPOCH must be a number of seconds, got \"") + sde + "\"");
-  }
-  return std::optional<int64_t>(static_cast<int64_t>(v));
-}
-
 Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage& base, const std::string& changed_dir,
                                      const Reference& name, const CommitOptions& options) {
   const bool docker = IsDocker(base.manifest.media_type());

@@ -39,8 +39,4 @@ struct CommitResult {
 Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage& base, const std::string& changed_dir,
                                      const Reference& name, const CommitOptions& options);
 
-// SOURCE_DATE_EPOCH when set to a valid number of seconds; nullopt otherwise (kInvalidArgument
-// when set to something else, so a typo does not silently make a build irreproducible).
-Result<std::optional<int64_t>> SourceDateEpoch();
-
 }  // namespace hoist::build

@@ -40,17 +40,25 @@ Status CopyEntries(Reader& plain, TarWriter& out) {
   return out.Close();
 }
 
-std::string CreatedTime(const ImportOptions& o) {
+Result<std::string> CreatedTime(const ImportOptions& o) {
   if (!o.created.empty()) return o.created;
-  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
-    char* end = nullptr;
-    long long v = std::strtoll(sde, &end, 10);
-    if (end && *end == '\0' && v >= 0) return Rfc3339(v);
-  }
-  return Rfc3339(static_cast<int64_t>(std::time(nullptr)));
+  HOIST_TRY_ASSIGN(std::optional<int64_t> epoch, SourceDateEpoch());
+  return Rfc3339(epoch ? *epoch : static_cast<int64_t>(std::time(nullptr)));
 }
 
 }  // namespace
+
+Result<std::optional<int64_t>> SourceDateEpoch() {
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  if (sde == nullptr || *sde == '\0') return std::optional<int64_t>();
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(sde, &end, 10);
+  if (errno != 0 || end == nullptr || *end != '\0' || v < 0) {
+    return InvalidArgument(std::string("SOURCE_DATE_EPOCH must be a number of seconds, got \"") + sde + "\"");
+  }
+  return std::optional<int64_t>(static_cast<int64_t>(v));
+}
 
 std::string Rfc3339(int64_t seconds) {
   std::time_t t = static_cast<std::time_t>(seconds);
@@ -96,7 +104,7 @@ Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Refer
   HOIST_TRY(store.PutBlob(file_reader, layer_digest, layer_size));
 
   ImageConfig config(options.platform);
-  std::string created = CreatedTime(options);
+  HOIST_TRY_ASSIGN(std::string created, CreatedTime(options));
   config.set_created(created);
   config.set_config(container);
   HistoryEntry history;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,9 @@ Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Refer
 
 // Seconds since the epoch as RFC 3339 UTC ("2024-01-02T03:04:05Z").
 std::string Rfc3339(int64_t seconds);
+
+// SOURCE_DATE_EPOCH when set to a valid number of seconds; nullopt when unset (kInvalidArgument
+// when set to something else, so a typo does not silently make an image irreproducible).
+Result<std::optional<int64_t>> SourceDateEpoch();
 
 }  // namespace hoist::store

@@ -12,6 +12,7 @@
 #include "build/builder/image_transfer.h"
 #include "build/commit.h"
 #include "core/fs.h"
+#include "store/import.h"
 #include "store/layout_paths.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
@@ -46,7 +47,7 @@ void AddBuildOptions(cxxopts::Options& o) {
 }
 
 Result<std::optional<int64_t>> Timestamp(const CommandContext& ctx) {
-  if (!ctx.args.count("timestamp")) return build::SourceDateEpoch();
+  if (!ctx.args.count("timestamp")) return store::SourceDateEpoch();
   std::string text = ctx.args["timestamp"].as<std::string>();
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
     return UsageError("--timestamp needs seconds since the epoch, got \"" + text + "\"");

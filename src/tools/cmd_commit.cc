@@ -5,6 +5,7 @@
 
 #include "build/commit.h"
 #include "build/containers.h"
+#include "store/import.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 
@@ -27,7 +28,7 @@ void AddCommitOptions(cxxopts::Options& o) {
 }
 
 Result<std::optional<int64_t>> Timestamp(const CommandContext& ctx) {
-  if (!ctx.args.count("timestamp")) return build::SourceDateEpoch();
+  if (!ctx.args.count("timestamp")) return store::SourceDateEpoch();
   std::string text = ctx.args["timestamp"].as<std::string>();
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
     return UsageError("--timestamp needs seconds since the epoch, got \"" + text + "\"");

@@ -140,7 +140,7 @@ bool Replace(Json& entries, const std::map<Digest, Descriptor>& replacements, bo
 }
 
 // Rewrites the plan's manifests (children before their index, as planned) to name the compressed layers.
-Status RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
+void RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
   std::map<Digest, Descriptor> layers, manifests;
   for (const auto& j : jobs) layers[j.layer.digest] = j.compressed;
   for (auto& m : plan.manifests) {
@@ -174,7 +174,6 @@ Status RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
     seen[d.digest] = true;
   }
   plan.blobs = std::move(blobs);
-  return Ok();
 }
 
 }  // namespace
@@ -218,7 +217,7 @@ Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, Co
   }
   HOIST_TRY(CompressAll(source, jobs, options.jobs));
   for (const auto& j : jobs) out->Add(j.compressed.digest, j.path);
-  HOIST_TRY(RewritePlan(plan, jobs));
+  RewritePlan(plan, jobs);
   return out;
 }
 

@@ -154,4 +154,15 @@ TEST_CASE("import then export gives back the root filesystem") {
   auto bad = RunHoist({"import", dir / "rootfs.tgz", "x:1", "--change", "RUN true"}, StoreEnv(dir));
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.err, Catch::Contains("unsupported instruction"));
+  // SOURCE_DATE_EPOCH sets the creation time; garbage there is refused, not silently replaced by now.
+  auto env = StoreEnv(dir);
+  env.push_back("SOURCE_DATE_EPOCH=1700000000");
+  REQUIRE(RunHoist({"import", dir / "rootfs.tgz", "epoch:1"}, env).exit_code == 0);
+  CHECK_THAT(RunHoist({"inspect", "--config", "epoch:1"}, StoreEnv(dir)).out,
+             Catch::Contains("2023-11-14T22:13:20Z"));
+  env.back() = "SOURCE_DATE_EPOCH=yesterday";
+  auto garbage = RunHoist({"import", dir / "rootfs.tgz", "epoch:2"}, env);
+  CHECK(garbage.exit_code != 0);
+  CHECK_THAT(garbage.err, Catch::Contains("SOURCE_DATE_EPOCH must be a number of seconds"));
+  CHECK(RunHoist({"inspect", "epoch:2"}, StoreEnv(dir)).exit_code != 0);
 }

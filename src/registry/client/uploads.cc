@@ -35,6 +35,12 @@ Result<UploadSession> SessionFrom(const Response& resp, const std::string& reque
   return session;
 }
 
+// Names the chunk in errors: which bytes, of what upload.
+std::string ChunkContext(const UploadSession& session, uint64_t size, const std::string& repository) {
+  return "upload bytes " + std::to_string(session.offset) + "-" + std::to_string(session.offset + size) +
+         " of a blob to " + repository;
+}
+
 }  // namespace
 
 Result<UploadSession> Repository::StartUpload() const {
@@ -99,9 +105,7 @@ Result<UploadSession> Repository::ResumeUpload(const UploadSession& saved) const
 }
 
 Status Repository::UploadChunk(UploadSession& session, Reader& chunk, uint64_t size) const {
-  const std::string context = "upload bytes " + std::to_string(session.offset) + "-" +
-                              std::to_string(session.offset + size) + " of a blob to " +
-                              display_name();
+  const std::string context = ChunkContext(session, size, display_name());
   if (size == 0) return Ok();
   const ChunkMemory::Lease memory = ChunkMemory::Shared().Acquire(size);
   // Read before sending: a source that fails mid-chunk must not leave a partial PATCH behind,
@@ -124,9 +128,7 @@ Status Repository::UploadChunk(UploadSession& session, Reader& chunk, uint64_t s
 
 Status Repository::UploadChunkStreamed(UploadSession& session, Reader& chunk, uint64_t size,
                                        std::function<Status()> rewind) const {
-  const std::string context = "upload bytes " + std::to_string(session.offset) + "-" +
-                              std::to_string(session.offset + size) + " of a blob to " +
-                              display_name();
+  const std::string context = ChunkContext(session, size, display_name());
   if (size == 0) return Ok();
   client_detail::ExactReader body(chunk, size);
   Request req;
