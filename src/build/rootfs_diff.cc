@@ -1,15 +1,11 @@
 #include "build/rootfs_diff.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <map>
 #include <vector>
 
 #include "core/tar_path.h"
@@ -76,7 +72,7 @@ class Differ {
   std::string base_, changed_;
   const DiffOptions& options_;
   std::vector<Change> changes_;
-  std::map<std::pair<dev_t, ino_t>, std::string> first_paths_;
+  TarHardlinks hardlinks_;  // inodes written, for hardlinks
 };
 
 Status Differ::CheckName(const std::string& name, const std::string& rel) {
@@ -162,22 +158,6 @@ Status Differ::CompareDir(const std::string& rel) {
   return Ok();
 }
 
-Status ReadXattrs(const std::string& path, std::map<std::string, std::string>& out) {
-  char names[65536];
-  ssize_t n = ::llistxattr(path.c_str(), names, sizeof names);
-  if (n < 0) return (errno == ENOTSUP) ? Ok() : ErrnoError("list xattrs of " + path, errno);
-  for (ssize_t pos = 0; pos < n;) {
-    std::string name = names + pos;
-    pos += static_cast<ssize_t>(name.size()) + 1;
-    if (name.empty() || name.rfind("system.", 0) == 0 || name == "security.selinux") continue;
-    char value[65536];
-    ssize_t v = ::lgetxattr(path.c_str(), name.c_str(), value, sizeof value);
-    if (v < 0) continue;  // removed meanwhile
-    out[name] = std::string(value, static_cast<size_t>(v));
-  }
-  return Ok();
-}
-
 Status Differ::WriteEntry(const Change& c, TarWriter& writer) {
   TarEntry e;
   if (c.kind == Change::kWhiteout) {
@@ -190,47 +170,7 @@ Status Differ::WriteEntry(const Change& c, TarWriter& writer) {
   std::string path = changed_ + "/" + c.rel;
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return ErrnoError("stat " + path, errno);
-  e.path = c.rel;
-  e.mode = st.st_mode & 07777;
-  e.uid = st.st_uid;
-  e.gid = st.st_gid;
-  e.mtime = st.st_mtim.tv_sec;
-  e.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
-  if (S_ISSOCK(st.st_mode)) return Ok();
-  if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
-    auto [it, first] = first_paths_.emplace(std::make_pair(st.st_dev, st.st_ino), c.rel);
-    if (!first) {
-      e.type = TarEntryType::kHardlink;
-      e.link_target = it->second;
-      e.mode = 0644;
-      return writer.WriteEntry(e);
-    }
-  }
-  if (options_.xattrs && !S_ISLNK(st.st_mode)) HOIST_TRY(ReadXattrs(path, e.xattrs));
-  if (S_ISREG(st.st_mode)) {
-    e.type = TarEntryType::kRegular;
-    e.size = static_cast<uint64_t>(st.st_size);
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return ErrnoError("open " + path, errno);
-    FdReader data(fd, /*owned=*/true);
-    return writer.WriteEntry(e, &data);
-  }
-  if (S_ISDIR(st.st_mode)) {
-    e.type = TarEntryType::kDirectory;
-    e.path += '/';
-  } else if (S_ISLNK(st.st_mode)) {
-    e.type = TarEntryType::kSymlink;
-    HOIST_TRY_ASSIGN(e.link_target, ReadLink(path));
-  } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-    e.type = S_ISCHR(st.st_mode) ? TarEntryType::kCharDevice : TarEntryType::kBlockDevice;
-    e.dev_major = major(st.st_rdev);
-    e.dev_minor = minor(st.st_rdev);
-  } else if (S_ISFIFO(st.st_mode)) {
-    e.type = TarEntryType::kFifo;
-  } else {
-    return Unsupported(path + " has a file type a layer cannot store");
-  }
-  return writer.WriteEntry(e);
+  return WriteFileEntry(writer, path, st, c.rel, options_.xattrs, hardlinks_);
 }
 
 Status Differ::Emit(TarWriter& writer, DiffStats& stats) {

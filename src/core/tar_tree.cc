@@ -1,4 +1,5 @@
-// WriteDirectoryTree (declared in core/tar_writer.h): a directory tree as a reproducible archive.
+// WriteDirectoryTree and WriteFileEntry (declared in core/tar_writer.h): file system objects as
+// archive entries, and a directory tree as a reproducible archive.
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -127,13 +128,12 @@ Status ReadXattrs(const std::string& path, std::map<std::string, std::string>* o
   return Ok();
 }
 
-Status WriteItem(const std::string& root, const Item& item, TarWriter& writer,
-                 const TarTreeOptions& options,
-                 std::map<std::pair<dev_t, ino_t>, std::string>& first_paths) {
-  std::string path = root + "/" + item.rel;
-  const struct stat& st = item.st;
+}  // namespace
+
+Status WriteFileEntry(TarWriter& writer, const std::string& path, const struct stat& st, std::string archive_path,
+                      bool xattrs, TarHardlinks& hardlinks) {
   TarEntry e;
-  e.path = options.prefix + item.rel;
+  e.path = std::move(archive_path);
   e.mode = st.st_mode & 07777;
   e.uid = st.st_uid;
   e.gid = st.st_gid;
@@ -142,14 +142,14 @@ Status WriteItem(const std::string& root, const Item& item, TarWriter& writer,
   if (S_ISSOCK(st.st_mode)) return Ok();  // tar cannot hold sockets; GNU tar skips them too
 
   if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
-    auto [it, first] = first_paths.emplace(std::make_pair(st.st_dev, st.st_ino), e.path);
+    auto [it, first] = hardlinks.emplace(std::make_pair(st.st_dev, st.st_ino), e.path);
     if (!first) {
       e.type = TarEntryType::kHardlink;
       e.link_target = it->second;
       return writer.WriteEntry(e);
     }
   }
-  if (options.xattrs) HOIST_TRY(ReadXattrs(path, &e.xattrs));
+  if (xattrs) HOIST_TRY(ReadXattrs(path, &e.xattrs));
 
   if (S_ISREG(st.st_mode)) {
     e.type = TarEntryType::kRegular;
@@ -182,16 +182,14 @@ Status WriteItem(const std::string& root, const Item& item, TarWriter& writer,
   return writer.WriteEntry(e);
 }
 
-}  // namespace
-
 Status WriteDirectoryTree(const std::string& root, TarWriter& writer, const TarTreeOptions& options) {
   struct stat st;
   if (::lstat(root.c_str(), &st) != 0) return ErrnoError("stat " + root, errno);
   if (!S_ISDIR(st.st_mode)) return InvalidArgument(root + " is not a directory");
   HOIST_TRY_ASSIGN(std::vector<Item> items, Walk(root));
-  std::map<std::pair<dev_t, ino_t>, std::string> first_paths;
+  TarHardlinks hardlinks;
   for (const Item& item : items) {
-    auto s = WriteItem(root, item, writer, options, first_paths);
+    auto s = WriteFileEntry(writer, root + "/" + item.rel, item.st, options.prefix + item.rel, options.xattrs, hardlinks);
     if (!s.ok()) return std::move(s).error().WithContext("archiving " + root);
   }
   return Ok();

@@ -4,9 +4,14 @@
 // xattrs). The same entries and data always produce the same bytes: PAX records are sorted by key,
 // PAX header names are derived from the entry path, and atime/ctime are never written.
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "core/io.h"
@@ -58,6 +63,17 @@ struct TarTreeOptions {
   // Prepended to every archive path (e.g. "rootfs/"); empty for a layer.
   std::string prefix;
 };
+
+// Inodes already archived, by (device, inode), with their first archive path.
+using TarHardlinks = std::map<std::pair<dev_t, ino_t>, std::string>;
+
+// Writes the file system object at `path`, lstat'ed as `st`, as the entry `archive_path`: mode,
+// owner and times from `st`, a regular file's content (refused if the file was replaced since the
+// lstat), a symlink's target, a device's numbers, extended attributes when `xattrs` (as in
+// TarTreeOptions). An inode already in `hardlinks` becomes a hardlink to its first path; a socket
+// is skipped (tar cannot hold one; GNU tar skips them too). Directories get a trailing '/'.
+Status WriteFileEntry(TarWriter& writer, const std::string& path, const struct stat& st, std::string archive_path,
+                      bool xattrs, TarHardlinks& hardlinks);
 
 // Writes every file below `root` (not root itself), sorted bytewise by archive path (directories
 // with their trailing '/', so a directory's contents directly follow it): the same tree gives the

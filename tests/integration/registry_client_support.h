@@ -17,6 +17,7 @@
 #include "registry/client/repository.h"
 #include "registry/http/curl_client.h"
 #include "registry/retry.h"
+#include "support/pattern_blob.h"
 #include "support/registry_fixture.h"
 
 namespace hoist::testing {
@@ -74,45 +75,6 @@ inline registry::Repository OpenRepo(const Registry& r, std::shared_ptr<registry
   return std::move(repo).value();
 }
 
-// `size` bytes that depend on `seed` and the position only; Read() can start over with Rewind().
-class PatternReader : public Reader {
- public:
-  PatternReader(uint64_t size, uint64_t seed) : size_(size), seed_(seed) {}
-  Result<size_t> Read(char* buf, size_t n) override {
-    size_t i = 0;
-    for (; i < n && pos_ < size_; ++i, ++pos_) buf[i] = ByteAt(pos_);
-    return i;
-  }
-  // Skips to `offset`, as a resumed upload positions its source.
-  void Seek(uint64_t offset) { pos_ = offset; }
-  uint64_t size() const { return size_; }
-
-  char ByteAt(uint64_t pos) const {
-    uint64_t x = (pos >> 3) * 0x9E3779B97F4A7C15ULL ^ seed_;
-    x ^= x >> 31;
-    x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 29;
-    return static_cast<char>(x >> ((pos & 7) * 8));
-  }
-
-  static Digest DigestOf(uint64_t size, uint64_t seed) {
-    PatternReader r(size, seed);
-    Hasher h;
-    char buf[64 * 1024];
-    for (;;) {
-      Result<size_t> n = r.Read(buf, sizeof buf);
-      if (!n.ok() || *n == 0) break;
-      h.Update(buf, *n);
-    }
-    return h.Finish();
-  }
-
- private:
-  uint64_t size_;
-  uint64_t seed_;
-  uint64_t pos_ = 0;
-};
-
 // Compares what is written with the pattern byte by byte, without keeping it.
 class PatternCheckingSink : public registry::BlobSink {
  public:
@@ -135,7 +97,7 @@ class PatternCheckingSink : public registry::BlobSink {
   bool exact() const { return !mismatch_ && written_ == pattern_.size(); }
 
  private:
-  PatternReader pattern_;
+  PatternBlob pattern_;
   uint64_t written_ = 0;
   std::optional<uint64_t> mismatch_;
 };

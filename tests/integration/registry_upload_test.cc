@@ -10,7 +10,7 @@ using namespace hoist::registry;
 using hoist::testing::Describe;
 using hoist::testing::OpenRepo;
 using hoist::testing::PatternCheckingSink;
-using hoist::testing::PatternReader;
+using hoist::testing::PatternBlob;
 using hoist::testing::Registry;
 using hoist::testing::RegistryVariant;
 using hoist::testing::TestHttp;
@@ -21,7 +21,7 @@ constexpr uint64_t kMiB = 1 << 20;
 
 // Downloads the blob and checks it byte by byte against the pattern (GetBlob checks the digest).
 void ExpectBlob(const Repository& repo, uint64_t size, uint64_t seed) {
-  Digest digest = PatternReader::DigestOf(size, seed);
+  Digest digest = PatternBlob::DigestOf(size, seed);
   Result<std::optional<BlobInfo>> head = repo.HeadBlob(digest);
   INFO(Describe(head));
   REQUIRE(head.ok());
@@ -35,16 +35,16 @@ void ExpectBlob(const Repository& repo, uint64_t size, uint64_t seed) {
 }
 
 void PushMonolithic(const Repository& repo, uint64_t size, uint64_t seed) {
-  PatternReader content(size, seed);
-  Status s = repo.PutBlob(content, PatternReader::DigestOf(size, seed), static_cast<int64_t>(size));
+  PatternBlob content(size, seed);
+  Status s = repo.PutBlob(content, PatternBlob::DigestOf(size, seed), static_cast<int64_t>(size));
   INFO("size " << size << ": " << Describe(s));
   REQUIRE(s.ok());
 }
 
 void PushChunked(const Repository& repo, uint64_t size, uint64_t seed, uint64_t chunk) {
-  PatternReader content(size, seed);
+  PatternBlob content(size, seed);
   int progress = 0;
-  Status s = repo.PutBlobChunked(content, PatternReader::DigestOf(size, seed), size,
+  Status s = repo.PutBlobChunked(content, PatternBlob::DigestOf(size, seed), size,
                                  {.chunk_size = chunk,
                                   .on_progress = [&](const UploadSession&) { ++progress; }});
   INFO("size " << size << ", chunks of " << chunk << ": " << Describe(s));
@@ -111,7 +111,7 @@ TEST_CASE("uploads and downloads work with basic auth over TLS") {
 TEST_CASE("an abandoned chunked upload resumes from its saved session in a new client") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   const uint64_t size = 5 * kMiB + 123, seed = 40;
-  const Digest digest = PatternReader::DigestOf(size, seed);
+  const Digest digest = PatternBlob::DigestOf(size, seed);
   std::string saved;
   std::string stale_location;
   {
@@ -120,7 +120,7 @@ TEST_CASE("an abandoned chunked upload resumes from its saved session in a new c
     Result<UploadSession> session = repo.StartUpload();
     REQUIRE(session.ok());
     stale_location = session->location;
-    PatternReader content(size, seed);
+    PatternBlob content(size, seed);
     REQUIRE(repo.UploadChunk(*session, content, 2 * kMiB).ok());
     REQUIRE(repo.UploadChunk(*session, content, kMiB).ok());
     CHECK(session->offset == 3 * kMiB);
@@ -141,7 +141,7 @@ TEST_CASE("an abandoned chunked upload resumes from its saved session in a new c
   INFO(Describe(resumed));
   REQUIRE(resumed.ok());
   CHECK(resumed->offset == 3 * kMiB);
-  PatternReader rest(size, seed);
+  PatternBlob rest(size, seed);
   rest.Seek(resumed->offset);
   Status done = repo.ContinueUpload(*resumed, rest, digest, size, {.chunk_size = kMiB});
   INFO(Describe(done));
@@ -152,14 +152,14 @@ TEST_CASE("an abandoned chunked upload resumes from its saved session in a new c
 TEST_CASE("an upload session saved by PutBlobChunked resumes after a registry restart") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   const uint64_t size = 4 * kMiB, seed = 50;
-  const Digest digest = PatternReader::DigestOf(size, seed);
+  const Digest digest = PatternBlob::DigestOf(size, seed);
   auto http = std::make_shared<TestHttp>(*registry);
   Repository repo = OpenRepo(*registry, http, "upload/restart");
 
   // The source fails after 2.5 MiB: two 1 MiB chunks reach the registry, the third does not.
   class FailingReader : public Reader {
    public:
-    FailingReader(PatternReader& inner, uint64_t limit) : inner_(inner), limit_(limit) {}
+    FailingReader(PatternBlob& inner, uint64_t limit) : inner_(inner), limit_(limit) {}
     Result<size_t> Read(char* buf, size_t n) override {
       if (seen_ >= limit_) return IOError("disk went away");
       HOIST_TRY_ASSIGN(size_t got, inner_.Read(buf, std::min<uint64_t>(n, limit_ - seen_)));
@@ -168,11 +168,11 @@ TEST_CASE("an upload session saved by PutBlobChunked resumes after a registry re
     }
 
    private:
-    PatternReader& inner_;
+    PatternBlob& inner_;
     uint64_t limit_;
     uint64_t seen_ = 0;
   };
-  PatternReader pattern(size, seed);
+  PatternBlob pattern(size, seed);
   FailingReader failing(pattern, 2 * kMiB + kMiB / 2);
   std::string saved;
   Status failed = repo.PutBlobChunked(
@@ -189,7 +189,7 @@ TEST_CASE("an upload session saved by PutBlobChunked resumes after a registry re
   INFO(Describe(resumed));
   REQUIRE(resumed.ok());
   CHECK(resumed->offset == 2 * kMiB);
-  PatternReader rest(size, seed);
+  PatternBlob rest(size, seed);
   rest.Seek(resumed->offset);
   Status done = repo.ContinueUpload(*resumed, rest, digest, size, {.chunk_size = kMiB});
   INFO(Describe(done));
@@ -208,12 +208,12 @@ TEST_CASE("a fresh upload session resumes at offset 0 although the registry repo
   CHECK(resumed->offset == 0);
 
   // One byte really is one byte.
-  PatternReader content(1, 60);
+  PatternBlob content(1, 60);
   REQUIRE(repo.UploadChunk(*resumed, content, 1).ok());
   Result<UploadSession> after = repo.ResumeUpload(*resumed);
   REQUIRE(after.ok());
   CHECK(after->offset == 1);
-  REQUIRE(repo.FinishUpload(*after, PatternReader::DigestOf(1, 60)).ok());
+  REQUIRE(repo.FinishUpload(*after, PatternBlob::DigestOf(1, 60)).ok());
   ExpectBlob(repo, 1, 60);
 }
 
@@ -224,7 +224,7 @@ TEST_CASE("a chunk sent at the wrong offset is caught from the registry's Range"
   Result<UploadSession> session = repo.StartUpload();
   REQUIRE(session.ok());
   session->offset = 100;  // we believe the registry has 100 bytes; it has none
-  PatternReader content(1000, 70);
+  PatternBlob content(1000, 70);
   Status s = repo.UploadChunk(*session, content, 1000);
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().code() == ErrorCode::kConflict);
@@ -236,7 +236,7 @@ TEST_CASE("a cancelled upload cannot be resumed") {
   Repository repo = OpenRepo(*registry, http, "upload/cancel");
   Result<UploadSession> session = repo.StartUpload();
   REQUIRE(session.ok());
-  PatternReader content(1000, 80);
+  PatternBlob content(1000, 80);
   REQUIRE(repo.UploadChunk(*session, content, 1000).ok());
   REQUIRE(repo.CancelUpload(*session).ok());
   Result<UploadSession> resumed = repo.ResumeUpload(*session);
@@ -250,13 +250,13 @@ TEST_CASE("a download resumes from a caller's offset with the bytes it already h
   Repository repo = OpenRepo(*registry, http, "download/resume");
   const uint64_t size = 3 * kMiB + 5, seed = 90;
   PushMonolithic(repo, size, seed);
-  const Digest digest = PatternReader::DigestOf(size, seed);
+  const Digest digest = PatternBlob::DigestOf(size, seed);
 
   // The caller holds the first 1 MiB + 1 bytes from an earlier run.
   const uint64_t held = kMiB + 1;
   PatternCheckingSink sink(size, seed);
   std::string first(held, '\0');
-  PatternReader source(size, seed);
+  PatternBlob source(size, seed);
   REQUIRE(ReadFull(source, first.data(), held).ok());
   REQUIRE(sink.Write(first).ok());
   StringReader prefix(first);
@@ -282,7 +282,7 @@ TEST_CASE("a blob mounts from another repository, and an unknown source falls ba
   Repository source = OpenRepo(*registry, http, "mount/source");
   Repository target = OpenRepo(*registry, http, "mount/target");
   const uint64_t size = 100 * 1024, seed = 100;
-  const Digest digest = PatternReader::DigestOf(size, seed);
+  const Digest digest = PatternBlob::DigestOf(size, seed);
   PushMonolithic(source, size, seed);
 
   Result<MountResult> mounted = target.MountBlob(digest, "mount/source");
@@ -298,7 +298,7 @@ TEST_CASE("a blob mounts from another repository, and an unknown source falls ba
   REQUIRE(fallback.ok());
   CHECK_FALSE(fallback->mounted);
   REQUIRE(fallback->session.has_value());
-  PatternReader content(size, seed);
+  PatternBlob content(size, seed);
   Status done = other.ContinueUpload(*fallback->session, content, digest, size);
   INFO(Describe(done));
   REQUIRE(done.ok());
@@ -309,7 +309,7 @@ TEST_CASE("a blob pushed with the wrong digest is refused and leaves nothing beh
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   auto http = std::make_shared<TestHttp>(*registry);
   Repository repo = OpenRepo(*registry, http, "upload/wrong");
-  PatternReader content(1000, 110);
+  PatternBlob content(1000, 110);
   Digest claimed = Digest::Of("not these bytes");
   Status s = repo.PutBlob(content, claimed, 1000);
   REQUIRE_FALSE(s.ok());

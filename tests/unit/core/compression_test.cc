@@ -6,8 +6,11 @@
 #include <random>
 
 #include "support/temp_dir.h"
+#include "support/trickle_reader.h"
 
 using namespace hoist;
+
+using hoist::testing::TrickleReader;
 
 namespace {
 
@@ -29,21 +32,6 @@ Result<std::string> DecompressString(const std::string& data, Compression c,
   auto r = Decompress(in, c, DecompressOptions{limit});
   return ReadAll(*r, UINT64_MAX);
 }
-
-// Hands out one byte per Read, the worst case for a streaming decoder.
-class TrickleReader : public Reader {
- public:
-  explicit TrickleReader(std::string data) : data_(std::move(data)) {}
-  Result<size_t> Read(char* buf, size_t n) override {
-    if (pos_ == data_.size() || n == 0) return size_t{0};
-    *buf = data_[pos_++];
-    return size_t{1};
-  }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-};
 
 std::string SampleData(size_t n) {
   std::mt19937 rng(42);
