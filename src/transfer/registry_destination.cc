@@ -47,11 +47,14 @@ Status RegistryDestination::PutBlob(Reader& content, const Descriptor& blob) {
 }
 
 Status RegistryDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& blob) {
-  if (blob.size < options_.chunked_threshold) {
-    HOIST_TRY_ASSIGN(std::unique_ptr<Reader> content, open(0));
-    return PutBlob(*content, blob);
-  }
-  return PutChunked(open, blob);
+  if (blob.size >= options_.chunked_threshold) return PutChunked(open, blob);
+  // One PUT streamed from the source; a PUT the registry must get again (503, 429, a reset before
+  // its answer) re-reads the source from the start rather than failing the copy.
+  HOIST_TRY_ASSIGN(std::unique_ptr<RewindableBlobReader> content, RewindableBlobReader::Open(open, blob, 0));
+  content->Mark();
+  HOIST_TRY(repo_.PutBlob(*content, blob.digest, blob.size, [&content] { return content->Rewind(); }));
+  Seen(blob.digest);
+  return Ok();
 }
 
 Status RegistryDestination::PutChunked(const BlobOpener& open, const Descriptor& blob) {

@@ -23,13 +23,14 @@ void Abandon(const Repository& repo, const UploadSession& session) {
 
 }  // namespace
 
-Status Repository::PutBlob(Reader& content, const Digest& digest, int64_t size) const {
+Status Repository::PutBlob(Reader& content, const Digest& digest, int64_t size,
+                           std::function<Status()> rewind) const {
   const std::string context = "push blob " + digest.str() + " to " + display_name();
   Result<UploadSession> started = StartUpload();
   if (!started.ok()) return std::move(started).error().WithContext(context);
   UploadSession session = std::move(started).value();
   // The registry drops a body sent with the POST, so the content always travels with the PUT.
-  Status done = FinishUpload(session, digest, &content, size);
+  Status done = FinishUpload(session, digest, &content, size, std::move(rewind));
   if (!done.ok()) {
     Abandon(*this, session);
     return std::move(done).error().WithContext(context);

@@ -119,14 +119,17 @@ class Repository {
   // PUT ?digest=, optionally with the blob's last `size` bytes as the body (size < 0: all that
   // `last` yields, sent with chunked encoding); expects 201 and a Docker-Content-Digest (if
   // sent) equal to `digest`.
+  // `rewind` (may be empty) puts `last` back at its start, so a PUT the registry must get again
+  // (503, 429, a reset before the answer) is resent instead of failing.
   Status FinishUpload(UploadSession& session, const Digest& digest, Reader* last = nullptr,
-                      int64_t size = 0) const;
+                      int64_t size = 0, std::function<Status()> rewind = nullptr) const;
   // DELETE location: the registry drops the partial upload.
   Status CancelUpload(const UploadSession& session) const;
 
   // --- whole-blob pushes (blob_push.cc)
   // Monolithic: POST, then PUT ?digest= with the whole body (size < 0: chunked transfer encoding).
-  Status PutBlob(Reader& content, const Digest& digest, int64_t size) const;
+  Status PutBlob(Reader& content, const Digest& digest, int64_t size,
+                 std::function<Status()> rewind = nullptr) const;
   // Chunked: POST, PATCH chunk by chunk, PUT ?digest=.
   Status PutBlobChunked(Reader& content, const Digest& digest, uint64_t size,
                         const ChunkedUploadOptions& options = {}) const;

@@ -169,7 +169,7 @@ Status Repository::UploadChunkStreamed(UploadSession& session, Reader& chunk, ui
 }
 
 Status Repository::FinishUpload(UploadSession& session, const Digest& digest, Reader* last,
-                                int64_t size) const {
+                                int64_t size, std::function<Status()> rewind) const {
   const std::string context = "complete the upload of blob " + digest.str() + " to " +
                               display_name();
   std::optional<client_detail::ExactReader> body;
@@ -185,7 +185,15 @@ Status Repository::FinishUpload(UploadSession& session, const Digest& digest, Re
     }
     req.body_size = size;
     req.SetHeader("Content-Type", std::string(kOctetStream));
+    if (rewind && size >= 0) {
+      req.rewind = [&body, size, rewind = std::move(rewind)]() -> Status {
+        HOIST_TRY(rewind());
+        body->Reset(static_cast<uint64_t>(size));
+        return Ok();
+      };
+    }
   }
+  const bool replayable = last == nullptr || req.rewind != nullptr;
   Result<Response> sent = Send(*http_, req, context);
   if (sent.ok() && sent->status == 201) {
     HOIST_TRY(CheckReportedDigest(*sent, digest, context));
@@ -195,7 +203,7 @@ Status Repository::FinishUpload(UploadSession& session, const Digest& digest, Re
   // A PUT that went through but whose answer was lost (then retried into a 404) left the blob
   // in place: that is success.
   bool maybe_done = sent.ok() ? sent->status == 404 : sent.error().retryable();
-  if (maybe_done && last == nullptr) {
+  if (maybe_done && replayable) {
     Result<std::optional<BlobInfo>> there = HeadBlob(digest);
     if (there.ok() && there->has_value()) return Ok();
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "transfer/rewindable_blob_reader.h"
 #include "transfer/verifying_reader.h"
 
 namespace hoist::transfer::mirror {
@@ -60,9 +61,10 @@ std::optional<registry::UploadSession> MirrorDestination::TakeSession(const Dige
   return s;
 }
 
-Status MirrorDestination::Finish(registry::UploadSession session, Reader& content, const Descriptor& blob) {
-  VerifyingReader verified(content, blob);
-  Status done = repo_.FinishUpload(session, blob.digest, &verified, blob.size);
+// `content` is checked against the blob already; `rewind` (may be empty) restarts it for a resent PUT.
+Status MirrorDestination::Finish(registry::UploadSession session, Reader& content, const Descriptor& blob,
+                                 std::function<Status()> rewind) {
+  Status done = repo_.FinishUpload(session, blob.digest, &content, blob.size, std::move(rewind));
   if (!done.ok()) {
     (void)repo_.CancelUpload(session);
     return std::move(done).error().WithContext("push blob " + blob.digest.str() + " to " + repo_.display_name());
@@ -72,19 +74,23 @@ Status MirrorDestination::Finish(registry::UploadSession session, Reader& conten
 }
 
 Status MirrorDestination::PutBlob(Reader& content, const Descriptor& blob) {
-  if (auto session = TakeSession(blob.digest)) return Finish(std::move(*session), content, blob);
-  return transfer::RegistryDestination::PutBlob(content, blob);
+  auto session = TakeSession(blob.digest);
+  if (!session) return transfer::RegistryDestination::PutBlob(content, blob);
+  VerifyingReader verified(content, blob);
+  return Finish(std::move(*session), verified, blob, nullptr);
 }
 
 Status MirrorDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& blob) {
   auto session = TakeSession(blob.digest);
   if (!session) return transfer::RegistryDestination::PutBlobFrom(open, blob);
-  auto content = open(0);
+  auto content = RewindableBlobReader::Open(open, blob, 0);
   if (!content.ok()) {
     (void)repo_.CancelUpload(*session);
     return std::move(content).error();
   }
-  return Finish(std::move(*session), **content, blob);
+  RewindableBlobReader& reader = **content;
+  reader.Mark();
+  return Finish(std::move(*session), reader, blob, [&reader] { return reader.Rewind(); });
 }
 
 Status MirrorDestination::PutManifest(const ManifestBytes& manifest, const std::string& tag) {

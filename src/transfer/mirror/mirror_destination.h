@@ -8,6 +8,7 @@
 // chunks), as does everything else. A registry that ignores mounts answers 202 every time: the
 // copy stays correct, but a small blob left by an interrupted run is then sent again.
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -31,7 +32,8 @@ class MirrorDestination : public transfer::RegistryDestination {
 
  private:
   std::optional<registry::UploadSession> TakeSession(const Digest& digest);
-  Status Finish(registry::UploadSession session, Reader& content, const Descriptor& blob);
+  Status Finish(registry::UploadSession session, Reader& content, const Descriptor& blob,
+                std::function<Status()> rewind);
   void Seen(const Digest& d) {
     if (options_.cache) options_.cache->Record(d, ref_.domain(), ref_.repository());
   }
