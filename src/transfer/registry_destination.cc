@@ -10,6 +10,7 @@ namespace hoist::transfer {
 
 namespace {
 constexpr size_t kMaxMountTries = 3;
+constexpr int kMaxUploadStarts = 3;  // fresh upload sessions for one small blob
 }
 
 Result<Reuse> RegistryDestination::TryReuseBlob(const Descriptor& blob) {
@@ -49,12 +50,24 @@ Status RegistryDestination::PutBlob(Reader& content, const Descriptor& blob) {
 Status RegistryDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& blob) {
   if (blob.size >= options_.chunked_threshold) return PutChunked(open, blob);
   // One PUT streamed from the source; a PUT the registry must get again (503, 429, a reset before
-  // its answer) re-reads the source from the start rather than failing the copy.
-  HOIST_TRY_ASSIGN(std::unique_ptr<RewindableBlobReader> content, RewindableBlobReader::Open(open, blob, 0));
-  content->Mark();
-  HOIST_TRY(repo_.PutBlob(*content, blob.digest, blob.size, [&content] { return content->Rewind(); }));
-  Seen(blob.digest);
-  return Ok();
+  // its answer) re-reads the source from the start rather than failing the copy, and an upload the
+  // registry gave up on (a PUT cut mid-body) is started afresh.
+  for (int attempt = 1;; ++attempt) {
+    HOIST_TRY_ASSIGN(std::unique_ptr<RewindableBlobReader> content, RewindableBlobReader::Open(open, blob, 0));
+    content->Mark();
+    Status put = repo_.PutBlob(*content, blob.digest, blob.size, [&content] { return content->Rewind(); });
+    if (put.ok()) {
+      Seen(blob.digest);
+      return Ok();
+    }
+    if (attempt == kMaxUploadStarts || !WorthANewUpload(put.error()) || CancelRequested()) return put;
+  }
+}
+
+bool WorthANewUpload(const Error& e) {
+  // A session refused after a cut (404 BLOB_UPLOAD_UNKNOWN or BLOB_UPLOAD_INVALID), or a passing
+  // failure that outlasted the retries; never a wrong blob, a denial or a stop.
+  return e.retryable() || e.code() == ErrorCode::kNotFound || e.code() == ErrorCode::kInvalidArgument;
 }
 
 Status RegistryDestination::PutChunked(const BlobOpener& open, const Descriptor& blob) {

@@ -55,4 +55,7 @@ class RegistryDestination : public ImageDestination {
   RegistryDestinationOptions options_;
 };
 
+// Whether a failed upload of a small blob is worth starting again in a fresh session.
+bool WorthANewUpload(const Error& e);
+
 }  // namespace hoist::transfer

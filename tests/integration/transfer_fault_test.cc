@@ -19,8 +19,8 @@ using namespace hoist::transfer_test;
 
 namespace {
 
-// Downloads reset mid-body and 503 bursts at the source; resets before the request, 503 bursts on
-// PUT and two 429s with Retry-After on POST at the destination.
+// Downloads reset mid-body and 503 bursts at the source; resets before the request and mid-body,
+// 503 bursts on PUT and two 429s with Retry-After on POST at the destination.
 void AddFaults(FaultProxy& from, FaultProxy& to) {
   using K = PathKind;
   from.AddRule({.method = "GET", .kind = K::kBlob, .skip = 1, .every = 6,
@@ -35,6 +35,8 @@ void AddFaults(FaultProxy& from, FaultProxy& to) {
               .fault = Fault::Status(503)});
   to.AddRule({.method = "PUT", .kind = K::kUpload, .skip = 5, .every = 13,
               .fault = Fault::ResetRequestBody(0)});
+  to.AddRule({.method = "PUT", .kind = K::kUpload, .skip = 7, .every = 19,
+              .fault = Fault::ResetRequestBody(1000)});
 }
 
 // The 50-blob image (49 layers of 1 KiB to 300 KiB and the config) in the registry as faults/src:1,
@@ -61,6 +63,7 @@ struct Scene {
     CHECK(FaultsLike(to, "status 429") == 2);
     CHECK(FaultsLike(to, "status 503") >= 6);
     CHECK(FaultsLike(to, "reset request after 0") >= 3);
+    CHECK(FaultsLike(to, "reset request after 1000") >= 1);  // mid-body: a fresh upload session
     auto back = direct.Report({"copy", "docker://" + host + "/" + repo_and_tag, "oci:" + (dir / "back") + ":x"});
     CHECK(DigestOf(back) == image.digest.str());
     CHECK(back["copied"].get<int>() == 50);

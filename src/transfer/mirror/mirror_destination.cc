@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "transfer/cancel.h"
 #include "transfer/rewindable_blob_reader.h"
 #include "transfer/verifying_reader.h"
 
@@ -90,7 +91,9 @@ Status MirrorDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& 
   }
   RewindableBlobReader& reader = **content;
   reader.Mark();
-  return Finish(std::move(*session), reader, blob, [&reader] { return reader.Rewind(); });
+  Status done = Finish(std::move(*session), reader, blob, [&reader] { return reader.Rewind(); });
+  if (done.ok() || !WorthANewUpload(done.error()) || CancelRequested()) return done;
+  return transfer::RegistryDestination::PutBlobFrom(open, blob);  // a fresh session, the usual way
 }
 
 Status MirrorDestination::PutManifest(const ManifestBytes& manifest, const std::string& tag) {
