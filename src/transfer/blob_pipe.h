@@ -17,12 +17,13 @@
 
 namespace hoist::transfer {
 
-class BlobPipe {
+class BlobPipe : public Writer {
  public:
   explicit BlobPipe(size_t capacity = 256 * 1024) : capacity_(capacity) {}
 
   // Producer side. Blocks while the pipe is full; fails once the consumer has gone away.
-  Status Write(const char* data, size_t n);
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override;
   // The producer is done: `status` ok means end of stream, otherwise the consumer's next Read fails.
   void Close(Status status);
 

@@ -37,16 +37,6 @@ class CountingWriter : public Writer {
   uint64_t& pos_;
 };
 
-class PipeWriter : public Writer {
- public:
-  explicit PipeWriter(BlobPipe& pipe) : pipe_(pipe) {}
-  using Writer::Write;
-  Status Write(const char* data, size_t n) override { return pipe_.Write(data, n); }
-
- private:
-  BlobPipe& pipe_;
-};
-
 Status Download(const registry::Repository& repo, const Descriptor& blob, uint64_t offset, Writer& sink) {
   const std::string context = "get blob " + blob.digest.str() + " from " + repo.display_name();
   const uint64_t size = static_cast<uint64_t>(blob.size);
@@ -91,8 +81,7 @@ Result<std::unique_ptr<Reader>> OpenRegistryBlob(const registry::Repository& rep
   }
   return ReadFromProducer(
       [repo, blob, offset, on_done = std::move(on_done)](BlobPipe& pipe) {
-        PipeWriter sink(pipe);
-        Status s = Download(repo, blob, offset, sink);
+        Status s = Download(repo, blob, offset, pipe);
         if (s.ok() && on_done) on_done();
         return s;
       },
