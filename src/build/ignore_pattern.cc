@@ -34,33 +34,87 @@ char32_t NextChar(std::string_view s, size_t* i) {
   return c;
 }
 
-// A class member as Go's filepath.Match reads it: not `-` or `]`, maybe `\`-escaped, never last.
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Docker matches with a Go regexp built from the pattern, where `\` + a letter or digit is an escape of
+// the regexp's own (`\d` any digit, `\b` a word boundary, `\q` an error) and `\` + a non-ASCII character
+// is refused. Hoist refuses both, so a pattern never silently selects other files than docker's.
+Status CheckEscape(std::string_view p, size_t i) {
+  if (IsAsciiAlnum(p[i])) {
+    return ParseError(std::string("docker reads \\") + p[i] +
+                      " as a regular-expression escape, not as the character: write it without the backslash");
+  }
+  if (static_cast<unsigned char>(p[i]) >= 0x80) {
+    return ParseError("a backslash may not escape a non-ASCII character (docker refuses it)");
+  }
+  return Ok();
+}
+
+// Inside [...] docker's regexp turns `*` and `?` into wildcards of their own.
+Error WildcardInClass(char c) {
+  return ParseError(std::string("docker reads '") + c + "' inside [...] as a wildcard: write \\" + c +
+                    " for the character");
+}
+
+// A class member as Go's filepath.Match reads it: not `-` or `]`, maybe `\`-escaped, never last, UTF-8.
 Result<char32_t> ClassChar(std::string_view p, size_t* i) {
   if (*i >= p.size() || p[*i] == '-' || p[*i] == ']') return ParseError("bad character class");
-  if (p[*i] == '\\' && ++*i >= p.size()) return ParseError("bad character class");
+  if (p[*i] == '*' || p[*i] == '?') return WildcardInClass(p[*i]);
+  if (p[*i] == '\\') {
+    if (++*i >= p.size()) return ParseError("bad character class");
+    HOIST_TRY(CheckEscape(p, *i));
+  }
   char32_t c = NextChar(p, i);
+  if (c > 0x10FFFF) return ParseError("a character class holds a byte that is not UTF-8");
   if (*i >= p.size()) return ParseError("unterminated character class");
   return c;
 }
+
+std::string Utf8(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+// Docker's kind of match for a pattern (patternmatcher's matchType): plain text is compared whole,
+// `text**` is a prefix test, a leading `**` a suffix test, anything else a Go regexp.
+enum class MatchMode { kExact, kPrefix, kSuffix, kRegexp };
 
 }  // namespace
 
 Result<IgnorePattern> IgnorePattern::Compile(std::string_view p) {
   IgnorePattern out;
   out.text_ = std::string(p);
-  bool plain_after_stars = p.substr(0, 2) == "**";
+  MatchMode mode = MatchMode::kExact;
   size_t i = 0;
   while (i < p.size()) {
+    const bool first = i == 0;
     Token t;
     char c = p[i];
     if (c == '*') {
       ++i;
       if (i < p.size() && p[i] == '*') {
-        if (i > 1) plain_after_stars = false;  // only a leading `**` allows the suffix test
         ++i;
         if (i < p.size() && p[i] == '/') ++i;  // `**/` is `**`
         if (i == p.size()) {
           t.kind = Token::kAnything;  // a final `**` matches everything below
+          mode = mode == MatchMode::kExact ? MatchMode::kPrefix : MatchMode::kRegexp;
         } else {
           Token skip, anything;  // `(.*/)?`: any number of directories, even none
           skip.kind = Token::kSkip2;
@@ -68,23 +122,26 @@ Result<IgnorePattern> IgnorePattern::Compile(std::string_view p) {
           out.tokens_.push_back(skip);
           out.tokens_.push_back(anything);
           t.ch = U'/';
+          mode = MatchMode::kRegexp;
         }
+        if (first) mode = MatchMode::kSuffix;  // only a leading `**` allows the suffix test
       } else {
         t.kind = Token::kStar;
-        plain_after_stars = false;
+        mode = MatchMode::kRegexp;
       }
     } else if (c == '?') {
       t.kind = Token::kAnyChar;
-      plain_after_stars = false;
+      mode = MatchMode::kRegexp;
       ++i;
     } else if (c == '\\') {
       if (++i >= p.size()) return ParseError("a pattern may not end with a backslash");
+      HOIST_TRY(CheckEscape(p, i));
       t.ch = NextChar(p, &i);
-      plain_after_stars = false;
+      mode = MatchMode::kRegexp;
     } else if (c == '[') {
       ++i;
       t.kind = Token::kClass;
-      plain_after_stars = false;
+      mode = MatchMode::kRegexp;
       if (i < p.size() && p[i] == '^') {
         t.negated = true;
         ++i;
@@ -95,19 +152,40 @@ Result<IgnorePattern> IgnorePattern::Compile(std::string_view p) {
           ++i;
           break;
         }
+        // Go's regexp reads `[:name:]` inside a class as a POSIX class (an error if the name is unknown).
+        if (p[i] == '[' && i + 1 < p.size() && p[i + 1] == ':' && p.find(":]", i + 2) != std::string_view::npos) {
+          return ParseError("docker reads [:...:] inside [...] as a POSIX character class: write \\[ for the "
+                            "character");
+        }
         HOIST_TRY_ASSIGN(char32_t lo, ClassChar(p, &i));
         char32_t hi = lo;
         if (p[i] == '-') {
           ++i;
           HOIST_TRY_ASSIGN(hi, ClassChar(p, &i));
+          if (hi < lo) {  // filepath.Match takes it, docker's regexp does not
+            return ParseError("the range " + Utf8(lo) + "-" + Utf8(hi) +
+                              " in [...] is reversed (its first character must not come after its last)");
+          }
         }
         t.ranges.emplace_back(lo, hi);
       }
+    } else if (c == '^') {
+      t.kind = Token::kCaret;  // an anchor or the character: decided once the mode is known
+      ++i;
     } else {
-      if (c == ']') plain_after_stars = false;
+      if (c == ']') mode = MatchMode::kRegexp;
       t.ch = NextChar(p, &i);
     }
     out.tokens_.push_back(std::move(t));
+  }
+  // In a regexp `^` is the start of the text and `.` stops at a newline; plain text has no such rules.
+  const bool regexp = mode == MatchMode::kRegexp;
+  for (Token& t : out.tokens_) {
+    if (t.kind == Token::kCaret) {
+      t.kind = regexp ? Token::kStart : Token::kLiteral;
+      t.ch = U'^';
+    }
+    if (t.kind == Token::kAnything) t.no_newline = regexp;
   }
   for (const Token& t : out.tokens_) {
     if (t.kind != Token::kLiteral || t.ch >= 0x80) break;
@@ -119,7 +197,7 @@ Result<IgnorePattern> IgnorePattern::Compile(std::string_view p) {
     if (k >= 2 && out.tokens_[k - 2].kind == Token::kSkip2) break;  // the optional `/` of a `**`
     out.literal_suffix_.insert(out.literal_suffix_.begin(), static_cast<char>(t.ch));
   }
-  if (plain_after_stars) {
+  if (mode == MatchMode::kSuffix) {
     out.suffix_mode_ = true;
     out.suffix_ = std::string(p.substr(2));
   }
@@ -133,6 +211,7 @@ class IgnorePattern::Runner {
   explicit Runner(const std::vector<Token>& tokens) : tokens_(tokens) {
     if (mark_.size() < tokens.size() + 1) mark_.resize(tokens.size() + 1, 0);
     current_.clear();
+    at_start_ = true;
     NextGeneration();
     Add(0, current_);
   }
@@ -142,6 +221,7 @@ class IgnorePattern::Runner {
 
   void Step(char32_t c) {
     next_.clear();
+    at_start_ = false;
     NextGeneration();
     for (uint32_t i : current_) {
       if (i == tokens_.size()) continue;
@@ -152,8 +232,10 @@ class IgnorePattern::Runner {
         case Token::kLiteral: ok = c == t.ch; break;
         case Token::kAnyChar: ok = c != U'/'; break;
         case Token::kStar: ok = c != U'/'; to = i; break;
-        case Token::kAnything: ok = true; to = i; break;
-        case Token::kSkip2: break;
+        case Token::kAnything: ok = !t.no_newline || c != U'\n'; to = i; break;
+        case Token::kSkip2:
+        case Token::kStart:
+        case Token::kCaret: break;
         case Token::kClass: {
           bool in = false;
           for (const auto& [lo, hi] : t.ranges) in = in || (lo <= c && c <= hi);
@@ -187,6 +269,7 @@ class IgnorePattern::Runner {
       if (i == tokens_.size()) continue;
       Token::Kind k = tokens_[i].kind;
       if (k == Token::kStar || k == Token::kAnything) stack_.push_back(i + 1);
+      if (k == Token::kStart && at_start_) stack_.push_back(i + 1);
       if (k == Token::kSkip2) {
         stack_.push_back(i + 1);
         stack_.push_back(i + 3);
@@ -195,6 +278,7 @@ class IgnorePattern::Runner {
   }
 
   const std::vector<Token>& tokens_;
+  bool at_start_ = true;  // nothing read yet: where `kStart` lets the match through
   static thread_local std::vector<uint32_t> mark_;  // == generation_: in the set being built
   static thread_local uint32_t generation_;
   static thread_local std::vector<uint32_t> current_, next_, stack_;

@@ -26,9 +26,11 @@ class IgnorePattern {
 
  private:
   struct Token {
-    enum Kind { kLiteral, kAnyChar, kStar, kAnything, kSkip2, kClass } kind = kLiteral;
+    // kStart: a zero-width `^` (docker's regexp anchor); kCaret: a `^` not yet classified.
+    enum Kind { kLiteral, kAnyChar, kStar, kAnything, kSkip2, kClass, kStart, kCaret } kind = kLiteral;
     char32_t ch = 0;
     bool negated = false;
+    bool no_newline = false;  // a kAnything from a regexp `.*`, which stops at '\n'
     std::vector<std::pair<char32_t, char32_t>> ranges;
   };
   class Runner;

@@ -236,10 +236,11 @@ Result<Reference> Reference::Parse(std::string_view text, const ReferenceParseOp
   if (Status s = ValidateRepository(repository); !s.ok()) return InReference(text, s.error());
 
   Reference ref(std::move(domain), std::move(repository));
-  size_t name_length = ref.domain_.size() + 1 + ref.repository_.size();
-  if (name_length > kMaxNameLength) {
-    return bad("repository name is too long (" + std::to_string(name_length) +
-               " characters with its registry, at most " + std::to_string(kMaxNameLength) + ")");
+  // distribution/reference counts the path alone ("library/alpine"), never the registry before it.
+  if (ref.repository_.size() > kMaxPathLength) {
+    return bad("repository path " + Quote(ref.repository_) + " is too long (" +
+               std::to_string(ref.repository_.size()) + " characters without its registry, at most " +
+               std::to_string(kMaxPathLength) + ")");
   }
   if (tag_text) {
     if (Status s = ValidateTag(*tag_text); !s.ok()) return InReference(text, s.error());

@@ -3,7 +3,8 @@
 // by the distribution/reference grammar and normalized the way docker does:
 //
 //   reference      := name [ ":" tag ] [ "@" digest ]
-//   name           := [ domain "/" ] remote-name            (at most 255 characters once normalized)
+//   name           := [ domain "/" ] remote-name  (remote-name at most 255 characters once normalized,
+//                                                   "library/" included; the domain is not counted)
 //   domain         := host [ ":" port ]
 //   host           := domain-name | "[" IPv6 address "]"
 //   domain-name    := component ( "." component )*,  component := [a-zA-Z0-9] ( [a-zA-Z0-9-]* [a-zA-Z0-9] )?
@@ -36,7 +37,7 @@ class Reference {
  public:
   static constexpr std::string_view kDockerHubDomain = "docker.io";
   static constexpr std::string_view kDefaultTag = "latest";
-  static constexpr size_t kMaxNameLength = 255;  // domain "/" repository
+  static constexpr size_t kMaxPathLength = 255;  // the repository path, without the domain
   static constexpr size_t kMaxTagLength = 128;
 
   // Parses and normalizes; errors are kInvalidArgument and quote the input.

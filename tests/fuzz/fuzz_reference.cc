@@ -28,7 +28,7 @@ void CheckFixedPoint(std::string_view input, const hoist::ReferenceParseOptions&
   Require(again.ok(), "normalized form does not parse", input);
   Require(again->str() == normalized, "normalized form is not a fixed point", input);
   Require(*again == *ref, "re-parsed reference differs", input);
-  Require(ref->name().size() <= hoist::Reference::kMaxNameLength, "name over the length limit", input);
+  Require(ref->repository().size() <= hoist::Reference::kMaxPathLength, "path over the length limit", input);
 
   auto familiar = hoist::Reference::Parse(ref->Familiar(), options);
   Require(familiar.ok() && *familiar == *ref, "familiar form names another image", input);

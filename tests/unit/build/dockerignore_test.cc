@@ -129,3 +129,20 @@ TEST_CASE("bad patterns are errors naming the line", "[dockerignore]") {
   CHECK_FALSE(IgnoreMatcher::Parse("[a-]").ok());
   CHECK(IgnoreMatcher::Parse("").ok());
 }
+
+TEST_CASE("a pattern docker refuses, or reads as another regexp, is an error naming its line", "[dockerignore]") {
+  // Docker builds a Go regexp from the pattern: "[Local-Only]" holds the reversed range l-O, which it refuses.
+  auto reversed = IgnoreMatcher::Parse("node_modules\n[Local-Only]/\n");
+  REQUIRE_FALSE(reversed.ok());
+  CHECK(reversed.error().message() ==
+        ".dockerignore:2: bad pattern \"[Local-Only]/\": the range l-O in [...] is reversed (its first character "
+        "must not come after its last)");
+  CHECK(IgnoreMatcher::Parse("[Local\\-Only]/\n").ok());  // the dash escaped: a class of five characters
+  for (const char* text : {"x\\d\n", "x\\q\n", "[\\w]\n", "\\\xC3\xA9\n", "[*]\n", "[a?]\n", "[[:alpha:]]\n",
+                           "[\xFF]\n"}) {
+    INFO(text);
+    auto bad = IgnoreMatcher::Parse(text);
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(bad.error().message(), Catch::StartsWith(".dockerignore:1: bad pattern"));
+  }
+}

@@ -79,8 +79,9 @@ TEST_CASE("valid references normalize as docker normalizes them") {
       {"x@" + kSha512, "docker.io/library/x@" + kSha512},
       {"localhost:5000/x@" + kSha256, "localhost:5000/x@" + kSha256},
       {"[::1]:5000/x:v@" + kSha512, "[::1]:5000/x:v@" + kSha512},
-      // Length: 255 characters of name is the limit, counted with the registry.
-      {"example.com/" + std::string(243, 'a'), "example.com/" + std::string(243, 'a') + ":latest"},
+      // Length: 255 characters of path is the limit; the registry is not counted (distribution/reference).
+      {"example.com/" + std::string(255, 'a') + ":tag", "example.com/" + std::string(255, 'a') + ":tag"},
+      {std::string(247, 'a'), "docker.io/library/" + std::string(247, 'a') + ":latest"},
       {hex.substr(0, 63), "docker.io/library/" + hex.substr(0, 63) + ":latest"},
   };
   for (const auto& c : cases) {
@@ -168,8 +169,8 @@ TEST_CASE("invalid references are rejected with a message naming the problem") {
       {"[::1]x/y", "text after its IPv6 address"},
       {"[::1]:/x", "invalid port"},
       // Length.
-      {"example.com/" + std::string(244, 'a'), "too long (256 characters with its registry, at most 255)"},
-      {std::string(238, 'a'), "too long (256 characters"},
+      {"example.com/" + std::string(256, 'a'), "too long (256 characters without its registry, at most 255)"},
+      {std::string(248, 'a'), "too long (256 characters"},  // "library/" counts
   };
   CHECK(cases.size() >= 60);
   for (const auto& c : cases) {
