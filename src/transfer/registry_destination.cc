@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "transfer/cancel.h"
+#include "transfer/chunked_upload.h"
 #include "transfer/rewindable_blob_reader.h"
 #include "transfer/verifying_reader.h"
 
@@ -84,28 +85,12 @@ Status RegistryDestination::PutChunked(const BlobOpener& open, const Descriptor&
       }
     }
   }
-  std::unique_ptr<RewindableBlobReader> content;
-  if (session && session->offset > 0) {
-    auto rest = RewindableBlobReader::Open(open, blob, session->offset);
-    if (rest.ok()) {
-      content = std::move(rest).value();
-    } else if (rest.error().code() == ErrorCode::kUnsupported) {
-      (void)repo_.CancelUpload(*session);  // this source cannot seek: start over
-      session.reset();
-    } else {
-      return std::move(rest).error();
-    }
-  }
   if (!session) {
     HOIST_TRY_ASSIGN(registry::UploadSession fresh, repo_.StartUpload());
     session = std::move(fresh);
   }
-  if (!content) {
-    HOIST_TRY_ASSIGN(content, RewindableBlobReader::Open(open, blob, 0));
-  }
-  if (resume) (void)resume->Save(key, blob.digest, *session);
-
-  Status done = SendChunks(*session, *content, blob, key);
+  Status done = UploadInChunks(repo_, open, blob, *session,
+                               {.chunk_size = options_.chunk_size, .resume = resume, .resume_key = key});
   if (!done.ok()) {
     // A wrong blob must not be continued later; an interruption may be.
     if (done.error().code() == ErrorCode::kDigestMismatch) {
@@ -117,31 +102,6 @@ Status RegistryDestination::PutChunked(const BlobOpener& open, const Descriptor&
   if (resume) resume->Forget(key, blob.digest);
   Seen(blob.digest);
   return Ok();
-}
-
-Status RegistryDestination::SendChunks(registry::UploadSession& session, RewindableBlobReader& content,
-                                       const Descriptor& blob, const std::string& key) {
-  const uint64_t size = static_cast<uint64_t>(blob.size);
-  const uint64_t chunk = std::max<uint64_t>({options_.chunk_size, session.min_chunk, 1});
-  while (session.offset < size) {
-    if (CancelRequested()) return CancelledError();
-    const uint64_t n = std::min(chunk, size - session.offset);
-    content.Mark();
-    bool stopped = false;
-    {
-      // Streamed from the source, so nothing is buffered; a chunk once started is sent whole (see
-      // ChunkInFlight), and a resend re-reads it from the source.
-      ChunkInFlight in_flight;
-      HOIST_TRY(repo_.UploadChunkStreamed(session, content, n, [&content]() -> Status { return content.Rewind(); }));
-      stopped = in_flight.stop_deferred();
-    }
-    if (options_.resume) (void)options_.resume->Save(key, blob.digest, session);
-    if (stopped) {
-      return CancelRequested() ? CancelledError()
-                               : Error(ErrorCode::kCancelled, "stopped because another blob failed");
-    }
-  }
-  return repo_.FinishUpload(session, blob.digest);
 }
 
 Status RegistryDestination::PutManifest(const ManifestBytes& manifest, const std::string& tag) {

@@ -2,7 +2,8 @@
 // docker://HOST/REPO[:TAG] as a destination. A blob already there (HEAD) is skipped; one seen in
 // another repository of the same registry is mounted; the rest is uploaded — small blobs in one
 // streamed PUT, large ones in chunks whose upload session is saved after every chunk, so an
-// interrupted push continues from the registry's offset. Manifests already there under the same
+// interrupted push continues from the registry's offset; a connection cut mid-upload is
+// recovered from within the run (chunked_upload.h). Manifests already there under the same
 // digest are not sent again.
 
 #include <string>
@@ -20,8 +21,9 @@ namespace hoist::transfer {
 struct RegistryDestinationOptions {
   // Blobs at least this large are uploaded in resumable chunks.
   int64_t chunked_threshold = 16 << 20;
-  // One PATCH each, streamed from the source (nothing held in memory); the upload session is saved
-  // after every chunk, so this is how far back an interrupted push goes.
+  // One PATCH each (the last one goes with the closing PUT), streamed from the source (nothing
+  // held in memory); the upload session is saved after every chunk, so this is how far back an
+  // interrupted push goes.
   uint64_t chunk_size = 16 << 20;
   // Repositories on this registry to try mounting from first (the source of a same-registry copy).
   std::vector<std::string> mount_hints;
@@ -44,8 +46,6 @@ class RegistryDestination : public ImageDestination {
 
  private:
   Status PutChunked(const BlobOpener& open, const Descriptor& blob);
-  Status SendChunks(registry::UploadSession& session, RewindableBlobReader& content, const Descriptor& blob,
-                    const std::string& resume_key);
   void Seen(const Digest& d) {
     if (options_.cache) options_.cache->Record(d, ref_.domain(), ref_.repository());
   }

@@ -19,6 +19,7 @@ class RewindableBlobReader : public Reader {
                                                             const Descriptor& blob, uint64_t offset);
 
   Result<size_t> Read(char* buf, size_t n) override { return verified_.Read(buf, n); }
+  uint64_t position() const { return verified_.position(); }
   // Remembers the current position; Rewind() comes back to it.
   void Mark() { mark_ = verified_.Save(); }
   Status Rewind();

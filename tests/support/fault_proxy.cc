@@ -180,6 +180,11 @@ class FaultProxy::Session {
     const std::optional<Fault> fault = proxy_.PickFault(method, kind);
     const bool expect = req.Has("Expect", "100-continue");
     req.Remove("Expect");  // the proxy answers 100 itself, so bodies flow without waiting
+    bool continued = false;  // 100 sent
+    if (expect && req_body.framing != Framing::kNone && proxy_.expect_mode_ == ExpectMode::kAtOnce) {
+      if (!client_.Send("HTTP/1.1 100 Continue\r\n\r\n")) return false;
+      continued = true;
+    }
 
     // Counted and recorded before any answer goes out, so a test that got its answer sees them.
     ProxyCounts delta;
@@ -187,7 +192,7 @@ class FaultProxy::Session {
     delta.faults = fault ? 1 : 0;
     proxy_.Count(method, kind, delta);
     const size_t record = proxy_.Record(ProxyExchange{
-        method, target, 0, fault ? Describe(*fault) : "", req.Get("Authorization").has_value()});
+        method, target, 0, fault ? Describe(*fault) : "", req.Get("Authorization").has_value(), expect});
     auto answered = [&](int status) { proxy_.SetStatus(record, status); };
     // Body bytes are counted as they pass, so a test can watch a long transfer progress.
     auto count_in = [&](std::string_view piece) {
@@ -196,7 +201,7 @@ class FaultProxy::Session {
 
     if (fault && (fault->kind == Fault::Kind::kStatus || fault->kind == Fault::Kind::kRedirect)) {
       answered(fault->kind == Fault::Kind::kRedirect ? 307 : fault->status);
-      if (req_body.framing != Framing::kNone && expect) {
+      if (req_body.framing != Framing::kNone && expect && !continued) {
         // The client waits for 100 before sending: answer at once and drop the connection.
         client_.Send(LocalResponse(*fault, target, true));
         return false;
@@ -223,7 +228,7 @@ class FaultProxy::Session {
     }
     bool early = false;  // the registry answered before the whole body was sent
     if (req_body.framing != Framing::kNone) {
-      if (expect && !client_.Send("HTTP/1.1 100 Continue\r\n\r\n")) return false;
+      if (expect && !continued && !client_.Send("HTTP/1.1 100 Continue\r\n\r\n")) return false;
       const bool reset = fault && fault->kind == Fault::Kind::kResetRequestBody;
       uint64_t sent = 0;
       bool reset_now = false;

@@ -85,6 +85,15 @@ struct ProxyExchange {
   int status = 0;  // as answered to the client; 0 when the connection was reset first
   std::string fault;  // "" when forwarded untouched, else what was injected
   bool had_authorization = false;
+  bool expected_continue = false;  // the client sent `Expect: 100-continue`
+};
+
+// How the proxy meets `Expect: 100-continue` (libcurl sends it with large bodies). Either way the
+// header is not passed on and the proxy answers the 100 itself; a status fault is answered at
+// once instead, while the client still holds its body back.
+enum class ExpectMode {
+  kAfterForward,  // 100 once the request head went on to the registry (the default)
+  kAtOnce,        // 100 as soon as the head arrives, before the registry has seen anything
 };
 
 class FaultProxy {
@@ -100,6 +109,7 @@ class FaultProxy {
   std::string url() const;   // "http://127.0.0.1:PORT"
 
   void AddRule(FaultRule rule);
+  void SetExpectMode(ExpectMode mode) { expect_mode_ = mode; }
   void ClearRules();
 
   ProxyCounts counts(std::string_view method, PathKind kind) const;
@@ -125,6 +135,7 @@ class FaultProxy {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<ExpectMode> expect_mode_{ExpectMode::kAfterForward};
 
   mutable std::mutex mu_;
   std::vector<RuleState> rules_;
