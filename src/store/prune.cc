@@ -104,7 +104,7 @@ Result<PruneReport> Prune(OciLayout& layout, const PruneOptions& options) {
     report.freed_bytes += t.bytes;
   }
   StaleFiles stale = RemoveStaleFiles(layout.paths(), options.stale_after);
-  report.removed_stale_files = stale.removed;
+  report.removed_stale_files += stale.removed;
   report.freed_bytes += stale.bytes;
   return report;
 }
