@@ -12,10 +12,8 @@
 namespace hoist::build {
 
 Result<ScratchDir> ScratchDir::Create(const std::string& parent, const std::string& prefix) {
-  HOIST_TRY(MakeDirs(parent, 0700));
-  std::string templ = parent + "/" + prefix + "XXXXXX";
-  if (::mkdtemp(templ.data()) == nullptr) return ErrnoError("create a temp directory in " + parent, errno);
-  return ScratchDir(parent, templ);
+  HOIST_TRY_ASSIGN(TempOwner owner, TempOwner::CreateDir(parent, prefix));
+  return ScratchDir(parent, std::move(owner));
 }
 
 ScratchDir::~ScratchDir() {

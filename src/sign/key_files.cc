@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "core/fs.h"
+#include "core/output_file.h"
 
 namespace hoist::sign {
 
@@ -26,8 +27,10 @@ Result<KeyPairFiles> WriteKeyPair(const PrivateKey& key, const std::string& pref
     }
   }
   HOIST_TRY_ASSIGN(std::string private_pem, key.ToEncryptedPem(password, strength));
-  HOIST_TRY(AtomicWriteFile(files.private_path, private_pem, 0600));
-  HOIST_TRY(AtomicWriteFile(files.public_path, key.Public().ToPem(), 0644));
+  // The private key only into a 0600 regular file (a symlink's target is fine): never through a
+  // device or FIFO where its mode protects nothing.
+  HOIST_TRY(WriteOutputFile(files.private_path, private_pem, {0600, /*allow_special=*/false}));
+  HOIST_TRY(WriteOutputFile(files.public_path, key.Public().ToPem(), {0644, /*allow_special=*/true}));
   return files;
 }
 

@@ -61,7 +61,6 @@ StaleFiles RemoveStaleFiles(const LayoutPaths& paths, std::chrono::seconds age) 
     });
   };
   auto any = [](const std::string&) { return true; };
-  sweep(paths.TempDir(), any);
   sweep(paths.PartialDir(), any);
   // AtomicFile names its temp files ".<name>.tmp-XXXXXX" next to the target.
   sweep(paths.root(), [](const std::string& name) {

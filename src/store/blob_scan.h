@@ -29,8 +29,8 @@ struct StaleFiles {
   size_t removed = 0;
   uint64_t bytes = 0;
 };
-// Removes files older than `age` from .hoist/tmp and .hoist/partial, and index.json/oci-layout temp
-// files that an interrupted atomic write left in the root.
+// Removes files older than `age` from .hoist/partial, and index.json/oci-layout temp files that an
+// interrupted atomic write left in the root. (.hoist/tmp is swept by owner: FindOwnerlessTemps.)
 StaleFiles RemoveStaleFiles(const LayoutPaths& paths, std::chrono::seconds age);
 
 }  // namespace hoist::store

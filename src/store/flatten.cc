@@ -1,5 +1,6 @@
 #include "store/flatten.h"
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -54,33 +55,72 @@ struct Upper {
   }
 };
 
-// Owns the raw blob reader under its decompressor and checks the blob digest at the end.
+// Reads `r` to its end (a LayerReader verifies there); the first error, if any.
+Status Drain(Reader& r) {
+  char buf[16384];
+  for (;;) {
+    HOIST_TRY_ASSIGN(size_t n, r.Read(buf, sizeof buf));
+    if (n == 0) return Ok();
+  }
+}
+
+// Owns the raw blob reader under its decompressor and checks, at the end, the blob's digest and
+// size and the uncompressed stream's diff_id. A decompression error is first checked against the
+// digest: a corrupt blob is reported as the digest mismatch it is, not as bad gzip.
 class LayerReader : public Reader {
  public:
-  LayerReader(std::unique_ptr<Reader> raw, Descriptor layer, Compression c)
-      : raw_(std::move(raw)), layer_(std::move(layer)), digesting_(*raw_), plain_(Decompress(digesting_, c)) {}
+  LayerReader(std::unique_ptr<Reader> raw, Descriptor layer, Compression c, std::optional<Digest> diff_id)
+      : raw_(std::move(raw)),
+        layer_(std::move(layer)),
+        diff_id_(std::move(diff_id)),
+        digesting_(*raw_, layer_.digest.algorithm()),
+        plain_(Decompress(digesting_, c)),
+        plain_digest_(*plain_, diff_id_ ? diff_id_->algorithm() : DigestAlgorithm::kSha256) {}
+
   Result<size_t> Read(char* buf, size_t n) override {
-    HOIST_TRY_ASSIGN(size_t k, plain_->Read(buf, n));
-    if (k == 0 && !verified_) {
+    auto k = plain_digest_.Read(buf, n);
+    if (!k.ok()) return Explain(std::move(k).error());
+    if (*k == 0 && !verified_) {
       // The decompressor may stop before the blob's last bytes: drain so the digest covers them.
-      char rest[4096];
-      for (;;) {
-        HOIST_TRY_ASSIGN(size_t r, digesting_.Read(rest, sizeof rest));
-        if (r == 0) break;
-      }
+      HOIST_TRY(Drain(digesting_));
       verified_ = true;
       HOIST_TRY(digesting_.Verify(layer_.digest, layer_.size));
+      Digest plain = plain_digest_.Finish();
+      if (diff_id_ && plain != *diff_id_) {
+        return DigestMismatch("layer " + layer_.digest.str() + ": uncompressed content is " + plain.str() +
+                              " but the config's diff_id is " + diff_id_->str());
+      }
     }
     return k;
   }
 
  private:
+  // The digest mismatch behind a decompression error, when there is one; else the error itself.
+  Error Explain(Error e) {
+    if (verified_ || e.code() == ErrorCode::kDigestMismatch) return e;
+    verified_ = true;
+    if (!Drain(digesting_).ok()) return e;
+    auto v = digesting_.Verify(layer_.digest, layer_.size);
+    return v.ok() ? std::move(e) : std::move(v).error();
+  }
+
   std::unique_ptr<Reader> raw_;
   Descriptor layer_;
+  std::optional<Digest> diff_id_;
   DigestingReader digesting_;
   std::unique_ptr<Reader> plain_;
+  DigestingReader plain_digest_;
   bool verified_ = false;
 };
+
+// A layer's tar did not parse: if the layer's content is not what its digest says, that is the
+// error to report (exit 5, as unpack and push do), not the parse error it caused.
+Error ExplainTarError(Reader& layer, Error e) {
+  if (e.code() == ErrorCode::kDigestMismatch) return e;
+  auto drained = Drain(layer);
+  if (!drained.ok() && drained.error().code() == ErrorCode::kDigestMismatch) return std::move(drained).error();
+  return e;
+}
 
 Status WriteEntry(TarWriter& w, TarEntry e, const std::string& path, Reader* data) {
   e.path = e.type == TarEntryType::kDirectory ? path + "/" : path;
@@ -89,11 +129,12 @@ Status WriteEntry(TarWriter& w, TarEntry e, const std::string& path, Reader* dat
 
 }  // namespace
 
-Result<std::unique_ptr<Reader>> OpenLayerTar(const OciLayout& layout, const Descriptor& layer) {
+Result<std::unique_ptr<Reader>> OpenLayerTar(const OciLayout& layout, const Descriptor& layer,
+                                             std::optional<Digest> diff_id) {
   auto c = LayerCompressionOf(layer.media_type);
   if (!c) return Unsupported("layer " + layer.digest.str() + " has media type " + layer.media_type + ", not a tar layer");
   HOIST_TRY_ASSIGN(auto raw, layout.OpenBlob(layer.digest));
-  return std::unique_ptr<Reader>(new LayerReader(std::move(raw), layer, *c));
+  return std::unique_ptr<Reader>(new LayerReader(std::move(raw), layer, *c, std::move(diff_id)));
 }
 
 Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out) {
@@ -107,7 +148,7 @@ Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out
     Upper layer;
     for (;;) {
       auto next = tar.Next();
-      if (!next.ok()) return std::move(next).error().WithContext(what);
+      if (!next.ok()) return ExplainTarError(*in, std::move(next).error()).WithContext(what);
       if (!*next) break;
       TarEntry& e = **next;
       auto cleaned = CleanEntryPath(e.path);
@@ -138,6 +179,10 @@ Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out
       auto st = WriteEntry(writer, e, p, &tar.data());
       if (!st.ok()) return std::move(st).error().WithContext(what);
     }
+    // Past the end-of-archive marker: read on, so the layer's digest and diff_id are checked
+    // before the export can succeed.
+    auto rest = Drain(*in);
+    if (!rest.ok()) return std::move(rest).error().WithContext(what);
     upper.Merge(layer);
   }
   for (auto& [e, p] : pending_links) {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "core/descriptor.h"
 #include "core/error.h"
@@ -21,7 +22,11 @@ using LayerTarOpener = std::function<Result<std::unique_ptr<Reader>>(size_t i)>;
 
 Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out);
 
-// A store layer blob as an uncompressed tar stream (gzip and zstd decoded, digest verified at the end).
-Result<std::unique_ptr<Reader>> OpenLayerTar(const OciLayout& layout, const Descriptor& layer);
+// A store layer blob as an uncompressed tar stream (gzip and zstd decoded). Read to its end, it
+// fails with kDigestMismatch unless the blob matches its digest and size and the uncompressed
+// bytes match `diff_id` (the config's rootfs.diff_ids entry) when given. FlattenLayers reads every
+// layer to its end, and reports a corrupt layer's tar or gzip error as its digest mismatch.
+Result<std::unique_ptr<Reader>> OpenLayerTar(const OciLayout& layout, const Descriptor& layer,
+                                             std::optional<Digest> diff_id = std::nullopt);
 
 }  // namespace hoist::store

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/io.h"
+#include "core/temp_owner.h"
 #include "store/blob_scan.h"
 #include "store/index_file.h"
 #include "store/image_walk.h"
@@ -154,13 +155,14 @@ const char* FsckProblemName(FsckProblem::Kind kind) {
     case Kind::kStrayFile: return "stray-file";
     case Kind::kMissingBlob: return "missing-blob";
     case Kind::kBadManifest: return "bad-manifest";
+    case Kind::kLeftoverTemp: return "leftover-temp";
   }
   return "problem";
 }
 
 bool FsckReport::clean() const {
   for (const auto& p : problems) {
-    if (!p.repaired) return false;
+    if (!p.repaired && p.kind != FsckProblem::Kind::kLeftoverTemp) return false;
   }
   return true;
 }
@@ -174,6 +176,14 @@ Result<FsckReport> Fsck(OciLayout& layout, const FsckOptions& options) {
   Checker checker(layout, options);
   HOIST_TRY(checker.CheckBlobs());
   HOIST_TRY(checker.CheckImages());
+  HOIST_TRY_ASSIGN(auto ownerless, FindOwnerlessTemps(layout.paths().TempDir(), options.repair));
+  for (auto& t : ownerless) {
+    FsckProblem p{Kind::kLeftoverTemp, std::move(t.path),
+                  "temp space of a command that is no longer running (" + std::to_string(t.bytes) + " bytes)",
+                  t.removed, t.removed ? "removed" : ""};
+    if (options.repair && !t.removed) p.repair = "repair failed: could not remove it";
+    checker.report.problems.push_back(std::move(p));
+  }
   return std::move(checker.report);
 }
 

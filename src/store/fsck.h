@@ -2,6 +2,7 @@
 // Checking the store: every blob re-hashed against its name, index.json valid, every descriptor an
 // entry reaches present. With repair, corrupt blobs are removed and so are the names of images that
 // are then incomplete (their content is gone; pull or load them again); each removal is reported.
+// Temp space in .hoist/tmp that no running command owns is reported too, and removed by repair.
 // Repair holds the gc lock exclusively, like prune.
 
 #include <cstdint>
@@ -24,6 +25,8 @@ struct FsckProblem {
     kStrayFile,        // a file under blobs/<alg>/ whose name is not a digest
     kMissingBlob,      // a reachable descriptor whose blob is absent
     kBadManifest,      // a reachable manifest or index that does not parse
+    kLeftoverTemp,     // an entry of .hoist/tmp whose owner is gone (a killed load, commit, build…):
+                       // wasted space, not damage, so it does not make the store unclean
   };
   Kind kind;
   std::string subject;  // the digest, file or name concerned
@@ -39,7 +42,7 @@ struct FsckReport {
   uint64_t bytes_checked = 0;
   size_t images_checked = 0;  // index.json entries
   std::vector<FsckProblem> problems;
-  // True when nothing is left unrepaired.
+  // True when nothing is left unrepaired (leftover temp space aside: it harms nothing).
   bool clean() const;
 };
 

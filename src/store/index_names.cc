@@ -1,5 +1,10 @@
 // OciLayout: index.json and the names it holds (org.opencontainers.image.ref.name annotations).
+#include "store/index_names.h"
+
 #include <algorithm>
+#include <atomic>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/fs.h"
 #include "core/manifest.h"
@@ -20,6 +25,8 @@ bool EntryNames(const Descriptor& entry, const Reference& ref, const std::string
   auto parsed = Reference::Parse(it->second);
   return parsed.ok() && !parsed->digest() && *parsed == ref;
 }
+
+std::atomic<uint64_t> index_writes{0};
 
 Status RequireTagOnly(const Reference& ref) {
   if (ref.digest()) {
@@ -45,6 +52,7 @@ Status OciLayout::UpdateIndex(const std::function<Status(std::vector<Descriptor>
   HOIST_TRY_ASSIGN(FileLock lock, FileLock::Acquire(paths_.IndexLock()));
   HOIST_TRY_ASSIGN(IndexFile f, ReadIndexFile(paths_.IndexFile()));
   HOIST_TRY(edit(f.manifests));
+  index_writes.fetch_add(1, std::memory_order_relaxed);
   return AtomicWriteFile(paths_.IndexFile(), RenderIndexFile(f));
 }
 
@@ -86,25 +94,62 @@ Result<Descriptor> OciLayout::Resolve(const Reference& ref) const {
 }
 
 Status OciLayout::SetName(const Reference& ref, const Descriptor& manifest) {
-  HOIST_TRY(RequireTagOnly(ref));
-  const std::string ref_str = ref.str();
-  Descriptor entry = manifest;
-  entry.annotations[kRefNameAnnotation] = ref_str;
-  entry.data.reset();  // index.json lists, it does not embed
-  return UpdateIndex([&](std::vector<Descriptor>& list) -> Status {
-    // Replace in place (the name keeps its position); drop any other entry of the same name.
-    bool placed = false;
+  return SetNames(*this, {{ref, manifest}});
+}
+
+uint64_t IndexWritesSoFar() { return index_writes.load(std::memory_order_relaxed); }
+
+Status SetNames(OciLayout& layout, const std::vector<std::pair<Reference, Descriptor>>& names,
+                const std::vector<Descriptor>& unnamed) {
+  // By full normalized name: the new entry for it (the last one given wins, as with SetName calls).
+  std::unordered_map<std::string, Descriptor> wanted;
+  std::vector<std::string> order;  // first appearance, for names that are new to index.json
+  wanted.reserve(names.size());
+  for (const auto& [ref, manifest] : names) {
+    HOIST_TRY(RequireTagOnly(ref));
+    std::string ref_str = ref.str();
+    Descriptor entry = manifest;
+    entry.annotations[kRefNameAnnotation] = ref_str;
+    entry.data.reset();  // index.json lists, it does not embed
+    auto [it, inserted] = wanted.insert_or_assign(ref_str, std::move(entry));
+    if (inserted) order.push_back(it->first);
+  }
+  return layout.UpdateIndex([&](std::vector<Descriptor>& list) -> Status {
+    // Replace in place (a name keeps its position); drop any other entry of the same name.
+    std::unordered_set<std::string> placed;
     std::vector<Descriptor> out;
-    out.reserve(list.size() + 1);
+    out.reserve(list.size() + wanted.size() + unnamed.size());
     for (auto& d : list) {
-      if (!EntryNames(d, ref, ref_str)) {
+      auto name = d.annotations.find(kRefNameAnnotation);
+      auto hit = wanted.end();
+      if (name != d.annotations.end()) {
+        hit = wanted.find(name->second);
+        if (hit == wanted.end() && !wanted.empty()) {
+          // Another tool may write a short form ("alpine"): compare normalized.
+          auto parsed = Reference::Parse(name->second);
+          if (parsed.ok() && !parsed->digest()) hit = wanted.find(parsed->str());
+        }
+      }
+      if (hit == wanted.end()) {
         out.push_back(std::move(d));
-      } else if (!placed) {
-        out.push_back(entry);
-        placed = true;
+      } else if (placed.insert(hit->first).second) {
+        out.push_back(hit->second);
       }
     }
-    if (!placed) out.push_back(entry);
+    for (const std::string& n : order) {
+      if (!placed.count(n)) out.push_back(wanted.at(n));
+    }
+    // An unnamed image is kept without a name (docker's dangling image), once.
+    std::unordered_set<Digest> present;
+    for (const auto& d : out) present.insert(d.digest);
+    for (const auto& root : unnamed) {
+      if (!present.insert(root.digest).second) continue;
+      Descriptor entry;
+      entry.media_type = root.media_type;
+      entry.digest = root.digest;
+      entry.size = root.size;
+      out.push_back(std::move(entry));
+    }
     list = std::move(out);
     return Ok();
   });

@@ -44,6 +44,7 @@ ArchiveEntries::~ArchiveEntries() {
   for (auto& [path, f] : files_) {
     if (!f.temp_path.empty()) ::unlink(f.temp_path.c_str());
   }
+  if (!spool_.path().empty()) ::rmdir(spool_.path().c_str());  // before its owner lock goes
 }
 
 Result<std::unique_ptr<ArchiveEntries>> ArchiveEntries::Read(Reader& tar_stream, const std::string& temp_dir,
@@ -106,9 +107,12 @@ Status ArchiveEntries::AddFile(Reader& data, std::string path, uint64_t size, co
 
   std::optional<Digest> named = BlobPathDigest(path);
   Hasher hasher(named ? named->algorithm() : DigestAlgorithm::kSha256);
-  std::string temp = temp_dir + "/load-XXXXXX";
-  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("create a temporary file in " + temp_dir, errno);
+  if (spool_.fd() < 0) {
+    HOIST_TRY_ASSIGN(spool_, TempOwner::CreateDir(temp_dir, "load-"));
+  }
+  std::string temp = spool_.path() + "/" + std::to_string(spooled_++);
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("create a temporary file in " + spool_.path(), errno);
   // Registered at once so the destructor removes it whatever happens next.
   f.temp_path = temp;
   auto [it, inserted] = files_.emplace(path, f);

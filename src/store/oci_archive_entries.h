@@ -6,7 +6,9 @@
 // .hoist/tmp as it arrives (hashed on the way), the few top-level metadata files are kept in
 // memory, and links are remembered. The readers then look files up by the paths the archive's
 // manifest.json / index.json name. Temp files not adopted into blobs/ are removed when this object
-// goes, so a rejected archive leaves the store as it was.
+// goes, so a rejected archive leaves the store as it was. They live in one load-XXXXXX directory
+// that this object holds an owner lock on (core/temp_owner.h): if the process is killed, `hoist
+// prune` sees the lock free and reclaims the directory at once.
 
 #include <cstdint>
 #include <map>
@@ -18,6 +20,7 @@
 #include "core/digest.h"
 #include "core/error.h"
 #include "core/io.h"
+#include "core/temp_owner.h"
 #include "store/layout_paths.h"
 
 namespace hoist::store {
@@ -78,6 +81,8 @@ class ArchiveEntries {
     bool symlink = false;
   };
   std::map<std::string, Link> links_;
+  TempOwner spool_;      // the load-XXXXXX directory of the spooled files, made with the first one
+  size_t spooled_ = 0;   // names the next spooled file
 };
 
 }  // namespace hoist::store

@@ -3,27 +3,9 @@
 #include "core/compression.h"
 #include "core/manifest.h"
 #include "store/docker_archive_reader.h"
+#include "store/index_names.h"
 
 namespace hoist::store {
-
-namespace {
-
-// An unnamed image is kept in index.json without a name (docker's dangling image), once.
-Status AddUnnamed(OciLayout& store, const Descriptor& root) {
-  return store.UpdateIndex([&](std::vector<Descriptor>& manifests) -> Status {
-    for (const auto& d : manifests) {
-      if (d.digest == root.digest) return Ok();
-    }
-    Descriptor entry;
-    entry.media_type = root.media_type;
-    entry.digest = root.digest;
-    entry.size = root.size;
-    manifests.push_back(std::move(entry));
-    return Ok();
-  });
-}
-
-}  // namespace
 
 Result<LoadResult> LoadArchive(OciLayout& store, Reader& in, const LoadOptions& options) {
   HOIST_TRY_ASSIGN(auto lease, store.BeginWrite());
@@ -51,10 +33,15 @@ Result<LoadResult> LoadArchive(OciLayout& store, Reader& in, const LoadOptions& 
     if (!any.ok()) return std::move(any).error();
     HOIST_TRY(store.PutBytes(raw, MediaTypeOf(*any)));
   }
+  // Every name of the archive in one index.json update: a rewrite per name made a load of N
+  // RepoTags quadratic (N rewrites of an index growing to N entries).
+  std::vector<std::pair<Reference, Descriptor>> names;
+  std::vector<Descriptor> unnamed;
   for (const ArchiveImage& image : plan->images) {
-    for (const Reference& name : image.names) HOIST_TRY(store.SetName(name, image.root));
-    if (image.names.empty()) HOIST_TRY(AddUnnamed(store, image.root));
+    for (const Reference& name : image.names) names.emplace_back(name, image.root);
+    if (image.names.empty()) unnamed.push_back(image.root);
   }
+  if (!names.empty() || !unnamed.empty()) HOIST_TRY(SetNames(store, names, unnamed));
   result.images = std::move(plan->images);
   return result;
 }

@@ -28,11 +28,13 @@ Result<std::unique_ptr<ArchiveFileOutput>> ArchiveFileOutput::Open(const std::st
     }
   } else {
     o->path_ = path;
-    HOIST_TRY_ASSIGN(o->file_, AtomicFile::Create(path, 0644));
+    HOIST_TRY_ASSIGN(o->file_, OutputFile::Open(path));
     o->writer_ = o->file_.get();
-    o->patch_fd_ = ::open(o->file_->temp_path().c_str(), O_WRONLY | O_CLOEXEC);
-    if (o->patch_fd_ < 0) return ErrnoError("open " + o->file_->temp_path(), errno);
-    o->own_patch_fd_ = true;
+    if (o->file_->atomic()) {
+      o->patch_fd_ = ::open(o->file_->temp_path().c_str(), O_WRONLY | O_CLOEXEC);
+      if (o->patch_fd_ < 0) return ErrnoError("open " + o->file_->temp_path(), errno);
+      o->own_patch_fd_ = true;
+    }
   }
   o->target_.out = o->writer_;
   o->target_.patch_fd = o->patch_fd_;

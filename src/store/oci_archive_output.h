@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/output_file.h"
 #include "core/io.h"
 #include "store/oci_archive_writer.h"
 
@@ -23,14 +24,14 @@ class ArchiveFileOutput {
 
   ArchiveOutput target() const { return target_; }
   Writer& writer() { return *writer_; }
-  // The file appears (renamed into place); standard output is just flushed.
+  // The file appears (renamed into place); a device, FIFO or standard output is just closed/flushed.
   Status Commit();
   const std::string& describe() const { return path_; }
 
  private:
   ArchiveFileOutput() = default;
   std::string path_;
-  std::unique_ptr<AtomicFile> file_;
+  std::unique_ptr<OutputFile> file_;
   std::unique_ptr<Writer> stdout_;
   Writer* writer_ = nullptr;
   int patch_fd_ = -1;

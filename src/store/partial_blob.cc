@@ -93,7 +93,20 @@ Status OciLayout::PartialBlob::Write(const char* data, size_t n) {
     return DigestMismatch("size mismatch for blob " + expected_.str() + ": expected " + std::to_string(size_) +
                           " bytes, got more");
   }
-  HOIST_TRY(WriteAllFd(fd_, data, n, paths_.Partial(expected_)));
+  auto wrote = WriteAllFd(fd_, data, n, paths_.Partial(expected_));
+  if (!wrote.ok()) {
+    const int err = errno;
+    if (err == ENOSPC || err == EDQUOT) {
+      // A full disk: keeping the bytes for a resume would keep it full, and nothing else frees
+      // them. Unlinked under the lock, so nobody resumes from a file that is going.
+      ::unlink(paths_.Partial(expected_).c_str());
+      ::close(fd_);
+      fd_ = -1;
+      return std::move(wrote).error().WithContext("the partial download of " + expected_.str() +
+                                                  " was removed to give the space back");
+    }
+    return wrote;
+  }
   hasher_.Update(data, n);
   offset_ += n;
   writeback_.Wrote(fd_, offset_);

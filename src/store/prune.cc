@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/manifest.h"
+#include "core/temp_owner.h"
 
 #include "store/blob_scan.h"
 #include "store/image_walk.h"
@@ -96,8 +97,14 @@ Result<PruneReport> Prune(OciLayout& layout, const PruneOptions& options) {
     report.removed_blobs.push_back(std::move(d));
     report.freed_bytes += static_cast<uint64_t>(f.size);
   }
+  HOIST_TRY_ASSIGN(auto ownerless, FindOwnerlessTemps(layout.paths().TempDir(), /*remove=*/true));
+  for (const auto& t : ownerless) {
+    if (!t.removed) continue;
+    ++report.removed_stale_files;
+    report.freed_bytes += t.bytes;
+  }
   StaleFiles stale = RemoveStaleFiles(layout.paths(), options.stale_after);
-  report.removed_stale_files = stale.removed;
+  report.removed_stale_files += stale.removed;
   report.freed_bytes += stale.bytes;
   return report;
 }

@@ -12,23 +12,13 @@
 namespace hoist::store {
 
 Result<std::unique_ptr<TempBlob>> TempBlob::Create(const LayoutPaths& paths, DigestAlgorithm alg) {
-  HOIST_TRY(MakeDirs(paths.TempDir()));
-  std::string path = paths.TempDir() + "/blob-XXXXXX";
-  int fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("create a temporary file in " + paths.TempDir(), errno);
-  // Blobs are world-readable like the rest of the layout (mkostemp makes 0600).
-  if (::fchmod(fd, 0644) != 0) {
-    int err = errno;
-    ::close(fd);
-    ::unlink(path.c_str());
-    return ErrnoError("chmod " + path, err);
-  }
-  return std::unique_ptr<TempBlob>(new TempBlob(paths, std::move(path), fd, alg));
+  // Blobs are world-readable like the rest of the layout.
+  HOIST_TRY_ASSIGN(TempOwner file, TempOwner::CreateFile(paths.TempDir(), "blob-", 0644));
+  return std::unique_ptr<TempBlob>(new TempBlob(paths, std::move(file), alg));
 }
 
 TempBlob::~TempBlob() {
-  if (fd_ >= 0) ::close(fd_);
-  if (!path_.empty()) ::unlink(path_.c_str());
+  if (!path_.empty()) ::unlink(path_.c_str());  // before file_ drops the owner lock
 }
 
 Status TempBlob::Write(const char* data, size_t n) {
@@ -54,8 +44,6 @@ Status TempBlob::CopyFrom(Reader& r, int64_t max_size, const std::string& what) 
 
 Status TempBlob::CommitAs(const Digest& d) {
   HOIST_TRY(FsyncFile(fd_, path_));
-  ::close(fd_);
-  fd_ = -1;
   const std::string dir = paths_.BlobDir(d.algorithm());
   HOIST_TRY(MakeDirs(dir));
   const std::string target = paths_.Blob(d);
@@ -63,6 +51,8 @@ Status TempBlob::CommitAs(const Digest& d) {
     return ErrnoError("rename " + path_ + " to " + target, errno);
   }
   path_.clear();
+  file_.Release();  // out of tmp: the lock has nothing left to guard
+  fd_ = -1;
   return FsyncDir(dir);
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Internal to the store: a blob on its way in. Bytes go to a temp file under .hoist/tmp and are
 // hashed as they arrive; only CommitAs() with the digest they turned out to have puts the file in
-// blobs/. Destroyed before that, it removes its temp file, so a failed write leaves nothing.
+// blobs/. Destroyed before that, it removes its temp file, so a failed write leaves nothing. The
+// file carries its owner lock (core/temp_owner.h) until it is renamed: after a SIGKILL, `hoist
+// prune` reclaims it at once.
 
 #include <cstdint>
 #include <memory>
@@ -11,6 +13,7 @@
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/io.h"
+#include "core/temp_owner.h"
 #include "store/layout_paths.h"
 
 namespace hoist::store {
@@ -32,11 +35,12 @@ class TempBlob {
   Status CommitAs(const Digest& d);
 
  private:
-  TempBlob(const LayoutPaths& paths, std::string path, int fd, DigestAlgorithm alg)
-      : paths_(paths), path_(std::move(path)), fd_(fd), hasher_(alg) {}
+  TempBlob(const LayoutPaths& paths, TempOwner file, DigestAlgorithm alg)
+      : paths_(paths), path_(file.path()), fd_(file.fd()), file_(std::move(file)), hasher_(alg) {}
   LayoutPaths paths_;
-  std::string path_;
-  int fd_;
+  std::string path_;  // empty once renamed into blobs/
+  int fd_;            // file_'s descriptor
+  TempOwner file_;
   Hasher hasher_;
   uint64_t size_ = 0;
   WritebackPacer writeback_;

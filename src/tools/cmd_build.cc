@@ -12,6 +12,7 @@
 #include "build/builder/image_transfer.h"
 #include "build/commit.h"
 #include "core/fs.h"
+#include "core/output_file.h"
 #include "store/import.h"
 #include "store/layout_paths.h"
 #include "tools/command.h"
@@ -168,7 +169,7 @@ Result<int> RunBuild(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(auto result, build::builder::Build(layout, options));
 
   if (ctx.args.count("iidfile")) {
-    HOIST_TRY(AtomicWriteFile(ctx.args["iidfile"].as<std::string>(), result.config.str()));
+    HOIST_TRY(WriteOutputFile(ctx.args["iidfile"].as<std::string>(), result.config.str()));
   }
   // The built image as a store reference: its first name, else its digest.
   Reference built = options.tags.empty() ? Reference::Parse("localhost/hoist-build@" + result.manifest.digest.str()).value()

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "core/image_config.h"
 #include "core/manifest.h"
 #include "core/platform.h"
 #include "store/flatten.h"
@@ -14,7 +15,9 @@ namespace hoist::tools {
 namespace {
 
 void AddExportOptions(cxxopts::Options& o) {
-  o.add_options()("o,output", "Write the tar to FILE (replaced atomically) instead of standard output",
+  o.add_options()("o,output",
+                  "Write the tar to FILE instead of standard output (a regular file is replaced "
+                  "atomically, a symlink's target likewise; a device or FIFO is written into)",
                   cxxopts::value<std::string>(), "FILE")
       ("platform", "For a multi-platform image, the platform to export (default: this machine's)",
        cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
@@ -50,10 +53,20 @@ Result<int> RunExport(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(auto s, store::OciLayout::Open(store::DefaultStorePath(ctx.global.store),
                                                   store::OciLayout::OpenMode::kExisting));
   HOIST_TRY_ASSIGN(Manifest m, ImageManifest(s, *ref, platform));
-  HOIST_TRY_ASSIGN(auto out, store::ArchiveFileOutput::Open(output, s.paths().TempDir()));
+  HOIST_TRY_ASSIGN(std::string raw_config, s.ReadBlob(m.config().digest, kMaxConfigSize));
+  auto config = ImageConfig::Parse(std::move(raw_config));
+  if (!config.ok()) return std::move(config).error().WithContext("export " + ref->Familiar() + ": the image config");
   const auto& layers = m.layers();
+  const auto& diff_ids = config->diff_ids();
+  if (diff_ids.size() != layers.size()) {
+    return ParseError("export " + ref->Familiar() + ": the config lists " + std::to_string(diff_ids.size()) +
+                      " diff_ids for " + std::to_string(layers.size()) + " layers");
+  }
+  HOIST_TRY_ASSIGN(auto out, store::ArchiveFileOutput::Open(output, s.paths().TempDir()));
+  // Each layer is checked against its digest and diff_id as it is read; a mismatch fails the export
+  // with exit 5 before the output file appears.
   auto st = store::FlattenLayers(
-      layers.size(), [&](size_t i) { return store::OpenLayerTar(s, layers[i]); }, out->writer());
+      layers.size(), [&](size_t i) { return store::OpenLayerTar(s, layers[i], diff_ids[i]); }, out->writer());
   if (!st.ok()) return std::move(st).error().WithContext("export " + ref->Familiar());
   HOIST_TRY(out->Commit());
   return kExitOk;

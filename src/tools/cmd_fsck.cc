@@ -17,7 +17,7 @@ void AddFsckOptions(cxxopts::Options& o) {
 int ExitCodeOf(const store::FsckReport& report) {
   int code = kExitOk;
   for (const auto& p : report.problems) {
-    if (p.repaired) continue;
+    if (p.repaired || p.kind == store::FsckProblem::Kind::kLeftoverTemp) continue;  // space, not damage
     bool corrupt = p.kind == store::FsckProblem::Kind::kCorruptBlob;
     code = corrupt ? kExitDigestMismatch : (code == kExitOk ? kExitFailure : code);
   }
@@ -75,8 +75,10 @@ const CommandSpec& FsckCommand() {
       "Re-hashes every blob against its digest, checks that index.json is a valid OCI index and that\n"
       "every manifest, config and layer an image needs is present. Each problem is printed as\n"
       "KIND SUBJECT: DETAIL, with KIND one of corrupt-blob, missing-blob, bad-manifest, stray-file,\n"
-      "bad-index. --repair removes corrupt blobs and stray files, and the names of images that are then\n"
-      "incomplete (pull or load them again); it never rewrites a damaged index.json.\n"
+      "bad-index, leftover-temp. --repair removes corrupt blobs and stray files, and the names of images\n"
+      "that are then incomplete (pull or load them again); it never rewrites a damaged index.json.\n"
+      "leftover-temp is temp space in .hoist/tmp of a command that was killed (a load, commit, build):\n"
+      "it is reported without changing the exit code, and --repair (or `hoist prune`) removes it.\n"
       "\n"
       "Exit code: 0 when the store is sound (or everything found was repaired), 5 when a corrupt blob\n"
       "remains, 1 for other remaining problems, 3 when there is no store.",

@@ -24,7 +24,9 @@ namespace hoist::tools {
 namespace {
 
 void AddSaveOptions(cxxopts::Options& o) {
-  o.add_options()("o,output", "Write the archive to FILE (replaced atomically) instead of standard output",
+  o.add_options()("o,output",
+                  "Write the archive to FILE instead of standard output (a regular file is replaced "
+                  "atomically, a symlink's target likewise; a device or FIFO is written into)",
                   cxxopts::value<std::string>(), "FILE")
       ("no-signatures", "Leave out the images' cosign signatures, attestations and SBOMs (oci-archive)")
       ("platform", "For a multi-platform image, the platform to save (default: this machine's)",

@@ -178,12 +178,12 @@ void RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
 
 }  // namespace
 
-CompressedLayers::CompressedLayers(ImageSource& original, std::string spool_dir)
+CompressedLayers::CompressedLayers(ImageSource& original, TempOwner spool_dir)
     : spool_dir_(std::move(spool_dir)), source_(std::make_unique<SpooledLayerSource>(original, *this)) {}
 
 CompressedLayers::~CompressedLayers() {
   std::error_code ec;
-  std::filesystem::remove_all(spool_dir_, ec);  // spool files only: the directory is our own
+  std::filesystem::remove_all(spool_dir_.path(), ec);  // spool files only: the directory is our own
 }
 
 Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, CopyPlan& plan,
@@ -202,10 +202,9 @@ Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, Co
   }
   if (jobs.empty()) return std::unique_ptr<CompressedLayers>();
 
-  HOIST_TRY(MakeDirs(options.spool_dir, 0700));
-  std::string pattern = options.spool_dir + "/hoist-layers.XXXXXX";
-  if (!mkdtemp(pattern.data())) return ErrnoError("create a spool directory in " + options.spool_dir, errno);
-  auto out = std::make_unique<CompressedLayers>(source, pattern);
+  HOIST_TRY_ASSIGN(TempOwner spool, TempOwner::CreateDir(options.spool_dir, "hoist-layers."));
+  const std::string pattern = spool.path();
+  auto out = std::make_unique<CompressedLayers>(source, std::move(spool));
   uint64_t raw = 0;
   for (size_t i = 0; i < jobs.size(); ++i) {
     jobs[i].path = pattern + "/" + std::to_string(i);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "core/temp_owner.h"
 #include "transfer/copy_plan.h"
 #include "transfer/image_source.h"
 #include "transfer/progress.h"
@@ -24,7 +25,8 @@ struct LayerCompressionOptions {
 // The compressed layers and a source that serves them (and everything else from the original).
 class CompressedLayers {
  public:
-  CompressedLayers(ImageSource& original, std::string spool_dir);
+  // `spool_dir`: the hoist-layers.XXXXXX directory, owner-locked (prune reclaims it if we die).
+  CompressedLayers(ImageSource& original, TempOwner spool_dir);
   ~CompressedLayers();
   CompressedLayers(const CompressedLayers&) = delete;
   CompressedLayers& operator=(const CompressedLayers&) = delete;
@@ -35,7 +37,7 @@ class CompressedLayers {
 
  private:
   std::map<Digest, std::string> files_;  // compressed digest → spool file
-  std::string spool_dir_;
+  TempOwner spool_dir_;
   std::unique_ptr<ImageSource> source_;
 };
 

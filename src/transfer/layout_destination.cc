@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/io.h"
+#include "store/index_names.h"
 #include "transfer/cancel.h"
 
 namespace hoist::transfer {
@@ -70,10 +71,12 @@ Status LayoutDestination::PutManifest(const ManifestBytes& manifest, const std::
 
 Status LayoutDestination::Commit() {
   if (names_.repository) {
+    std::vector<std::pair<Reference, Descriptor>> names;  // set in one index.json update
     for (const auto& [name, d] : names_to_set_) {
       HOIST_TRY_ASSIGN(Reference ref, Reference::Parse(name));
-      HOIST_TRY(layout_->SetName(ref, d));
+      names.emplace_back(std::move(ref), d);
     }
+    HOIST_TRY(store::SetNames(*layout_, names));
   } else if (!names_to_set_.empty()) {
     HOIST_TRY(layout_->UpdateIndex([&](std::vector<Descriptor>& entries) -> Status {
       for (const auto& named : names_to_set_) {

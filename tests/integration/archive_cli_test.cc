@@ -166,3 +166,73 @@ TEST_CASE("import then export gives back the root filesystem") {
   CHECK_THAT(garbage.err, Catch::Contains("SOURCE_DATE_EPOCH must be a number of seconds"));
   CHECK(RunHoist({"inspect", "epoch:2"}, StoreEnv(dir)).exit_code != 0);
 }
+
+TEST_CASE("a SIGKILLed load leaves temp space that fsck reports and prune frees at once") {
+  TempDir dir, other;
+  ImportImage(dir, "leak/a:1", "a");
+  REQUIRE(RunHoist({"save", "-o", dir / "a.tar", "leak/a:1"}, StoreEnv(dir)).exit_code == 0);
+  // Part of the archive arrives through a FIFO that stays open, and hoist is killed while it waits.
+  auto load = Sh("mkfifo " + dir / "in" + " && { " + kHoist + " --store " + other / "store" + " load -i " +
+                 dir / "in" + " >/dev/null 2>&1 & p=$!; exec 3>" + dir / "in" + "; head -c 200000 " + dir / "a.tar" +
+                 " >&3; sleep 1; kill -9 $p; wait $p; echo $?; }");
+  REQUIRE(load.out == "137\n");
+  const std::string tmp = other / "store/.hoist/tmp";
+  auto before = Sh("ls " + tmp + " && du -sb " + tmp + " | cut -f1");
+  INFO(before.out);
+  CHECK_THAT(before.out, Catch::Contains("load-"));
+  auto fsck = RunHoist({"fsck"}, StoreEnv(other));
+  INFO(fsck.out << fsck.err);
+  CHECK(fsck.exit_code == 0);  // wasted space, not damage
+  CHECK_THAT(fsck.out, Catch::Contains("leftover-temp"));
+  auto prune = RunHoist({"prune"}, StoreEnv(other));
+  INFO(prune.out << prune.err);
+  CHECK(prune.exit_code == 0);
+  CHECK(Sh("ls " + tmp).out.find("load-") == std::string::npos);
+  CHECK(RunHoist({"fsck"}, StoreEnv(other)).out.find("leftover-temp") == std::string::npos);
+}
+
+TEST_CASE("save and export -o write into a device or FIFO and through a symlink, never replacing them") {
+  TempDir dir;
+  ImportImage(dir, "out/a:1", "a");
+  // Device nodes of our own (root): a regression must never replace the machine's /dev/full.
+  REQUIRE(Sh("mknod " + dir / "full" + " c 1 7 && mknod " + dir / "null" + " c 1 3").exit_code == 0);
+  auto full = RunHoist({"save", "-o", dir / "full", "out/a:1"}, StoreEnv(dir));
+  CHECK(full.exit_code == 1);
+  CHECK_THAT(full.err, Catch::Contains("No space left on device"));
+  auto full_export = RunHoist({"export", "-o", dir / "full", "out/a:1"}, StoreEnv(dir));
+  CHECK(full_export.exit_code == 1);
+  CHECK(RunHoist({"save", "-o", dir / "null", "out/a:1"}, StoreEnv(dir)).exit_code == 0);
+  CHECK(RunHoist({"export", "-o", dir / "null", "out/a:1"}, StoreEnv(dir)).exit_code == 0);
+  CHECK(Sh("test -c " + dir / "full" + " && test -c " + dir / "null").exit_code == 0);
+  // A FIFO is written into; its reader gets the whole archive.
+  auto fifo = Sh("mkfifo " + dir / "fifo" + " && { cat " + dir / "fifo" + " > " + dir / "via-fifo.tar" + " & " + kHoist +
+                 " --store " + dir / "store" + " save -o " + dir / "fifo" + " out/a:1; wait; test -p " + dir / "fifo" +
+                 " && tar -tf " + dir / "via-fifo.tar" + " | grep -c manifest.json; }");
+  INFO(fifo.err);
+  CHECK(fifo.out == "1\n");
+  // /dev/stdout is a symlink to /proc/self/fd/1, a pipe here: written into, as docker save does.
+  auto to_stdout = Sh(kHoist + " --store " + dir / "store" + " save -o /dev/stdout out/a:1 | tar -tf - | grep -c "
+                      "manifest.json; test -L /dev/stdout && echo link");
+  INFO(to_stdout.err);
+  CHECK(to_stdout.out == "1\nlink\n");
+  // A symlink stays; its target is replaced.
+  REQUIRE(Sh("echo old > " + dir / "target.tar" + " && ln -s target.tar " + dir / "link.tar").exit_code == 0);
+  REQUIRE(RunHoist({"export", "-o", dir / "link.tar", "out/a:1"}, StoreEnv(dir)).exit_code == 0);
+  CHECK(Sh("test -L " + dir / "link.tar" + " && tar -tf " + dir / "target.tar" + " | grep -c etc/a").out == "1\n");
+}
+
+TEST_CASE("export of an image whose layer is corrupt in the store fails with exit 5 and writes nothing") {
+  TempDir dir;
+  ImportImage(dir, "bad/export:1", "a");
+  auto layers = LayerDigests(StoreManifest(dir, "docker.io/bad/export:1"));
+  REQUIRE(layers.size() == 1);
+  const std::string blob = dir / ("store/blobs/sha256/" + layers[0].substr(7));
+  REQUIRE(Sh("chmod u+w " + blob + " && printf Z | dd of=" + blob + " bs=1 seek=100000 conv=notrunc 2>/dev/null")
+              .exit_code == 0);
+  auto r = RunHoist({"export", "-o", dir / "out.tar", "bad/export:1"}, StoreEnv(dir));
+  INFO(r.err);
+  CHECK(r.exit_code == 5);
+  CHECK_THAT(r.err, Catch::Contains("digest"));
+  CHECK(Sh("test -e " + dir / "out.tar").exit_code != 0);
+  CHECK(Sh("ls -A " + dir.path() + " | grep -c tmp-").out == "0\n");  // no temp file left beside it
+}

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "oci_archive_test_support.h"
+#include "store/index_names.h"
 #include "store/oci_archive_load.h"
 #include "support/temp_dir.h"
 
@@ -192,6 +193,41 @@ TEST_CASE("decompression bomb stops at the limit and leaves nothing behind") {
 TEST_CASE("archive that is neither format is refused") {
   ExpectRejected(MakeTar({{"hello.txt", "hi"}}), ErrorCode::kParse, "neither manifest.json");
   ExpectRejected(MakeTar({{"manifest.json", "{\"not\":\"an array\"}"}}), ErrorCode::kParse, "expected an array");
+}
+
+TEST_CASE("a docker archive with many RepoTags sets every name in one index.json write") {
+  TempDir dir;
+  OciLayout s = NewStore(dir);
+  // An earlier image holds one of the names: the load moves it, keeping its place.
+  SourceImage old = MakeImage("old");
+  REQUIRE(Load(s, MakeTar(DockerArchiveFiles(old, "many/n:17"))).ok());
+  const uint64_t writes_before = IndexWritesSoFar();
+  SourceImage img = MakeImage("many");
+  auto files = DockerArchiveFiles(img, "many/n:0");
+  std::string tags = "\"many/n:0\"";
+  const int kNames = 1000;
+  for (int i = 1; i < kNames; ++i) tags += ",\"many/n:" + std::to_string(i) + "\"";
+  tags += ",\"many/n:5\"";  // a name twice is set once
+  for (auto& f : files) {
+    if (f.path != "manifest.json") continue;
+    auto at = f.data.find("\"many/n:0\"");
+    REQUIRE(at != std::string::npos);
+    f.data.replace(at, std::string("\"many/n:0\"").size(), tags);
+  }
+  auto r = Load(s, MakeTar(files));
+  REQUIRE(r.ok());
+  CHECK(IndexWritesSoFar() == writes_before + 1);
+  auto named = s.ListNamed();
+  REQUIRE(named.ok());
+  CHECK(named->size() == static_cast<size_t>(kNames));
+  const Digest root = (*r).images.at(0).root.digest;
+  for (int i = 0; i < kNames; i += 97) {
+    auto d = s.Resolve(Reference::Parse("many/n:" + std::to_string(i)).value());
+    REQUIRE(d.ok());
+    CHECK(d->digest == root);
+  }
+  CHECK(named->front().ref.str() == "docker.io/many/n:17");  // replaced in place
+  CHECK(named->front().descriptor.digest == root);
 }
 
 }  // namespace

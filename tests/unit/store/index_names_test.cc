@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "store/index_names.h"
 #include "store/oci_layout.h"
 #include "support/temp_dir.h"
 #include "unit/store/store_test_image.h"
@@ -182,4 +183,38 @@ TEST_CASE("Creating one store from several processes at once keeps every name") 
   auto layout = OciLayout::Open(dir / "store", OciLayout::OpenMode::kExisting);
   REQUIRE(layout.ok());
   CHECK(layout->ListNamed()->size() == kProcs);
+}
+
+TEST_CASE("SetNames sets many names and keeps unnamed images once, in one index.json write") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  auto a = PutTestImage(layout, {"a"});
+  auto b = PutTestImage(layout, {"b"});
+  auto c = PutTestImage(layout, {"c"});
+  REQUIRE(layout.SetName(Ref("x:keep"), a.manifest).ok());
+  // Another tool's short form of a name is still the same name.
+  REQUIRE(layout.UpdateIndex([&](std::vector<Descriptor>& list) -> Status {
+    Descriptor d = a.manifest;
+    d.annotations[kRefNameAnnotation] = "short:1";
+    list.push_back(d);
+    return Ok();
+  }).ok());
+  const uint64_t before = IndexWritesSoFar();
+  std::vector<std::pair<Reference, Descriptor>> names;
+  for (int i = 0; i < 50; ++i) names.emplace_back(Ref("many:" + std::to_string(i)), b.manifest);
+  names.emplace_back(Ref("short:1"), b.manifest);
+  names.emplace_back(Ref("many:7"), a.manifest);  // given twice: the last wins, as with SetName
+  REQUIRE(SetNames(layout, names, {c.manifest, c.manifest, a.manifest}).ok());
+  CHECK(IndexWritesSoFar() == before + 1);
+  auto index = layout.ReadIndex();
+  REQUIRE(index.ok());
+  // x:keep, short:1 (replaced in place), 50 many:N, c once without a name (a already has entries).
+  CHECK(index->manifests().size() == 53);
+  CHECK(index->manifests()[1].annotations.at(kRefNameAnnotation) == "docker.io/library/short:1");
+  CHECK(index->manifests()[1].digest == b.manifest.digest);
+  CHECK(layout.Resolve(Ref("many:7"))->digest == a.manifest.digest);
+  CHECK(layout.Resolve(Ref("many:49"))->digest == b.manifest.digest);
+  CHECK(layout.Resolve(Ref("x:keep"))->digest == a.manifest.digest);
+  CHECK(index->manifests().back().digest == c.manifest.digest);
+  CHECK(index->manifests().back().annotations.count(kRefNameAnnotation) == 0);
 }

@@ -1,4 +1,7 @@
+#include <sys/mount.h>
+
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <filesystem>
 
 #include "store/oci_layout.h"
@@ -98,4 +101,31 @@ TEST_CASE("A kept partial file longer than the blob is discarded on open") {
   CHECK((*p)->offset() == 0);
   REQUIRE((*p)->Write("abc").ok());
   REQUIRE((*p)->Commit().ok());
+}
+
+TEST_CASE("A partial download that hits a full disk is removed, giving the space back") {
+  TempDir dir;
+  // A small tmpfs of our own is the full disk (the tests run as root).
+  const std::string mnt = dir / "small";
+  std::filesystem::create_directories(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=256k") != 0) {
+    FAIL("mount tmpfs failed (errno " << errno << "): this test needs root");
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mnt};
+  auto l = OciLayout::Open(mnt + "/store", OciLayout::OpenMode::kCreate);
+  REQUIRE(l.ok());
+  const std::string content(1 << 20, 'z');
+  Digest d = Digest::Of(content);
+  auto p = l->OpenPartial(d, static_cast<int64_t>(content.size()));
+  REQUIRE(p.ok());
+  Status st = Ok();
+  for (size_t at = 0; at < content.size() && st.ok(); at += 64 * 1024) st = (*p)->Write(content.substr(at, 64 * 1024));
+  REQUIRE_FALSE(st.ok());
+  CHECK_THAT(st.error().ToString(), Catch::Contains("No space left on device"));
+  CHECK_THAT(st.error().ToString(), Catch::Contains("removed"));
+  p->reset();
+  CHECK_FALSE(std::filesystem::exists(l->paths().Partial(d)));
 }

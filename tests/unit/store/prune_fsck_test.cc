@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "core/temp_owner.h"
 #include "store/fsck.h"
 #include "store/oci_layout.h"
 #include "store/prune.h"
@@ -86,20 +87,67 @@ TEST_CASE("Prune --all also drops unnamed index.json entries") {
   CHECK(RunFsck(layout, false).problems.empty());
 }
 
-TEST_CASE("Prune removes stale temp files and keeps fresh ones") {
+TEST_CASE("Prune removes temp space whose owner is gone at once, and stale root temp files by age") {
   TempDir dir;
   auto layout = NewLayout(dir);
-  WriteFile(layout.paths().TempDir() + "/blob-old", "leftover");
+  const std::string tmp = layout.paths().TempDir();
+  WriteFile(tmp + "/blob-old", "leftover");  // no owner lock: its writer is gone
+  std::string dead_dir;
+  {
+    auto dead = TempOwner::CreateDir(tmp, "load-");
+    REQUIRE(dead.ok());
+    dead_dir = dead->path();
+    WriteFile(dead_dir + "/0", std::string(4096, 'l'));
+  }
+  auto live = TempOwner::CreateDir(tmp, "commit-");  // a command still running
+  REQUIRE(live.ok());
+  WriteFile(live->path() + "/rootfs", "in use");
   WriteFile(dir / "store/.index.json.tmp-abcdef", "{}");
-  PruneOptions fresh;  // the default age: these files are too young
-  REQUIRE(Prune(layout, fresh)->removed_stale_files == 0);
-  PruneOptions now;
-  now.stale_after = std::chrono::seconds(-10);  // everything counts as stale
-  auto report = Prune(layout, now);
+  PruneOptions fresh;  // the default age: the root temp file is too young
+  auto report = Prune(layout, fresh);
   REQUIRE(report.ok());
   CHECK(report->removed_stale_files == 2);
-  CHECK_FALSE(std::filesystem::exists(layout.paths().TempDir() + "/blob-old"));
+  CHECK(report->freed_bytes == 8 + 4096);
+  CHECK_FALSE(std::filesystem::exists(tmp + "/blob-old"));
+  CHECK_FALSE(std::filesystem::exists(dead_dir));
+  CHECK(std::filesystem::exists(live->path() + "/rootfs"));
+  CHECK(std::filesystem::exists(dir / "store/.index.json.tmp-abcdef"));
+  PruneOptions now;
+  now.stale_after = std::chrono::seconds(-10);  // everything counts as stale
+  report = Prune(layout, now);
+  REQUIRE(report.ok());
+  CHECK(report->removed_stale_files == 1);
   CHECK_FALSE(std::filesystem::exists(dir / "store/.index.json.tmp-abcdef"));
+  CHECK(std::filesystem::exists(live->path() + "/rootfs"));  // however old, a live owner keeps it
+}
+
+TEST_CASE("Fsck reports temp space whose owner is gone without failing, and --repair removes it") {
+  TempDir dir;
+  auto layout = NewLayout(dir);
+  const std::string tmp = layout.paths().TempDir();
+  std::string dead_dir;
+  {
+    auto dead = TempOwner::CreateDir(tmp, "commit-");
+    REQUIRE(dead.ok());
+    dead_dir = dead->path();
+    WriteFile(dead_dir + "/layer", "abc");
+  }
+  auto live = TempOwner::CreateFile(tmp, "blob-");
+  REQUIRE(live.ok());
+  auto report = RunFsck(layout, false);
+  REQUIRE(report.problems.size() == 1);
+  CHECK(report.problems[0].kind == FsckProblem::Kind::kLeftoverTemp);
+  CHECK(report.problems[0].subject == dead_dir);
+  CHECK_THAT(report.problems[0].detail, Catch::Contains("3 bytes"));
+  CHECK(std::string(FsckProblemName(report.problems[0].kind)) == "leftover-temp");
+  CHECK(report.clean());  // wasted space, not damage
+  CHECK(std::filesystem::exists(dead_dir));
+  auto repaired = RunFsck(layout, true);
+  REQUIRE(repaired.problems.size() == 1);
+  CHECK(repaired.problems[0].repaired);
+  CHECK_FALSE(std::filesystem::exists(dead_dir));
+  CHECK(std::filesystem::exists(live->path()));
+  CHECK(RunFsck(layout, false).problems.empty());
 }
 
 TEST_CASE("Prune refuses to run past a manifest it cannot read") {
