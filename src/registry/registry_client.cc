@@ -78,8 +78,23 @@ Result<RegistryApi> RegistryClient::OpenRegistry(std::string_view domain) {
 
 Status RegistryClient::CheckLogin(std::string_view domain, const Credential& credential) {
   HOIST_TRY(Reference::ValidateDomain(domain));
-  HOIST_TRY_ASSIGN(auto api, RegistryApi::Open(Transport(domain, {}, credential), BaseUrl(domain)));
-  return api.Ping();
+  AuthConfig auth;
+  auth.registry = ApiHost(domain);
+  auth.insecure = IsInsecureRegistry(auth.registry, options_.http.tls);
+  auth.credential = credential;
+  auth.debug_log = options_.debug_log;
+  // A private token cache: a token fetched earlier in this process must not stand in for the check.
+  auto transport = std::make_shared<AuthTransport>(retrying_, std::move(auth));
+  HOIST_TRY_ASSIGN(auto api, RegistryApi::Open(transport, BaseUrl(domain)));
+  HOIST_TRY(api.Ping());
+  if (transport->credential_use() == AuthTransport::CredentialUse::kWithheld) {
+    // The registry let us in anonymously; the password was never checked, so it must not be saved.
+    return Error(ErrorCode::kUnauthorized,
+                 "the credentials were not checked: registry " + ApiHost(domain) +
+                     " is https but its token service is plain http, and hoist sends no password over "
+                     "plain http (name the registry with --insecure-registry to allow it); nothing was saved");
+  }
+  return Ok();
 }
 
 }  // namespace hoist::registry

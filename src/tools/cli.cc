@@ -3,8 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cxxopts.hpp>
 
+#include "core/terminal_text.h"
 #include "core/version.h"
 #include "tools/command.h"
 
@@ -138,17 +141,32 @@ void ApplyLogLevel(const GlobalOptions& g) {
 int ReportError(const Error& e, const std::string& verb, std::ostream& err) {
   int code = ExitCodeFor(e);
   if (code == kExitUsage) {
-    err << "hoist: " << e.message() << "\n";
-    err << "See 'hoist " << (verb.empty() ? "" : verb + " ") << "--help'.\n";
+    // One line, so scripts can take stderr's last line as the reason.
+    err << "hoist: " << EscapeForTerminal(e.message()) << " (see 'hoist " << (verb.empty() ? "" : verb + " ")
+        << "--help')\n";
   } else {
-    err << "hoist: " << e.ToString() << "\n";
+    // Messages quote registries, archives and images; escaped, the error also stays on one line.
+    err << "hoist: " << EscapeForTerminal(e.ToString()) << "\n";
   }
   return code;
 }
 
-}  // namespace
+// A listing whose stdout is a full disk, a closed pipe's file or /dev/full must not exit 0: flush what
+// is buffered and look at the stream's state once the command is done.
+Status CheckOutputWritten(std::ostream& out) {
+  errno = 0;
+  out.flush();
+  if (out.good()) return Ok();
+  // The first failure's errno is gone by now; a second flush of what is still buffered says why.
+  out.clear();
+  errno = 0;
+  out.flush();
+  int e = errno;
+  return Error(ErrorCode::kIO, std::string("writing output: ") +
+                                   (e != 0 ? std::strerror(e) : "the output stream failed"));
+}
 
-int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunParsed(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   // Find the verb: the first argument that is neither a global flag nor a global flag's value.
   size_t verb_at = args.size();
   for (size_t i = 0; i < args.size(); ++i) {
@@ -166,11 +184,15 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         return kExitOk;
       }
     }
-    PrintTopHelp(out);
     // `hoist` alone or `hoist --help` is a request for help; anything else is a usage error.
     bool asked = args.empty() || std::find(args.begin(), args.end(), "--help") != args.end() ||
                  std::find(args.begin(), args.end(), "-h") != args.end();
-    return asked ? kExitOk : kExitUsage;
+    if (asked) {
+      PrintTopHelp(out);
+      return kExitOk;
+    }
+    if (GlobalFlagTakesValue(args.back())) return ReportError(UsageError(args.back() + " needs a value"), "", err);
+    return ReportError(UsageError("no command given (after " + args.back() + ")"), "", err);
   }
 
   std::string verb = args[verb_at];
@@ -217,6 +239,16 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
   } catch (const cxxopts::exceptions::exception& e) {
     return ReportError(UsageError(e.what()), verb, err);
   }
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  int code = RunParsed(args, out, err);
+  if (code != kExitOk) return code;  // the command's own error is the one to report
+  Status written = CheckOutputWritten(out);
+  if (!written.ok()) return ReportError(written.error(), "", err);
+  return code;
 }
 
 }  // namespace hoist::tools

@@ -1,7 +1,8 @@
 #include <iostream>
-#include <nlohmann/json.hpp>
 
+#include "registry/client/listing.h"
 #include "tools/command.h"
+#include "tools/list_output.h"
 #include "tools/registry_flags.h"
 
 namespace hoist::tools {
@@ -21,17 +22,17 @@ Result<int> RunCatalog(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(auto api, client->OpenRegistry(domain));
   registry::ListOptions list;
   HOIST_TRY_ASSIGN(list.page_size, IntegerFlag(ctx.args, "page-size"));
-  auto repos = api.Catalog(list);
-  if (!repos.ok()) {
+  ListPrinter printer(std::cout, ctx.global.format, "Registry", domain, "Repositories");
+  Status listed = registry::ForEachCatalogPage(api, list, [&](std::vector<std::string> page) -> Status {
+    printer.Page(page);
+    return Ok();
+  });
+  if (!listed.ok()) {
     std::string what = "catalog of ";  // built with += : g++ 12 misreports "lit" + string (PR 105329)
     what += domain;
-    return std::move(repos).error().WithContext(what);
+    return std::move(listed).error().WithContext(what);
   }
-  if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"Registry", domain}, {"Repositories", *repos}}.dump(2) << "\n";
-  } else {
-    for (const auto& r : *repos) std::cout << r << "\n";
-  }
+  printer.Finish();
   return kExitOk;
 }
 
@@ -40,7 +41,8 @@ Result<int> RunCatalog(CommandContext& ctx) {
 const CommandSpec& CatalogCommand() {
   static const CommandSpec spec{
       "catalog", {}, "List the repositories of a registry", "docker://HOST[:PORT]",
-      "Lists every repository the registry's catalog API (/v2/_catalog) reports, following its pagination.\n"
+      "Lists every repository the registry's catalog API (/v2/_catalog) reports, following its pagination;\n"
+      "each page is printed as it arrives.\n"
       "Many public registries (Docker Hub among them) do not offer the catalog.",
       "  hoist catalog docker://localhost:5000\n"
       "  hoist catalog --format json --insecure-registry 127.0.0.1:5000 127.0.0.1:5000",

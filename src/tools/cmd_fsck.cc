@@ -1,6 +1,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/terminal_text.h"
 #include "store/fsck.h"
 #include "tools/command.h"
 #include "tools/human_units.h"
@@ -49,7 +50,8 @@ Result<int> RunFsck(CommandContext& ctx) {
   }
   size_t repaired = 0;
   for (const auto& p : report.problems) {
-    std::cout << store::FsckProblemName(p.kind) << " " << p.subject << ": " << p.detail;
+    std::cout << store::FsckProblemName(p.kind) << " " << EscapeForTerminal(p.subject) << ": "
+              << EscapeForTerminal(p.detail);
     if (!p.repair.empty()) std::cout << " (" << p.repair << ")";
     std::cout << "\n";
     repaired += p.repaired;

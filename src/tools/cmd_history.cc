@@ -72,7 +72,7 @@ Result<int> RunHistory(CommandContext& ctx) {
       if (!it->entry->author.empty()) j["Author"] = it->entry->author;
       out.push_back(std::move(j));
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   TextTable table({"IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"});

@@ -83,7 +83,7 @@ Result<int> RunImages(CommandContext& ctx) {
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : images) out.push_back(ToJson(s));
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   const bool digests = ctx.args.count("digests") > 0, no_trunc = ctx.args.count("no-trunc") > 0;

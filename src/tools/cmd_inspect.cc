@@ -105,7 +105,7 @@ Result<int> RunInspect(CommandContext& ctx) {
   }
   out["Layers"] = layers;
   out["LayersData"] = layers_data;
-  std::cout << out.dump(4) << "\n";
+  std::cout << out.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 

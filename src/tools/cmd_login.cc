@@ -39,6 +39,10 @@ Result<int> RunLogin(CommandContext& ctx) {
   } else if (from_stdin) {
     return UsageError("--password-stdin needs --username");
   } else {
+    // As docker: no interactive login without a terminal (a prompt would end up in a log or pipe).
+    if (!StdinIsTerminal()) {
+      return UsageError("cannot ask for a user name: stdin is not a terminal (use --username and --password-stdin)");
+    }
     std::cerr << "Username: " << std::flush;
     cred.username = ReadLine(false);
   }
@@ -50,6 +54,9 @@ Result<int> RunLogin(CommandContext& ctx) {
     while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) all.pop_back();
     cred.password = std::move(all);
   } else {
+    if (!StdinIsTerminal()) {
+      return UsageError("cannot ask for the password: stdin is not a terminal (use --password-stdin)");
+    }
     std::cerr << "Password: " << std::flush;
     cred.password = ReadLine(true);
   }

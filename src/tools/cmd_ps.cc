@@ -46,7 +46,7 @@ Result<int> RunPs(CommandContext& ctx) {
                      {"Command", c.command}, {"Created", c.created}, {"Status", c.status},
                      {"ExitCode", c.exit_code}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
   TextTable table({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"});

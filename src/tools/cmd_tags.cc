@@ -1,7 +1,8 @@
 #include <iostream>
-#include <nlohmann/json.hpp>
 
+#include "registry/client/listing.h"
 #include "tools/command.h"
+#include "tools/list_output.h"
 #include "tools/registry_flags.h"
 
 namespace hoist::tools {
@@ -22,12 +23,13 @@ Result<int> RunTags(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(auto repo, client->OpenRepository(ref, registry::Access::kPull));
   registry::ListOptions list;
   HOIST_TRY_ASSIGN(list.page_size, IntegerFlag(ctx.args, "page-size"));
-  HOIST_TRY_ASSIGN(auto tags, repo.ListTags(list));
-  if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"Repository", ref.name()}, {"Tags", tags}}.dump(2) << "\n";
-  } else {
-    for (const auto& t : tags) std::cout << t << "\n";
-  }
+  ListPrinter printer(std::cout, ctx.global.format, "Repository", ref.name(), "Tags");
+  auto print = [&](std::vector<std::string> page) -> Status {
+    printer.Page(page);
+    return Ok();
+  };
+  HOIST_TRY(registry::ForEachTagPage(repo, list, print));
+  printer.Finish();
   return kExitOk;
 }
 
@@ -37,7 +39,7 @@ const CommandSpec& TagsCommand() {
   static const CommandSpec spec{
       "tags", {}, "List the tags of a repository in a registry", "docker://REPOSITORY",
       "Lists every tag of the repository, following the registry's pagination (Link headers) to the last\n"
-      "page. Text output is one tag per line; --format json prints {\"Repository\", \"Tags\"} as\n"
+      "page; each page is printed as it arrives, so any number of tags fits in memory. Text output is one tag per line; --format json prints {\"Repository\", \"Tags\"} as\n"
       "`skopeo list-tags` does.",
       "  hoist tags docker://localhost:5000/team/app\n"
       "  hoist tags --format json docker://ghcr.io/org/tool\n"

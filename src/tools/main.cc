@@ -5,8 +5,13 @@
 
 #include <malloc.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <iostream>
+#include <new>
 
 #include "tools/cli.h"
 #include "tools/command.h"
@@ -21,15 +26,51 @@ void KeepMemorySmall() {
   mallopt(M_ARENA_MAX, 2);
 }
 
+// One line for an exception nothing else caught (std::bad_alloc under `ulimit -v`, a failed thread start).
+std::string DescribeException(std::exception_ptr e) {
+  try {
+    if (e) std::rethrow_exception(e);
+  } catch (const std::bad_alloc&) {
+    return "out of memory (std::bad_alloc): raise the memory limit (ulimit -v) or move less at once";
+  } catch (const std::exception& ex) {
+    return std::string("internal error: ") + ex.what();
+  } catch (...) {
+  }
+  return "internal error: an unknown exception or std::terminate";
+}
+
+// An exception escaping a worker thread (or a noexcept function) calls std::terminate, whose default
+// is abort(): a signal death. Print the same one line and exit 1 instead. No allocation where avoidable:
+// this often runs out of memory.
+[[noreturn]] void OnTerminate() {
+  std::string line;
+  try {
+    line = "hoist: " + DescribeException(std::current_exception()) + "\n";
+  } catch (...) {
+    line = "hoist: out of memory\n";
+  }
+  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)ignored;
+  std::_Exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   KeepMemorySmall();
-  auto logger = spdlog::stderr_color_mt("hoist");
-  logger->set_pattern("%^%l%$: %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::warn);
+  std::set_terminate(OnTerminate);
+  try {
+    auto logger = spdlog::stderr_color_mt("hoist");
+    logger->set_pattern("%^%l%$: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::warn);
 
-  std::vector<std::string> args(argv + 1, argv + argc);
-  return hoist::tools::RunCli(args, std::cout, std::cerr);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    return hoist::tools::RunCli(args, std::cout, std::cerr);
+  } catch (...) {
+    // Commands report errors as Error; an exception here is a failure to allocate or a bug.
+    std::string line = "hoist: " + DescribeException(std::current_exception()) + "\n";
+    std::fputs(line.c_str(), stderr);
+    return 1;
+  }
 }

@@ -97,7 +97,7 @@ Result<int> InspectStoreImage(CommandContext& ctx, const std::string& arg) {
                      {"Config", DescriptorJson(m.config())},
                      {"Layers", layers}};
   if (!m.annotations().empty()) out["Manifest"]["Annotations"] = m.annotations();
-  std::cout << json::array({out}).dump(4) << "\n";
+  std::cout << json::array({out}).dump(4, ' ', false, json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 

@@ -1,5 +1,7 @@
 #include "tools/text_table.h"
 
+#include "core/terminal_text.h"
+
 namespace hoist::tools {
 
 namespace {
@@ -12,6 +14,11 @@ size_t Width(const std::string& s) {
 }
 
 }  // namespace
+
+void TextTable::AddRow(std::vector<std::string> row) {
+  for (auto& cell : row) cell = EscapeForTerminal(cell);
+  rows_.push_back(std::move(row));
+}
 
 void TextTable::Print(std::ostream& out) const {
   std::vector<size_t> widths;

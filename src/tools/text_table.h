@@ -11,7 +11,8 @@ namespace hoist::tools {
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Cells come from images and registries: each is passed through EscapeForTerminal.
+  void AddRow(std::vector<std::string> row);
   void Print(std::ostream& out) const;
 
  private:

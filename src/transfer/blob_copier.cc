@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/worker_pool.h"
 #include "transfer/cancel.h"
 
 namespace hoist::transfer {
@@ -74,10 +75,7 @@ Result<BlobCounts> BlobCopier::Run(const std::vector<Descriptor>& blobs) {
     }
   };
   size_t n = std::min<size_t>(static_cast<size_t>(jobs_), blobs.size());
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < n; ++i) threads.emplace_back(worker);
-  if (n > 0) worker();
-  for (auto& t : threads) t.join();
+  RunWorkers(n, worker);  // fewer threads when the system refuses more; the caller's always runs
   if (first_error) return *first_error;
   if (CancelRequested()) return CancelledError();
   return BlobCounts{copied_.load(), reused_.load(), mounted_.load(), bytes_.load()};

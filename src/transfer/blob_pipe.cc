@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 namespace hoist::transfer {
@@ -63,11 +64,16 @@ namespace {
 class ProducerReader : public Reader {
  public:
   ProducerReader(std::function<Status(BlobPipe&)> produce, size_t capacity) : pipe_(capacity) {
-    thread_ = std::thread([this, produce = std::move(produce)] { pipe_.Close(produce(pipe_)); });
+    try {
+      thread_ = std::thread([this, produce = std::move(produce)] { pipe_.Close(produce(pipe_)); });
+    } catch (const std::system_error& e) {
+      // Low memory or a thread limit: this blob fails with an error instead of the process dying.
+      pipe_.Close(Error(ErrorCode::kIO, std::string("cannot start a thread to read this blob: ") + e.what()));
+    }
   }
   ~ProducerReader() override {
     pipe_.Abandon();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   Result<size_t> Read(char* buf, size_t n) override { return pipe_.Read(buf, n); }
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "core/io.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
+#include "core/worker_pool.h"
 #include "transfer/cancel.h"
 
 namespace hoist::transfer {
@@ -114,10 +116,7 @@ Status CompressAll(ImageSource& source, std::vector<Job>& jobs, int threads) {
       next = jobs.size();
     }
   };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<size_t>(t) < jobs.size(); ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  RunWorkers(std::min(static_cast<size_t>(std::max(1, threads)), std::max<size_t>(1, jobs.size())), work);
   return first;
 }
 

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "core/terminal_text.h"
 
 namespace hoist::transfer {
 
@@ -44,7 +47,12 @@ std::string HumanBytes(uint64_t n) {
 ProgressReporter::ProgressReporter(ProgressMode mode, std::FILE* out) : mode_(mode), out_(out) {
   if (mode_ == ProgressMode::kAuto) mode_ = ::isatty(::fileno(out_)) ? ProgressMode::kTty : ProgressMode::kPlain;
   start_ = std::chrono::steady_clock::now();
-  if (mode_ != ProgressMode::kNone) ticker_ = std::thread([this] { Tick(); });
+  if (mode_ == ProgressMode::kNone) return;
+  try {
+    ticker_ = std::thread([this] { Tick(); });
+  } catch (const std::system_error&) {
+    // No thread to spare (low memory): the transfer goes on without periodic progress redraws.
+  }
 }
 
 ProgressReporter::~ProgressReporter() { End(); }
@@ -114,12 +122,13 @@ void ProgressReporter::DrawLocked(bool final) {
 
 void ProgressReporter::Begin(const std::string& what, size_t blobs, uint64_t bytes) {
   std::lock_guard lock(mu_);
-  what_ = what;
+  what_ = EscapeForTerminal(what);  // image names come from registries' tag lists
   began_ = true;
   total_blobs_ += blobs;
   total_bytes_ += bytes;
   if (mode_ == ProgressMode::kJson) {
-    EmitLocked(nlohmann::json{{"event", "begin"}, {"what", what}, {"blobs", blobs}, {"bytes", bytes}}.dump());
+    EmitLocked(nlohmann::json{{"event", "begin"}, {"what", what}, {"blobs", blobs}, {"bytes", bytes}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 }
 
@@ -160,9 +169,10 @@ void ProgressReporter::BlobDone(const Descriptor& blob, BlobOutcome outcome) {
 void ProgressReporter::Note(const std::string& message) {
   std::lock_guard lock(mu_);
   if (mode_ == ProgressMode::kJson) {
-    EmitLocked(nlohmann::json{{"event", "note"}, {"message", message}}.dump());
+    EmitLocked(nlohmann::json{{"event", "note"}, {"message", message}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace));
   } else if (mode_ != ProgressMode::kNone) {
-    pending_lines_.push_back(message);
+    pending_lines_.push_back(EscapeForTerminal(message));
   }
 }
 

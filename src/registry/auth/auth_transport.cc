@@ -179,6 +179,8 @@ Result<AuthTransport::Attached> AuthTransport::Attach(Request& req) {
   if (scheme == Scheme::kBasic && config_.credential && HasPassword(*config_.credential)) {
     req.SetHeader("Authorization", BasicAuthorization(*config_.credential));
     sent.basic = true;
+    std::lock_guard<std::mutex> lock(mu_);
+    credential_use_ = CredentialUse::kSent;
   } else if (scheme == Scheme::kBearer) {
     HOIST_TRY_ASSIGN(std::string token, TokenFor(std::nullopt));
     req.SetHeader("Authorization", "Bearer " + token);
@@ -244,6 +246,8 @@ Result<AuthTransport::Attached> AuthTransport::AnswerBasic(const Response& resp,
   req.SetHeader("Authorization", BasicAuthorization(*config_.credential));
   Attached attached;
   attached.basic = true;
+  std::lock_guard<std::mutex> lock(mu_);
+  credential_use_ = CredentialUse::kSent;
   return attached;
 }
 
@@ -282,10 +286,20 @@ Result<std::string> AuthTransport::TokenFor(const std::optional<std::string>& st
   {
     std::lock_guard<std::mutex> lock(mu_);
     credentials_withheld_ = fetched.credentials_withheld;
+    if (fetched.credentials_withheld) {
+      credential_use_ = CredentialUse::kWithheld;
+    } else if (fetch.credential && (HasPassword(*fetch.credential) || HasIdentityToken(*fetch.credential))) {
+      credential_use_ = CredentialUse::kSent;
+    }
   }
   std::string token = fetched.token.token;
   cache_->Put(key, std::move(fetched.token));
   return token;
+}
+
+AuthTransport::CredentialUse AuthTransport::credential_use() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return credential_use_;
 }
 
 Error AuthTransport::Rejected(const Response& resp, const Attached& sent) const {

@@ -65,6 +65,15 @@ class AuthTransport : public HttpClient {
   // Our scopes merged with those the registry's challenges asked for.
   std::vector<std::string> scopes() const;
 
+  // What became of the credential so far: `hoist login` succeeds only on kSent (checked, since the
+  // request then succeeded) or kNotAsked (the registry wants no login, as docker accepts).
+  enum class CredentialUse {
+    kNotAsked,  // no challenge, or none that wanted a credential yet
+    kWithheld,  // a Bearer challenge named a plain-http token service: sent anonymously instead
+    kSent,      // in a Basic Authorization, or to the token service
+  };
+  CredentialUse credential_use() const;
+
  private:
   // What the registry is known to want; learned from 401 challenges (or a probe).
   enum class Scheme { kUnknown, kNone, kBasic, kBearer };
@@ -99,6 +108,7 @@ class AuthTransport : public HttpClient {
   BearerChallenge bearer_;
   std::vector<std::string> scopes_;
   bool credentials_withheld_ = false;  // a plain-http realm got no credentials
+  CredentialUse credential_use_ = CredentialUse::kNotAsked;
 
   std::mutex fetch_mu_;  // one token fetch at a time: concurrent 401s share its result
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "registry/client/listing.h"
 #include "registry/client/repository.h"
 #include "registry/http/http_client.h"
 
@@ -37,7 +38,11 @@ Result<std::string> LocationOf(const Response& resp, const std::string& request_
 Status CheckReportedDigest(const Response& resp, const Digest& ours, const std::string& context);
 
 // Fetches every page of a listing (`field` of the JSON body: "tags", "repositories"), following
-// Link rel="next" from `first_url`.
+// Link rel="next" from `first_url`, and hands each page's entries to `on_page` before the next request.
+Status ForEachPage(HttpClient& http, std::string first_url, std::string_view field, const ListOptions& options,
+                   const std::string& context, const ListPageFn& on_page);
+
+// Every page's entries in one list: more than kMaxListEntries is a kTooLarge error.
 Result<std::vector<std::string>> ListAllPages(HttpClient& http, std::string first_url,
                                               std::string_view field, const ListOptions& options,
                                               const std::string& context);

@@ -1,11 +1,12 @@
 #pragma once
-// Runs fn(0..n-1) on up to `jobs` threads; each index once. fn must not throw.
+// Runs fn(0..n-1) on up to `jobs` threads (fewer when no more can be started); each index once.
+// fn must not throw.
 
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <thread>
-#include <vector>
+
+#include "core/worker_pool.h"
 
 namespace hoist::transfer::mirror {
 
@@ -15,10 +16,7 @@ inline void ParallelFor(size_t n, int jobs, const std::function<void(size_t)>& f
     for (size_t i = next++; i < n; i = next++) fn(i);
   };
   const size_t threads = std::min(n, static_cast<size_t>(std::max(1, jobs)));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  RunWorkers(threads, worker);
 }
 
 }  // namespace hoist::transfer::mirror

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/terminal_text.h"
 #include "transfer/progress.h"
 
 namespace hoist::transfer::mirror {
@@ -58,10 +59,12 @@ std::string ToText(const MirrorSummary& s, bool plan) {
   std::string out;
   for (const auto& i : s.images) {
     if (i.outcome == Outcome::kUpToDate) continue;
-    out += std::string(OutcomeName(i.outcome)) + "  " + i.source + " → " + i.destination;
+    // Names and reasons come from registries' tag lists and error bodies: escaped for the terminal.
+    out += std::string(OutcomeName(i.outcome)) + "  " + EscapeForTerminal(i.source) + " → " +
+           EscapeForTerminal(i.destination);
     if (!i.digest.empty()) out += "  " + i.digest;
     if (plan) out += "  (" + std::to_string(i.new_blobs.size()) + " new blobs, " + HumanBytes(i.bytes) + ")";
-    if (!i.reason.empty()) out += ": " + i.reason;
+    if (!i.reason.empty()) out += ": " + EscapeForTerminal(i.reason);
     out += "\n";
   }
   char secs[32];

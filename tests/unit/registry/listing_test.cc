@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
+#include "registry/client/listing.h"
 #include "registry/client/registry_api.h"
 #include "registry/client/repository.h"
 
@@ -107,4 +110,49 @@ TEST_CASE("Catalog pages through repositories like tags") {
   REQUIRE(repos.ok());
   CHECK(*repos == server->tags);
   CHECK(server->urls.size() == 2);
+}
+
+TEST_CASE("ForEachTagPage hands out each page before asking for the next") {
+  auto server = std::make_shared<PagingServer>();
+  std::vector<std::pair<size_t, std::vector<std::string>>> seen;  // requests made when the page came
+  Status s = ForEachTagPage(Open(server), {.page_size = 2}, [&](std::vector<std::string> page) -> Status {
+    seen.emplace_back(server->urls.size(), std::move(page));
+    return Ok();
+  });
+  REQUIRE(s.ok());
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0] == std::make_pair(size_t{1}, std::vector<std::string>{"a", "b"}));
+  CHECK(seen[1] == std::make_pair(size_t{2}, std::vector<std::string>{"c", "d"}));
+  CHECK(seen[2] == std::make_pair(size_t{3}, std::vector<std::string>{"e"}));
+}
+
+TEST_CASE("ForEachTagPage stops at the first error of its callback") {
+  auto server = std::make_shared<PagingServer>();
+  Status s = ForEachTagPage(Open(server), {.page_size = 2}, [&](std::vector<std::string>) -> Status {
+    return Error(ErrorCode::kIO, "output is gone");
+  });
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message() == "output is gone");
+  CHECK(server->urls.size() == 1);
+}
+
+TEST_CASE("ListTags refuses a list longer than kMaxListEntries, naming it") {
+  auto server = std::make_shared<PagingServer>();
+  server->tags.clear();
+  char name[16];
+  for (size_t i = 0; i <= kMaxListEntries; ++i) {
+    std::snprintf(name, sizeof name, "t%07zu", i);
+    server->tags.push_back(name);
+  }
+  Result<std::vector<std::string>> tags = Open(server).ListTags({.page_size = 100'000});
+  REQUIRE_FALSE(tags.ok());
+  CHECK(tags.error().code() == ErrorCode::kTooLarge);
+  CHECK(tags.error().message().find("kMaxListEntries") != std::string::npos);
+  CHECK(tags.error().message().find("more than " + std::to_string(kMaxListEntries) + " entries") !=
+        std::string::npos);
+
+  server->tags.pop_back();  // exactly the limit is fine
+  Result<std::vector<std::string>> exactly = Open(server).ListTags({.page_size = 100'000});
+  REQUIRE(exactly.ok());
+  CHECK(exactly->size() == kMaxListEntries);
 }
