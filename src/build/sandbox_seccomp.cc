@@ -66,8 +66,11 @@ constexpr RefusedCall kRefused[] = {
 constexpr uint64_t kNamespaceFlags[] = {CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
                                         CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
 
-// personality(2) values docker allows: Linux, Linux32, UNAME26 with either, and the query.
-constexpr uint64_t kPersonalities[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
+// personality(2) values docker allows: Linux (0), Linux32 (0x8), UNAME26 (0x20000) with either, and
+// the query 0xffffffff. libseccomp allows one comparison per argument in a rule, so the refusal is
+// spelt as masked comparisons, any of which refuses (see AddPersonalityRules).
+constexpr uint64_t kPersonalityBits = 0x20008;
+constexpr uint64_t kPersonalityQuery = 0xffffffff;
 
 bool Unlocked(const RefusedCall& call, CapabilitySet caps) { return (call.unlocked_by & caps) != 0; }
 
@@ -100,6 +103,25 @@ Status AddRule(scmp_filter_ctx ctx, uint32_t action, const char* name, std::vect
   return Ok();
 }
 
+// Refuses every personality but docker's five values: above 32 bits; with bit 31 clear, any bit
+// other than 0x20008 set; with bit 31 set, any value but the query (its highest clear bit k under
+// all-ones bits 31..k+1).
+Status AddPersonalityRules(scmp_filter_ctx ctx) {
+  const uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
+  HOIST_TRY(AddRule(ctx, refuse, "personality", {SCMP_A0(SCMP_CMP_GT, kPersonalityQuery)}));
+  for (int bit = 0; bit < 31; ++bit) {
+    const uint64_t b = uint64_t{1} << bit;
+    if (b & kPersonalityBits) continue;
+    HOIST_TRY(AddRule(ctx, refuse, "personality", {SCMP_A0(SCMP_CMP_MASKED_EQ, b | 0x80000000, b)}));
+  }
+  for (int k = 0; k < 31; ++k) {
+    const uint64_t mask = (kPersonalityQuery << k) & kPersonalityQuery;  // bits 31..k
+    const uint64_t high = (kPersonalityQuery << (k + 1)) & kPersonalityQuery;  // bits 31..k+1
+    HOIST_TRY(AddRule(ctx, refuse, "personality", {SCMP_A0(SCMP_CMP_MASKED_EQ, mask, high)}));
+  }
+  return Ok();
+}
+
 Status AddRules(scmp_filter_ctx ctx, CapabilitySet caps) {
   for (const auto& call : kRefused) {
     if (!Unlocked(call, caps)) HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(call.error), call.name));
@@ -112,9 +134,7 @@ Status AddRules(scmp_filter_ctx ctx, CapabilitySet caps) {
       HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", {SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, flag, flag)}));
     }
   }
-  std::vector<scmp_arg_cmp> unusual;
-  for (uint64_t p : kPersonalities) unusual.push_back(SCMP_A0(SCMP_CMP_NE, p));
-  HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(EPERM), "personality", unusual));
+  HOIST_TRY(AddPersonalityRules(ctx));
   // Typing into the terminal's input queue: `hoist run -t` shares the caller's terminal, so a
   // command could otherwise type commands for the caller's shell to run after it exits.
   for (uint64_t request : {uint64_t{TIOCSTI}, uint64_t{TIOCLINUX}}) {
