@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "build/image_user.h"
 #include "build/root_dir.h"
 #include "build/sandbox_mounts.h"
+#include "build/sandbox_seccomp.h"
 #include "core/tar_path.h"
 
 extern char** environ;
@@ -37,6 +39,9 @@ struct ChildPlan {
   bool rootless = false;
   bool new_network = false;
   bool null_stdin = false;
+  bool privileged = false;
+  CapabilitySet capabilities = 0;
+  const SeccompProgram* seccomp = nullptr;  // null when privileged
   uid_t uid = 0, gid = 0;
   uid_t outer_uid = 0;
   gid_t outer_gid = 0;
@@ -105,14 +110,31 @@ void ForwardSignal(int sig) {
   Fail(plan, kCannotExecute, "cannot execute \"" + cmd + "\": " + std::strerror(err));
 }
 
+// Confines init and, through fork and exec, the command: capabilities, no_new_privs, then the
+// seccomp filter last, after every mount and the switch of root (the filter refuses mount).
+// init is confined too: it runs in the container, where the command could reach it.
+void Confine(const ChildPlan& plan) {
+  std::string err = LimitCapabilities(plan.privileged ? ~CapabilitySet{0} : plan.capabilities);
+  if (!err.empty()) Fail(plan, kSetupFailed, err);
+  if (plan.privileged) return;
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) Fail(plan, kSetupFailed, Errno("set no_new_privs"));
+  err = LoadSeccompProgram(*plan.seccomp);
+  if (!err.empty()) Fail(plan, kSetupFailed, err);
+}
+
 // PID 1 of the new PID namespace: sets up the root, starts the command and reaps until it exits.
 [[noreturn]] void RunInit(const ChildPlan& plan) {
-  std::string err = SetupSandboxMounts(plan.rootfs, plan.hostname);
+  std::string err = SetupSandboxMounts(plan.rootfs, plan.hostname, plan.privileged);
   if (!err.empty()) Fail(plan, kSetupFailed, err);
   if (::chdir(plan.working_dir.c_str()) != 0) Fail(plan, kSetupFailed, Errno("working directory " + plan.working_dir));
   if (plan.rootless && (plan.uid != 0 || plan.gid != 0)) {
     Fail(plan, kSetupFailed, "a run without root maps only root into its user namespace; --user " +
                                  std::to_string(plan.uid) + ":" + std::to_string(plan.gid) + " needs hoist to run as root");
+  }
+  if (!plan.privileged) {
+    // Before setuid, which needs CAP_SETUID even when --cap-drop removes it from the command.
+    err = DropBoundingCapabilities(plan.capabilities);
+    if (!err.empty()) Fail(plan, kSetupFailed, err);
   }
   if (!plan.rootless) {
     gid_t groups[1] = {plan.gid};
@@ -120,6 +142,7 @@ void ForwardSignal(int sig) {
   }
   if (::setgid(plan.gid) != 0) Fail(plan, kSetupFailed, Errno("setgid " + std::to_string(plan.gid)));
   if (::setuid(plan.uid) != 0) Fail(plan, kSetupFailed, Errno("setuid " + std::to_string(plan.uid)));
+  Confine(plan);
 
   pid_t child = ::fork();
   if (child < 0) Fail(plan, kSetupFailed, Errno("fork"));
@@ -192,6 +215,10 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   if (workdir.front() != '/') return InvalidArgument("working directory " + QuotePath(workdir) + " is not absolute");
   HOIST_TRY_ASSIGN(std::string work_rel, CleanEntryPath(workdir.substr(1).empty() ? "." : workdir.substr(1)));
   HOIST_TRY(root.OpenDir(work_rel, /*create_missing=*/true));
+  SeccompProgram seccomp;
+  if (!options.privileged) {
+    HOIST_TRY_ASSIGN(seccomp, BuildSeccompProgram(options.capabilities));
+  }
   HOIST_TRY_ASSIGN(MountPoints mount_points, MountPoints::Prepare(root));
 
   std::vector<std::string> env = BuildEnv(options, user);
@@ -203,6 +230,9 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   plan.rootless = ::geteuid() != 0;
   plan.new_network = options.network == SandboxOptions::Network::kNone;
   plan.null_stdin = options.null_stdin;
+  plan.privileged = options.privileged;
+  plan.capabilities = options.capabilities;
+  plan.seccomp = options.privileged ? nullptr : &seccomp;
   plan.uid = user.uid;
   plan.gid = user.gid;
   plan.outer_uid = ::geteuid();

@@ -6,6 +6,11 @@
 //   - /proc mounted for the new PID namespace, /dev a tmpfs with null zero full random urandom tty
 //     bound from the host, /sys read-only, /etc/resolv.conf and /etc/hosts bound read-only from
 //     the host (mount points the image lacks are created for the run and removed afterwards);
+//   - docker's default confinement: the capabilities of kDefaultCapabilities (bounding set too,
+//     inheritable and ambient empty), no_new_privs, a seccomp filter refusing mount, namespaces,
+//     modules, ptrace and the like (build/sandbox_seccomp.h), /proc/kcore and friends masked and
+//     /proc/sys read-only (build/sandbox_masks.h), the root and /dev mounted nodev; `privileged`
+//     lifts all of it, as docker's --privileged;
 //   - a small init as PID 1 that reaps orphans and forwards SIGTERM/SIGHUP, so the command itself
 //     behaves as on a host (Ctrl-C reaches it);
 //   - as root directly, as a normal user inside a user namespace mapping them to root.
@@ -15,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "build/sandbox_caps.h"
 #include "core/error.h"
 
 namespace hoist::build {
@@ -29,6 +35,8 @@ struct SandboxOptions {
   enum class Network { kHost, kNone };
   Network network = Network::kHost;
   bool null_stdin = false;  // stdin from /dev/null instead of ours (docker run without -i)
+  CapabilitySet capabilities = kDefaultCapabilities;  // with --cap-add/--cap-drop applied
+  bool privileged = false;  // every capability, no seccomp, no no_new_privs, /proc and /sys unmasked
 };
 
 // Exit codes docker uses for a command that cannot run.

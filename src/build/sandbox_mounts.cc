@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "build/sandbox_masks.h"
+
 namespace hoist::build {
 
 namespace {
@@ -76,10 +78,13 @@ std::string BindInto(const RootDir& root, const std::string& source, const std::
   return "";
 }
 
-std::string MountDev(const RootDir& root) {
+std::string MountDev(const RootDir& root, bool privileged) {
   int fd = OpenMountPoint(root, "dev", true);
   if (fd < 0) return "/dev is not a directory in the image";
-  int rc = ::mount("tmpfs", FdPath(fd).c_str(), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k");
+  // nodev: a node the command makes here (it holds CAP_MKNOD, as in docker) cannot be opened; the
+  // standard nodes below are binds of the host's and keep working.
+  const unsigned long nodev = privileged ? 0 : MS_NODEV;
+  int rc = ::mount("tmpfs", FdPath(fd).c_str(), "tmpfs", MS_NOSUID | MS_NOEXEC | nodev, "mode=755,size=65536k");
   ::close(fd);
   if (rc != 0) return Errno("mount tmpfs on /dev");
   auto dev = root.OpenDir("dev", false);
@@ -112,6 +117,23 @@ std::string MountDev(const RootDir& root) {
     ::close(shm);
   }
   return "";
+}
+
+// /sys: a fresh sysfs (this network namespace's view, without the host's cgroup and other
+// submounts, which a recursive bind would bring along writable), read-only unless privileged.
+// Where the kernel refuses a new sysfs (a user namespace on the host's network) the host's /sys
+// is bound, without its submounts if the kernel allows; otherwise with them, which in a user
+// namespace only an unprivileged user's writes can reach.
+std::string MountSys(const RootDir& root, bool privileged) {
+  int fd = OpenMountPoint(root, "sys", true);
+  if (fd < 0) return "/sys is not a directory in the image";
+  const unsigned long ro = privileged ? 0 : MS_RDONLY;
+  int rc = ::mount("sysfs", FdPath(fd).c_str(), "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, nullptr);
+  ::close(fd);
+  if (rc == 0) return "";
+  std::string err = BindInto(root, "/sys", "sys", true, !privileged, /*recursive=*/false);
+  if (err.empty()) return "";
+  return BindInto(root, "/sys", "sys", true, !privileged, /*recursive=*/true);
 }
 
 }  // namespace
@@ -167,10 +189,15 @@ void MountPoints::Cleanup() {
   created_.clear();
 }
 
-std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hostname) {
+std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hostname, bool privileged) {
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return Errno("make mounts private");
   if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     return Errno("bind " + rootfs + " onto itself");
+  }
+  if (!privileged &&
+      ::mount(nullptr, rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_NODEV | LockedFlags(rootfs), nullptr) != 0) {
+    // A device node made in the image's files cannot be opened (docker's device cgroup does this).
+    return Errno("mount " + rootfs + " nodev");
   }
   auto opened = RootDir::Open(rootfs);  // now the bind mount
   if (!opened.ok()) return opened.error().ToString();
@@ -185,9 +212,9 @@ std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hos
     std::string err = BindInto(root, "/proc", "proc", true, false, true);
     if (!err.empty()) return err;
   }
-  std::string err = BindInto(root, "/sys", "sys", true, true, true);
+  std::string err = MountSys(root, privileged);
   if (!err.empty()) return err;
-  err = MountDev(root);
+  err = MountDev(root, privileged);
   if (!err.empty()) return err;
   for (const char* f : {"etc/resolv.conf", "etc/hosts"}) {
     std::string host = std::string("/") + f;
@@ -207,7 +234,7 @@ std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hos
     return Errno("pivot_root " + rootfs);
   }
   if (::chdir("/") != 0) return Errno("chdir /");
-  return "";
+  return privileged ? "" : MaskKernelFiles();
 }
 
 }  // namespace hoist::build

@@ -30,9 +30,12 @@ class MountPoints {
   std::vector<Created> created_;
 };
 
-// Inside the child, in its new mount namespace (as root there): makes `rootfs` a mount, mounts
-// /proc, /dev, /sys and the host's resolv.conf and hosts into it, and switches root to it.
-// Returns a message describing the first failure, or "" on success. Only for a forked child.
-std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hostname);
+// Inside the child, in its new mount namespace (as root there): makes `rootfs` a nodev mount,
+// mounts /proc, /dev (nodev, the standard nodes only), a read-only /sys and the host's resolv.conf
+// and hosts into it, switches root to it and masks the kernel files docker masks
+// (build/sandbox_masks.h). `privileged` (docker's --privileged) keeps device nodes usable, /sys
+// writable and /proc unmasked. Returns a message describing the first failure, or "" on success.
+// Only for a forked child.
+std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hostname, bool privileged);
 
 }  // namespace hoist::build

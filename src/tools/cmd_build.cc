@@ -34,6 +34,9 @@ void AddBuildOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>(), "NAME=VALUE")
       ("target", "Build this stage (and what it needs) instead of the last", cxxopts::value<std::string>(), "STAGE")
       ("no-cache", "Run every step, ignoring cached results (they are still recorded)")
+      ("allow", "Grant an entitlement: security.insecure lets RUN --security=insecure run a step unconfined "
+                "(as `hoist run --privileged`); network.host is accepted (RUN has the host network anyway)",
+       cxxopts::value<std::string>(), "ENTITLEMENT")
       ("platform", "Only this machine's platform can be built; another is an error", cxxopts::value<std::string>(),
        "OS/ARCH[/VARIANT]")
       ("timestamp", "Creation time and latest file time, in seconds since the epoch (default: SOURCE_DATE_EPOCH "
@@ -153,6 +156,13 @@ Result<int> RunBuild(CommandContext& ctx) {
   if (ctx.args.count("target")) options.target = ctx.args["target"].as<std::string>();
   if (ctx.args.count("platform")) options.platform = ctx.args["platform"].as<std::string>();
   options.no_cache = ctx.args.count("no-cache") > 0;
+  for (const auto& a : RepeatedFlag(ctx.args, "allow")) {
+    if (a == "security.insecure") {
+      options.allow_insecure = true;
+    } else if (a != "network.host") {
+      return UsageError("--allow takes security.insecure or network.host, got \"" + a + "\"");
+    }
+  }
   options.quiet = ctx.args.count("quiet") > 0;
   HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
   HOIST_TRY_ASSIGN(options.fetch, FetchOptions(ctx));
@@ -213,7 +223,9 @@ const CommandSpec& BuildCommand() {
       "into an image in the local store, and prints its image ID. Progress goes to stderr as docker\n"
       "build shows it (Step n/N, each command's output, timings). FROM takes a store image, scratch,\n"
       "or a registry image (pulled into the store when missing). RUN runs in the same sandbox as\n"
-      "`hoist run` (--network=none|host|default). Multi-stage builds build only the stages the target\n"
+      "`hoist run`, confined as it confines (see `hoist run --help`; --network=none|host|default);\n"
+      "RUN --security=insecure runs a step unconfined and is refused unless --allow security.insecure\n"
+      "is given, as BuildKit's entitlement. Multi-stage builds build only the stages the target\n"
       "(--target, else the last) needs. .dockerignore in CONTEXT hides files from COPY and ADD.\n"
       "\n"
       "Every RUN, COPY, ADD and WORKDIR step is cached in the store: a rebuild reuses each step whose\n"

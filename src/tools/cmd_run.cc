@@ -29,7 +29,13 @@ void AddRunOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>(), "USER")
       ("entrypoint", "Replace the image's Entrypoint (\"\" clears it)", cxxopts::value<std::string>(), "CMD")
       ("network", "host (share ours, the default) or none (only a loopback interface)",
-       cxxopts::value<std::string>()->default_value("host"), "MODE");
+       cxxopts::value<std::string>()->default_value("host"), "MODE")
+      ("cap-add", "Give the command a capability beyond docker's default set (NET_ADMIN, CAP_NET_ADMIN, or ALL); "
+       "repeatable", cxxopts::value<std::string>(), "CAP")
+      ("cap-drop", "Take a capability away from the default set (ALL: keep only the --cap-add ones); repeatable",
+       cxxopts::value<std::string>(), "CAP")
+      ("privileged", "Lift the confinement: every capability, no seccomp filter, no no_new_privs, /proc and /sys "
+       "unmasked and writable, device nodes usable");
 }
 
 // Image Env overridden by -e, key by key; "-e KEY" passes our value of KEY (docker's rule).
@@ -80,6 +86,11 @@ Result<int> RunRun(CommandContext& ctx) {
   sandbox.user = ctx.args.count("user") ? ctx.args["user"].as<std::string>() : defaults.user;
   sandbox.network = network == "none" ? build::SandboxOptions::Network::kNone : build::SandboxOptions::Network::kHost;
   sandbox.null_stdin = !ctx.args.count("interactive");
+  sandbox.privileged = ctx.args.count("privileged") > 0;
+  auto caps = build::ApplyCapabilityFlags(build::kDefaultCapabilities, RepeatedFlag(ctx.args, "cap-add"),
+                                          RepeatedFlag(ctx.args, "cap-drop"));
+  if (!caps.ok()) return UsageError(caps.error().message());
+  sandbox.capabilities = *caps;
 
   build::ContainerStore containers(layout.paths());
   build::ContainerRecord record;
@@ -131,14 +142,29 @@ const CommandSpec& RunCommand() {
       "The command runs in new mount, PID, UTS and IPC namespaces, with /proc, a minimal /dev, a\n"
       "read-only /sys and the host's /etc/resolv.conf and /etc/hosts (read-only); the network is the\n"
       "host's unless --network none. The image's Env, WorkingDir and User apply; -e, -w and -u override\n"
-      "them. As root this works directly; as another user hoist enters a user namespace mapping you to\n"
+      "them.\n"
+      "The command is confined as docker confines a container: docker's default capabilities (CHOWN,\n"
+      "DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE,\n"
+      "SYS_CHROOT, KILL, AUDIT_WRITE; the bounding set too, so root inside cannot regain others),\n"
+      "no_new_privs (setuid programs do not raise privileges), and a seccomp filter refusing with EPERM\n"
+      "mount, unshare/setns and namespace clones, module loading, kexec, reboot, bpf, perf_event_open,\n"
+      "ptrace, keyrings, clock and swap changes and other kernel administration (clone3 gets ENOSYS, so\n"
+      "libc uses clone). A capability given with --cap-add also unlocks the calls it governs, as in\n"
+      "docker (SYS_ADMIN: mount and namespaces; SYS_PTRACE: ptrace; SYS_TIME: the clock; …).\n"
+      "/proc/kcore, /proc/keys, /proc/timer_list, /proc/sched_debug, /proc/acpi, /proc/scsi,\n"
+      "/sys/firmware and the like are masked; /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and\n"
+      "/proc/fs are read-only; /sys is a read-only sysfs without the host's cgroup mounts. The root and\n"
+      "/dev are mounted nodev: a device node the command makes (mknod) cannot be opened. --privileged\n"
+      "lifts all of this (but adds none of the host's devices to /dev).\n"
+      "As root this works directly; as another user hoist enters a user namespace mapping you to\n"
       "root (only root then exists inside), and says so when the kernel does not allow it.\n"
       "The exit code is the command's; 127 when the command is not in the image, 126 when it cannot be\n"
       "executed; hoist's own failures (an unknown image, a bad flag) use the exit codes below.",
       "  hoist run docker.io/library/busybox:latest sh -c 'echo hi > /greeting; rm /bin/vi'\n"
       "  hoist run -it --name work example.com/base:1 sh\n"
       "  hoist run --rm -e MODE=test -w /src -u app example.com/app:1 make check\n"
-      "  hoist run --rm --network none example.com/base:1 cat /etc/os-release",
+      "  hoist run --rm --network none example.com/base:1 cat /etc/os-release\n"
+      "  hoist run --rm --cap-drop ALL --cap-add NET_BIND_SERVICE example.com/web:1",
       AddRunOptions, RunRun};
   return spec;
 }

@@ -24,6 +24,7 @@ struct BuildOptions {
   std::string target;         // the stage to build ("" → the last)
   std::string platform;       // --platform: only this machine's platform can be built
   bool no_cache = false;
+  bool allow_insecure = false;  // --allow security.insecure: RUN --security=insecure may run privileged
   std::optional<int64_t> timestamp;  // SOURCE_DATE_EPOCH / --timestamp: fixed times, clamped mtimes
   std::vector<Reference> tags;       // names set once everything else is written
   bool quiet = false;                // no progress; RUN output only when a step fails

@@ -76,22 +76,34 @@ std::vector<std::string> RunArgv(const dockerfile::Instruction& ins, const std::
   return argv;
 }
 
-Result<SandboxOptions::Network> RunNetwork(const dockerfile::Instruction& ins) {
-  auto network = SandboxOptions::Network::kHost;
+Result<RunFlags> ParseRunFlags(const dockerfile::Instruction& ins, bool allow_insecure) {
+  RunFlags flags;
   for (const auto& f : ins.flags) {
     if (f.name == "network") {
       if (f.value == "none") {
-        network = SandboxOptions::Network::kNone;
+        flags.network = SandboxOptions::Network::kNone;
       } else if (f.value == "host" || f.value == "default") {
-        network = SandboxOptions::Network::kHost;
+        flags.network = SandboxOptions::Network::kHost;
       } else {
         return At(ins, "RUN --network must be default, host or none, got \"" + f.value + "\"");
+      }
+    } else if (f.name == "security") {
+      if (f.value == "sandbox") {
+        flags.insecure = false;
+      } else if (f.value == "insecure") {
+        if (!allow_insecure) {
+          return At(ins, "RUN --security=insecure runs the step with every capability and no seccomp filter; "
+                         "it needs `hoist build --allow security.insecure`");
+        }
+        flags.insecure = true;
+      } else {
+        return At(ins, "RUN --security must be sandbox or insecure, got \"" + f.value + "\"");
       }
     } else {
       return At(ins, "RUN --" + f.name + " is not supported");
     }
   }
-  return network;
+  return flags;
 }
 
 Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs, const RunCommand& command,
@@ -104,6 +116,7 @@ Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs,
   sandbox.user = command.user;
   sandbox.network = command.network;
   sandbox.null_stdin = true;
+  sandbox.privileged = command.insecure;
 
   // -q: the output goes to a file, shown only if the command fails.
   const std::string log_path = scratch_dir + "/run-output.log";

@@ -20,14 +20,21 @@ struct RunCommand {
   std::string working_dir = "/";
   std::string user;
   SandboxOptions::Network network = SandboxOptions::Network::kHost;
+  bool insecure = false;  // RUN --security=insecure: the sandbox's --privileged
 };
 
 // RUN's argv from its shell or exec form (a heredoc as the whole command is the script).
 std::vector<std::string> RunArgv(const dockerfile::Instruction& ins, const std::vector<std::string>& shell);
 
-// --network=default|host|none (default: the host's, as `hoist run`). Other RUN flags (--mount,
-// --security) are refused with the instruction's location.
-Result<SandboxOptions::Network> RunNetwork(const dockerfile::Instruction& ins);
+// RUN's flags: --network=default|host|none (default: the host's, as `hoist run`) and
+// --security=sandbox|insecure. insecure (every capability, no seccomp filter, /proc and /sys
+// unmasked) is BuildKit's entitlement: refused unless the build was started with
+// `--allow security.insecure`. Other RUN flags (--mount) are refused with the instruction's location.
+struct RunFlags {
+  SandboxOptions::Network network = SandboxOptions::Network::kHost;
+  bool insecure = false;
+};
+Result<RunFlags> ParseRunFlags(const dockerfile::Instruction& ins, bool allow_insecure);
 
 Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs, const RunCommand& command,
                   std::FILE* output, bool quiet, const std::string& scratch_dir);

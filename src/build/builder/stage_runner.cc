@@ -134,7 +134,9 @@ class StageRunner {
   Status RunStep(const dockerfile::Instruction& ins) {
     RunCommand cmd;
     cmd.argv = RunArgv(ins, sc_.shell);
-    HOIST_TRY_ASSIGN(cmd.network, RunNetwork(ins));
+    HOIST_TRY_ASSIGN(RunFlags flags, ParseRunFlags(ins, s_.options.allow_insecure));
+    cmd.network = flags.network;
+    cmd.insecure = flags.insecure;
     auto pairs = s_.scope.ArgPairs(sc_.config.env);
     cmd.env = s_.scope.RunEnv(sc_.config.env);
     cmd.working_dir = sc_.config.working_dir;
@@ -143,7 +145,8 @@ class StageRunner {
     if (!pairs.empty()) text += "|" + std::to_string(pairs.size()) + " " + Joined(pairs) + " ";
     text += Joined(cmd.argv);
     text += " # buildkit";
-    const char* network = cmd.network == SandboxOptions::Network::kNone ? "none" : "host";
+    std::string network = cmd.network == SandboxOptions::Network::kNone ? "none" : "host";
+    if (cmd.insecure) network += " security=insecure";  // a sandboxed step's result is not reused
     Digest key = CacheKey(image_.chain, {"RUN", text, Joined(cmd.argv, "\n"), Joined(cmd.env, "\n"), cmd.user,
                                          cmd.working_dir, network});
     return FsStep(key, text, [&]() -> Status {

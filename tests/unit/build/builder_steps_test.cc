@@ -30,8 +30,9 @@ TEST_CASE("RUN argv: shell form through the SHELL, exec form as written, a hered
   auto redirected = RunArgv(Only("RUN cat <<EOF > /f\nbody\nEOF\n"), shell);
   REQUIRE(redirected.size() == 3);
   CHECK_THAT(redirected[2], Catch::StartsWith("cat <<EOF > /f\nbody\nEOF"));
-  CHECK(RunNetwork(Only("RUN --network=none true")).value() == hoist::build::SandboxOptions::Network::kNone);
-  CHECK_FALSE(RunNetwork(Only("RUN --network=bridge true")).ok());
+  CHECK(ParseRunFlags(Only("RUN --network=none true"), false).value().network ==
+        hoist::build::SandboxOptions::Network::kNone);
+  CHECK_FALSE(ParseRunFlags(Only("RUN --network=bridge true"), false).ok());
 }
 
 TEST_CASE("COPY: destination relative to WORKDIR, several sources need a directory, flags read") {

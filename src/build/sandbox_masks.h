@@ -1,0 +1,19 @@
+#pragma once
+// The kernel files docker hides from a container (build/sandbox.h): inside the new root, after
+// pivot_root, /proc/kcore, /proc/keys, /proc/timer_list and friends are masked (/dev/null bound
+// over a file, an empty read-only tmpfs over a directory), and /proc/sys, /proc/sysrq-trigger,
+// /proc/irq, /proc/bus and /proc/fs become read-only. Paths this kernel lacks are skipped.
+
+#include <string>
+#include <vector>
+
+namespace hoist::build {
+
+// docker's lists (moby oci/defaults.go: MaskedPaths, ReadonlyPaths).
+std::vector<std::string> SandboxMaskedPaths();
+std::vector<std::string> SandboxReadOnlyPaths();
+
+// In the child, after the switch to the new root. "" on success, else what failed.
+std::string MaskKernelFiles();
+
+}  // namespace hoist::build
