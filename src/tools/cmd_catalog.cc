@@ -1,6 +1,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
 
@@ -28,7 +29,7 @@ Result<int> RunCatalog(CommandContext& ctx) {
     return std::move(repos).error().WithContext(what);
   }
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"Registry", domain}, {"Repositories", *repos}}.dump(2) << "\n";
+    std::cout << DumpJson(nlohmann::json{{"Registry", domain}, {"Repositories", *repos}}, 2) << "\n";
   } else {
     for (const auto& r : *repos) std::cout << r << "\n";
   }

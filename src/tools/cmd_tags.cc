@@ -1,6 +1,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
 
@@ -24,7 +25,7 @@ Result<int> RunTags(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(list.page_size, IntegerFlag(ctx.args, "page-size"));
   HOIST_TRY_ASSIGN(auto tags, repo.ListTags(list));
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"Repository", ref.name()}, {"Tags", tags}}.dump(2) << "\n";
+    std::cout << DumpJson(nlohmann::json{{"Repository", ref.name()}, {"Tags", tags}}, 2) << "\n";
   } else {
     for (const auto& t : tags) std::cout << t << "\n";
   }
