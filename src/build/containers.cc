@@ -12,6 +12,7 @@
 
 #include "build/root_dir.h"
 #include "core/fs.h"
+#include "core/json_parse.h"
 
 namespace hoist::build {
 
@@ -77,22 +78,30 @@ Result<ContainerRecord> ContainerStore::Create(ContainerRecord record) {
   }
   std::string dir = paths_.Container(record.id);
   if (::mkdir(dir.c_str(), 0700) != 0) return ErrnoError("create " + dir, errno);
-  if (::mkdir(Rootfs(record.id).c_str(), 0755) != 0) return ErrnoError("create " + Rootfs(record.id), errno);
-  HOIST_TRY(Save(record));
+  // The record first, under the lock: a directory without one is then always a leftover.
+  Status made = Save(record);
+  if (made.ok() && ::mkdir(Rootfs(record.id).c_str(), 0755) != 0) {
+    made = ErrnoError("create " + Rootfs(record.id), errno);
+  }
+  if (!made.ok()) {
+    (void)Remove(record.id);
+    return std::move(made).error();
+  }
   return record;
 }
 
 Status ContainerStore::Save(const ContainerRecord& r) const {
   if (!ValidId(r.id)) return InvalidArgument("invalid container id " + r.id);
-  return AtomicWriteFile(paths_.Container(r.id) + "/container.json", ToJson(r).dump(2) + "\n", 0600);
+  return AtomicWriteFile(paths_.Container(r.id) + "/container.json", DumpJson(ToJson(r), 2) + "\n", 0600);
 }
 
 Result<ContainerRecord> ContainerStore::Load(const std::string& id) const {
   std::string path = paths_.Container(id) + "/container.json";
   HOIST_TRY_ASSIGN(std::string raw, ReadFileToString(path, kMaxRecordSize));
-  auto j = nlohmann::json::parse(raw, nullptr, false);
+  auto parsed = ParseJson(raw);
   auto bad = [&] { return ParseError(path + " is not a valid container record"); };
-  if (!j.is_object()) return bad();
+  if (!parsed.ok() || !parsed->is_object()) return bad();
+  const nlohmann::json& j = *parsed;
   ContainerRecord r;
   auto str = [&](const char* key) {
     auto it = j.find(key);
@@ -130,7 +139,15 @@ Result<std::vector<ContainerRecord>> ContainerStore::List() const {
   ::closedir(d);
   for (const auto& id : ids) {
     auto r = Load(id);
-    if (r.ok()) out.push_back(std::move(*r));  // half-created or foreign entries are skipped
+    if (r.ok()) {
+      out.push_back(std::move(*r));
+      continue;
+    }
+    ContainerRecord broken;
+    broken.id = id;
+    broken.status = "broken";
+    broken.problem = r.error().code() == ErrorCode::kNotFound ? "no container.json" : r.error().message();
+    out.push_back(std::move(broken));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.created != b.created ? a.created > b.created : a.id < b.id;
@@ -141,7 +158,7 @@ Result<std::vector<ContainerRecord>> ContainerStore::List() const {
 Result<ContainerRecord> ContainerStore::Find(const std::string& name_or_id) const {
   HOIST_TRY_ASSIGN(auto all, List());
   for (const auto& c : all) {
-    if (c.name == name_or_id || c.id == name_or_id) return c;
+    if ((!c.name.empty() && c.name == name_or_id) || c.id == name_or_id) return c;
   }
   const ContainerRecord* match = nullptr;
   for (const auto& c : all) {
@@ -152,6 +169,20 @@ Result<ContainerRecord> ContainerStore::Find(const std::string& name_or_id) cons
   }
   if (match == nullptr) return NotFound("no container named " + name_or_id + " (see hoist ps -a)");
   return *match;
+}
+
+Result<std::vector<std::string>> ContainerStore::RemoveBroken() const {
+  std::vector<std::string> removed;
+  if (::access(paths_.ContainersDir().c_str(), F_OK) != 0) return removed;
+  // Create holds this lock from mkdir to the record: a recordless directory seen here is a leftover.
+  HOIST_TRY_ASSIGN(FileLock lock, FileLock::Acquire(paths_.ContainersDir() + "/lock"));
+  HOIST_TRY_ASSIGN(auto all, List());
+  for (const auto& c : all) {
+    if (c.problem.empty()) continue;
+    HOIST_TRY(Remove(c.id));
+    removed.push_back(c.id);
+  }
+  return removed;
 }
 
 Status ContainerStore::Remove(const std::string& id) const {

@@ -22,6 +22,9 @@ struct ContainerRecord {
   std::string status = "created";  // created, running, exited
   int exit_code = 0;
   int pid = 0;  // the hoist process running it, while running
+  // Non-empty for a directory without a readable record (a run killed while creating it, an
+  // interrupted rm): listed with status "broken" so `hoist rm` and `hoist prune` can remove it.
+  std::string problem;
 
   // Running and its hoist process still alive.
   bool running() const;
@@ -32,10 +35,13 @@ class ContainerStore {
   explicit ContainerStore(store::LayoutPaths paths) : paths_(std::move(paths)) {}
 
   // Gives the record a fresh id (and a name, when empty), refuses a name already taken, and makes
-  // its directory with an empty rootfs/.
+  // its directory with the record and an empty rootfs/; a failure leaves no directory behind.
   Result<ContainerRecord> Create(ContainerRecord record);
   Status Save(const ContainerRecord& record) const;
+  // Every container, broken ones (see ContainerRecord::problem) included.
   Result<std::vector<ContainerRecord>> List() const;
+  // Removes the broken containers; returns their ids.
+  Result<std::vector<std::string>> RemoveBroken() const;
   // By name, full id, or an id prefix only one container has.
   Result<ContainerRecord> Find(const std::string& name_or_id) const;
   Status Remove(const std::string& id) const;

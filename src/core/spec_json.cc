@@ -1,76 +1,21 @@
 #include "core/spec_json.h"
 
 #include <limits>
-#include <unordered_set>
+
+#include "core/json_parse.h"
 
 namespace hoist {
 
 namespace spec_json {
 
-namespace {
+// One depth limit for every JSON hoist reads (json_parse.h); this header keeps its own name for it.
+static_assert(kMaxDepth == kJsonMaxDepth);
 
-// A first pass over the bytes that refuses what the DOM parser would silently accept: nesting deep
-// enough to exhaust the stack later, and duplicate keys (Go keeps the last, others the first).
-class StrictSax : public nlohmann::json_sax<Json> {
- public:
-  std::string error;
-
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return Push(true); }
-  bool start_array(std::size_t) override { return Push(false); }
-  bool end_object() override { return Pop(); }
-  bool end_array() override { return Pop(); }
-  bool key(string_t& k) override {
-    if (!stack_.back().keys.insert(k).second) {
-      error = "duplicate key " + Quote(k) + " in one object";
-      return false;
-    }
-    return true;
-  }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) override {
-    error = "not valid JSON (near byte " + std::to_string(position) + ")";
-    return false;
-  }
-
- private:
-  struct Level {
-    bool object;
-    std::unordered_set<std::string> keys;
-  };
-  bool Push(bool object) {
-    if (stack_.size() >= kMaxDepth) {
-      error = "nested deeper than " + std::to_string(kMaxDepth) + " levels";
-      return false;
-    }
-    stack_.push_back(Level{object, {}});
-    return true;
-  }
-  bool Pop() {
-    stack_.pop_back();
-    return true;
-  }
-  std::vector<Level> stack_;
-};
-
-}  // namespace
-
+// json_parse.h's entry, with duplicate keys refused.
 Result<Json> Parse(std::string_view raw) {
-  if (raw.empty()) return ParseError("empty document (expected JSON)");
-  const char* first = raw.data();
-  const char* last = raw.data() + raw.size();
-  StrictSax sax;
-  if (!Json::sax_parse(first, last, &sax)) {
-    return ParseError(sax.error.empty() ? "not valid JSON" : sax.error);
-  }
-  Json j = Json::parse(first, last, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return ParseError("not valid JSON");
-  return j;
+  JsonParseOptions options;
+  options.reject_duplicate_keys = true;
+  return ParseOrderedJson(raw, options);
 }
 
 std::string Join(std::string_view path, std::string_view key) {
@@ -266,7 +211,7 @@ Json KeepOrder(const Json& old, Json fresh) {
   return out;
 }
 
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string Dump(const Json& j) { return DumpJson(j); }
 
 }  // namespace spec_json
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "registry/http/sanitize.h"
 
 namespace hoist::registry {
@@ -62,8 +63,9 @@ std::string BodySnippet(std::string_view body) {
 std::vector<RegistryDiagnostic> ParseErrorBody(std::string_view body) {
   std::vector<RegistryDiagnostic> out;
   if (body.size() > kMaxJsonBody) return out;
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return out;
+  auto parsed = ParseJson(body);  // depth-limited: a detail is dumped below
+  if (!parsed.ok() || !parsed->is_object()) return out;
+  const json& doc = *parsed;
   auto errors = doc.find("errors");
   if (errors == doc.end() || !errors->is_array()) return out;
   for (const json& e : *errors) {
@@ -74,7 +76,7 @@ std::vector<RegistryDiagnostic> ParseErrorBody(std::string_view body) {
     if (auto m = e.find("message"); m != e.end() && m->is_string())
       d.message = m->get<std::string>();
     if (auto det = e.find("detail"); det != e.end() && !det->is_null()) {
-      d.detail = det->dump(-1, ' ', false, json::error_handler_t::replace);
+      d.detail = DumpJson(*det);
       if (d.detail.size() > kMaxDetail) d.detail.resize(kMaxDetail);
     }
     if (d.code.empty() && d.message.empty()) continue;

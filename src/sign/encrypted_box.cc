@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base64.h"
+#include "core/json_parse.h"
 
 namespace hoist::sign {
 
@@ -101,13 +102,15 @@ Result<std::string> SealWithPassword(std::string_view plaintext, std::string_vie
   doc["cipher"]["name"] = "nacl/secretbox";
   doc["cipher"]["nonce"] = EncodeBase64(nonce);
   doc["ciphertext"] = EncodeBase64(sealed);
-  return doc.dump();
+  return DumpJson(doc);
 }
 
 Result<std::string> OpenWithPassword(std::string_view document, std::string_view password) {
   HOIST_TRY(InitSodium());
-  auto doc = nlohmann::json::parse(document, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return ParseError("encrypted key: not a JSON object");
+  auto parsed = ParseJson(document);
+  if (!parsed.ok()) return ParseError("encrypted key: " + parsed.error().message());
+  const nlohmann::json& doc = *parsed;
+  if (!doc.is_object()) return ParseError("encrypted key: not a JSON object");
   auto kdf = doc.find("kdf");
   auto cipher = doc.find("cipher");
   if (kdf == doc.end() || !kdf->is_object()) return ParseError("encrypted key: \"kdf\" is missing");

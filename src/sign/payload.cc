@@ -1,4 +1,5 @@
 #include "sign/payload.h"
+#include "core/json_parse.h"
 
 namespace hoist::sign {
 
@@ -98,8 +99,10 @@ Result<std::string> RenderPayload(std::string_view docker_reference, const Diges
 
 Result<Payload> ParsePayload(std::string_view bytes) {
   if (bytes.size() > kMaxPayloadSize) return TooLarge("signature payload is larger than 64 KiB");
-  auto doc = nlohmann::json::parse(bytes, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return ParseError("signature payload is not a JSON object");
+  auto document = ParseJson(bytes);
+  if (!document.ok()) return ParseError("signature payload: " + document.error().message());
+  const nlohmann::json& doc = *document;
+  if (!doc.is_object()) return ParseError("signature payload is not a JSON object");
   const nlohmann::json* critical = Member(doc, "critical");
   if (!critical || !critical->is_object()) return ParseError("signature payload has no \"critical\" section");
   const nlohmann::json* type = Member(*critical, "type");

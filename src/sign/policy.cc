@@ -4,6 +4,7 @@
 
 #include "core/base64.h"
 #include "core/fs.h"
+#include "core/json_parse.h"
 #include "sign/key_files.h"
 #include "sign/verify.h"
 
@@ -112,8 +113,10 @@ std::vector<std::string> ScopesFor(const Reference& ref) {
 }  // namespace
 
 Result<TrustPolicy> TrustPolicy::Parse(std::string_view text, const std::string& base_dir) {
-  auto doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return ParseError("policy: not a JSON object");
+  auto parsed = ParseJson(text);
+  if (!parsed.ok()) return ParseError("policy: " + parsed.error().message());
+  const json& doc = *parsed;
+  if (!doc.is_object()) return ParseError("policy: not a JSON object");
   TrustPolicy p;
   auto def = doc.find("default");
   if (def == doc.end()) return ParseError("policy: \"default\" is missing");

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 
@@ -63,7 +64,7 @@ BuiltSignatureManifest BuildSignatureManifest(const std::vector<SignatureLayer>&
   config["rootfs"] = {{"type", "layers"}, {"diff_ids", diff_ids}};
   config["config"] = nlohmann::ordered_json::object();
   BuiltSignatureManifest out;
-  out.config = config.dump();
+  out.config = DumpJson(config);
 
   nlohmann::ordered_json m;
   m["schemaVersion"] = 2;
@@ -86,7 +87,7 @@ BuiltSignatureManifest BuildSignatureManifest(const std::vector<SignatureLayer>&
     js_layers.push_back(std::move(d));
   }
   m["layers"] = js_layers;
-  out.manifest = m.dump();
+  out.manifest = DumpJson(m);
   return out;
 }
 

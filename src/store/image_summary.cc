@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "core/image_config.h"
+#include "core/json_parse.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/spec_json.h"
@@ -103,8 +104,9 @@ class Summarizer {
       f.problem = raw.error().message();
       return;
     }
-    nlohmann::json doc = nlohmann::json::parse(*raw, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    auto parsed = ParseJson(*raw);
+    const nlohmann::json doc = parsed.ok() ? std::move(parsed).value() : nlohmann::json();
+    if (!doc.is_object()) {
       f.problem = "config " + config.digest.str() + " is not a JSON object";
       return;
     }

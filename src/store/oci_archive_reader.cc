@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/image_check.h"
 #include "core/image_config.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
@@ -58,16 +59,10 @@ Result<std::optional<Digest>> BlobWalker::Walk(const Descriptor& desc, const std
   if (!manifest.ok()) return spec_json::Prefixed(manifest.error(), what + " " + desc.digest.str());
   const Descriptor& config = manifest->config();
   HOIST_TRY(Walk(config, "config of manifest " + desc.digest.Short(), depth + 1));
-  // Artifacts such as cosign signatures use the image config media type with an empty platform and
-  // non-layer blobs: only a manifest of image layers gets its config checked as an image config.
-  bool image_layers = true;
-  for (const auto& layer : manifest->layers()) image_layers = image_layers && IsLayer(layer.media_type);
-  if (IsConfig(config.media_type) && image_layers) {
+  if (HasImageConfig(*manifest)) {
     const ArchiveFile* cf = entries_.FindBlob(config.digest);
     HOIST_TRY_ASSIGN(std::string craw, entries_.ReadSmall(*cf, kMaxConfigSize));
-    auto parsed = ImageConfig::Parse(std::move(craw));
-    if (!parsed.ok()) return spec_json::Prefixed(parsed.error(), "config " + config.digest.str());
-    HOIST_TRY(parsed->CheckLayers(manifest->layers().size()));
+    HOIST_TRY(CheckImageConfig(*manifest, std::move(craw)));
   }
   for (size_t i = 0; i < manifest->layers().size(); ++i) {
     HOIST_TRY(Walk(manifest->layers()[i], "layer " + std::to_string(i) + " of manifest " + desc.digest.Short(),

@@ -11,6 +11,7 @@
 #include "core/manifest.h"
 #include "core/temp_owner.h"
 
+#include "core/json_parse.h"
 #include "store/blob_scan.h"
 #include "store/image_walk.h"
 
@@ -28,7 +29,9 @@ std::vector<Descriptor> ContainerImages(const OciLayout& layout) {
   for (const auto& dir : std::filesystem::directory_iterator(layout.paths().ContainersDir(), ec)) {
     auto text = ReadFileToString(dir.path().string() + "/container.json", 1 << 20);
     if (!text.ok()) continue;
-    auto j = nlohmann::json::parse(*text, nullptr, false);
+    auto parsed = ParseJson(*text);
+    if (!parsed.ok()) continue;
+    nlohmann::json& j = *parsed;
     if (!j.is_object() || !j.contains("ImageManifest") || !j["ImageManifest"].is_string()) continue;
     auto digest = Digest::Parse(j["ImageManifest"].get<std::string>());
     if (!digest.ok()) continue;

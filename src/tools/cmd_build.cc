@@ -12,6 +12,7 @@
 #include "build/builder/image_transfer.h"
 #include "build/commit.h"
 #include "core/fs.h"
+#include "core/json_parse.h"
 #include "core/output_file.h"
 #include "store/import.h"
 #include "store/layout_paths.h"
@@ -203,10 +204,13 @@ Result<int> RunBuild(CommandContext& ctx) {
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json tags = nlohmann::json::array();
     for (const auto& t : options.tags) tags.push_back(t.str());
-    std::cout << nlohmann::json{{"Id", result.config.str()},     {"Digest", result.manifest.digest.str()},
-                                {"Tags", tags},                  {"Steps", result.steps},
-                                {"Cached", result.cached},       {"Seconds", result.seconds}}
-                     .dump(2)
+    std::cout << DumpJson(nlohmann::json{{"Id", result.config.str()},
+                                         {"Digest", result.manifest.digest.str()},
+                                         {"Tags", tags},
+                                         {"Steps", result.steps},
+                                         {"Cached", result.cached},
+                                         {"Seconds", result.seconds}},
+                          2)
               << "\n";
   } else {
     std::cout << result.config.str() << "\n";

@@ -5,6 +5,7 @@
 
 #include "build/commit.h"
 #include "build/containers.h"
+#include "core/json_parse.h"
 #include "store/import.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
@@ -82,15 +83,15 @@ Result<int> RunCommit(CommandContext& ctx) {
   auto result = build::CommitDirectory(layout, *base, changed_dir, name, options);
   if (!result.ok()) return std::move(result).error().WithContext("commit " + source);
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"Name", name.str()},
-                                {"Digest", result->manifest.digest.str()},
-                                {"Id", result->config.str()},
-                                {"Layer", result->layer.digest.str()},
-                                {"DiffId", result->diff_id.str()},
-                                {"Added", result->stats.added},
-                                {"Modified", result->stats.modified},
-                                {"Deleted", result->stats.deleted}}
-                     .dump(2)
+    std::cout << DumpJson(nlohmann::json{{"Name", name.str()},
+                                         {"Digest", result->manifest.digest.str()},
+                                         {"Id", result->config.str()},
+                                         {"Layer", result->layer.digest.str()},
+                                         {"DiffId", result->diff_id.str()},
+                                         {"Added", result->stats.added},
+                                         {"Modified", result->stats.modified},
+                                         {"Deleted", result->stats.deleted}},
+                          2)
               << "\n";
   } else {
     std::cout << result->config.str() << "\n";

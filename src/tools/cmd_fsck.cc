@@ -1,6 +1,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "build/containers.h"
+#include "core/json_parse.h"
 #include "core/terminal_text.h"
 #include "store/fsck.h"
 #include "tools/command.h"
@@ -25,12 +27,34 @@ int ExitCodeOf(const store::FsckReport& report) {
   return code;
 }
 
+// Working-container directories without a record (a `hoist run` killed while creating one) are
+// stray files of the store's private area: reported, and removed by --repair.
+Status CheckContainers(const store::LayoutPaths& paths, bool repair, store::FsckReport& report) {
+  build::ContainerStore containers(paths);
+  HOIST_TRY_ASSIGN(auto all, containers.List());
+  for (const auto& c : all) {
+    if (c.problem.empty()) continue;
+    store::FsckProblem p{store::FsckProblem::Kind::kStrayFile, paths.Container(c.id),
+                         "working container without a readable record (" + c.problem + ")", false, ""};
+    report.problems.push_back(std::move(p));
+  }
+  if (!repair) return Ok();
+  HOIST_TRY_ASSIGN(auto removed, containers.RemoveBroken());
+  for (auto& p : report.problems) {
+    for (const auto& id : removed) {
+      if (p.subject == paths.Container(id)) p.repaired = true, p.repair = "removed the container directory";
+    }
+  }
+  return Ok();
+}
+
 Result<int> RunFsck(CommandContext& ctx) {
   if (!ctx.positional.empty()) return UsageError("fsck takes no arguments");
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
   store::FsckOptions options;
   options.repair = ctx.args.count("repair") > 0;
   HOIST_TRY_ASSIGN(auto report, store::Fsck(layout, options));
+  HOIST_TRY(CheckContainers(layout.paths(), options.repair, report));
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json problems = nlohmann::json::array();
     for (const auto& p : report.problems) {
@@ -45,7 +69,7 @@ Result<int> RunFsck(CommandContext& ctx) {
                        {"ImagesChecked", report.images_checked},
                        {"Problems", problems},
                        {"Clean", report.clean()}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
     return ExitCodeOf(report);
   }
   size_t repaired = 0;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/image_config.h"
+#include "core/json_parse.h"
 #include "core/media_types.h"
 #include "tools/command.h"
 #include "tools/human_units.h"
@@ -72,7 +73,7 @@ Result<int> RunHistory(CommandContext& ctx) {
       if (!it->entry->author.empty()) j["Author"] = it->entry->author;
       out.push_back(std::move(j));
     }
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
     return kExitOk;
   }
   TextTable table({"IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"});

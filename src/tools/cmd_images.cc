@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "store/image_summary.h"
 #include "tools/command.h"
 #include "tools/human_units.h"
@@ -83,7 +84,7 @@ Result<int> RunImages(CommandContext& ctx) {
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : images) out.push_back(ToJson(s));
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
     return kExitOk;
   }
   const bool digests = ctx.args.count("digests") > 0, no_trunc = ctx.args.count("no-trunc") > 0;

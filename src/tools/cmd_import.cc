@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "core/platform.h"
 #include "store/import.h"
 #include "store/oci_layout.h"
@@ -50,11 +51,11 @@ Result<int> RunImport(CommandContext& ctx) {
   auto result = store::ImportRootfs(s, *in, *ref, options);
   if (!result.ok()) return std::move(result).error().WithContext("import " + file);
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"Name", ref->str()},
-                                {"Digest", result->manifest.digest.str()},
-                                {"Id", result->config.str()},
-                                {"DiffId", result->diff_id.str()}}
-                     .dump(2)
+    std::cout << DumpJson(nlohmann::json{{"Name", ref->str()},
+                                         {"Digest", result->manifest.digest.str()},
+                                         {"Id", result->config.str()},
+                                         {"DiffId", result->diff_id.str()}},
+                          2)
               << "\n";
   } else {
     std::cout << result->config.str() << "\n";

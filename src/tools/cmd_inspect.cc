@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/image_config.h"
+#include "core/json_parse.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/platform.h"
@@ -105,7 +106,7 @@ Result<int> RunInspect(CommandContext& ctx) {
   }
   out["Layers"] = layers;
   out["LayersData"] = layers_data;
-  std::cout << out.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  std::cout << DumpJson(out, 4) << "\n";
   return kExitOk;
 }
 

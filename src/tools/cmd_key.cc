@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "sign/key_files.h"
 #include "tools/command.h"
 #include "tools/signature_location.h"
@@ -29,7 +30,7 @@ Result<int> RunKey(CommandContext& ctx) {
   auto files = sign::WriteKeyPair(key, prefix, password, ctx.args.count("force") > 0);
   if (!files.ok()) return std::move(files).error().WithContext("key generate");
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << nlohmann::json{{"PrivateKey", files->private_path}, {"PublicKey", files->public_path}}.dump(2)
+    std::cout << DumpJson(nlohmann::json{{"PrivateKey", files->private_path}, {"PublicKey", files->public_path}}, 2)
               << "\n";
   } else {
     std::cerr << "Private key written to " << files->private_path << "\n"

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "store/oci_archive_load.h"
 #include "store/oci_layout.h"
 #include "tools/command.h"
@@ -85,7 +86,7 @@ Result<int> RunLoad(CommandContext& ctx) {
                      {"MediaType", image.root.media_type},
                      {"Id", image.image_id ? image.image_id->str() : image.root.digest.str()}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
   } else if (!ctx.args.count("quiet")) {
     for (const auto& image : loaded->images) {
       for (const auto& n : image.names) std::cout << "Loaded image: " << n.Familiar() << "\n";

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json_parse.h"
 #include "store/layout_paths.h"
 #include "store/oci_layout.h"
 #include "tools/command.h"
@@ -91,9 +92,10 @@ Result<std::unique_ptr<Client>> MakeClient(const CommandContext& ctx, const mirr
 void PrintProgress(const CommandContext& ctx, const mirror::ImageResult& r) {
   if (ctx.global.progress == Progress::kNone) return;
   if (ctx.global.progress == Progress::kJson) {
-    std::fprintf(stderr, "%s\n",
-                 nlohmann::json{{"image", r.name}, {"outcome", mirror::OutcomeName(r.outcome)}, {"digest", r.digest}}
-                     .dump().c_str());
+    std::fprintf(
+        stderr, "%s\n",
+        DumpJson(nlohmann::json{{"image", r.name}, {"outcome", mirror::OutcomeName(r.outcome)}, {"digest", r.digest}})
+            .c_str());
     return;
   }
   std::string line = std::string(mirror::OutcomeName(r.outcome)) + " " + r.name;
@@ -103,7 +105,7 @@ void PrintProgress(const CommandContext& ctx, const mirror::ImageResult& r) {
 
 int Finish(const CommandContext& ctx, const mirror::MirrorSummary& s, bool plan) {
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << mirror::ToJson(s).dump(2) << "\n";
+    std::cout << DumpJson(mirror::ToJson(s), 2) << "\n";
   } else {
     std::cout << mirror::ToText(s, plan);
   }

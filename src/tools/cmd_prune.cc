@@ -1,6 +1,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "build/containers.h"
+#include "core/json_parse.h"
 #include "store/prune.h"
 #include "tools/command.h"
 #include "tools/human_units.h"
@@ -18,11 +20,13 @@ void AddPruneOptions(cxxopts::Options& o) {
 Result<int> RunPrune(CommandContext& ctx) {
   if (!ctx.positional.empty()) return UsageError("prune takes no arguments");
   store::PruneReport report;
+  std::vector<std::string> broken;  // container directories without a record
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
     store::PruneOptions options;
     options.all = ctx.args.count("all") > 0;
     HOIST_TRY_ASSIGN(report, store::Prune(layout, options));
+    HOIST_TRY_ASSIGN(broken, build::ContainerStore(layout.paths()).RemoveBroken());
   }
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json removed = nlohmann::json::array(), deleted = nlohmann::json::array();
@@ -31,8 +35,9 @@ Result<int> RunPrune(CommandContext& ctx) {
     nlohmann::json out{{"RemovedImages", removed},
                        {"DeletedBlobs", deleted},
                        {"StaleFilesRemoved", report.removed_stale_files},
+                       {"BrokenContainersRemoved", broken},
                        {"SpaceReclaimed", report.freed_bytes}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
     return kExitOk;
   }
   if (!report.removed_entries.empty() || !report.removed_blobs.empty()) {
@@ -41,6 +46,7 @@ Result<int> RunPrune(CommandContext& ctx) {
     for (const auto& d : report.removed_blobs) std::cout << "deleted: " << d.digest.str() << "\n";
     std::cout << "\n";
   }
+  for (const auto& id : broken) std::cout << "removed broken container: " << id << "\n";
   std::cout << "Total reclaimed space: " << HumanSize(static_cast<int64_t>(report.freed_bytes)) << "\n";
   return kExitOk;
 }
@@ -55,7 +61,8 @@ const CommandSpec& PruneCommand() {
       "no name (index.json entries without org.opencontainers.image.ref.name, the store's \"dangling\"\n"
       "images), like `docker image prune -a`. Temp space in .hoist/tmp whose command is no longer\n"
       "running (a killed load, commit or build: its owner lock is free) goes at once; partial downloads\n"
-      "older than a day go too (younger ones are kept so an interrupted pull can resume).\n"
+      "older than a day go too (younger ones are kept so an interrupted pull can resume), and so do\n"
+      "working-container directories without a record (a `hoist run` killed while creating one).\n"
       "Prints what was deleted and the space reclaimed (--format json: RemovedImages, DeletedBlobs,\n"
       "StaleFilesRemoved, SpaceReclaimed in bytes).\n"
       "\n"

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/containers.h"
+#include "core/json_parse.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 #include "tools/text_table.h"
@@ -42,16 +43,19 @@ Result<int> RunPs(CommandContext& ctx) {
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& c : shown) {
-      out.push_back({{"Id", c.id}, {"Name", c.name}, {"Image", c.image}, {"ImageManifest", c.image_manifest.str()},
-                     {"Command", c.command}, {"Created", c.created}, {"Status", c.status},
-                     {"ExitCode", c.exit_code}});
+      nlohmann::json j = {{"Id", c.id}, {"Name", c.name}, {"Image", c.image}, {"ImageManifest", c.image_manifest.str()},
+                          {"Command", c.command}, {"Created", c.created}, {"Status", c.status},
+                          {"ExitCode", c.exit_code}};
+      if (!c.problem.empty()) j["Problem"] = c.problem;
+      out.push_back(std::move(j));
     }
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
     return kExitOk;
   }
   TextTable table({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"});
   for (const auto& c : shown) {
     std::string status = c.status == "exited" ? "Exited (" + std::to_string(c.exit_code) + ")" : c.status;
+    if (!c.problem.empty()) status = "broken: " + c.problem;
     table.AddRow({c.id.substr(0, 12), c.image, "\"" + Truncate(Joined(c.command), 20) + "\"", c.created, status,
                   c.name});
   }
@@ -66,7 +70,9 @@ const CommandSpec& PsCommand() {
       "ps", {}, "List working containers", "",
       "Lists the working containers that `hoist run` made in the store. Without -a only those whose\n"
       "command is running now; with -a also exited ones, which keep their files until `hoist rm` (and\n"
-      "can be saved as an image with `hoist commit`). --format json prints every field.",
+      "can be saved as an image with `hoist commit`). A container directory without a readable record\n"
+      "(a run killed while creating it) is listed by -a as broken; `hoist rm ID` or `hoist prune`\n"
+      "removes it. --format json prints every field.",
       "  hoist ps\n"
       "  hoist ps -a\n"
       "  hoist ps -a --format json",

@@ -1,6 +1,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "core/reference.h"
 #include "tools/command.h"
 
@@ -31,7 +32,7 @@ Result<int> RunReference(CommandContext& ctx) {
     all.push_back(Describe(*ref));
   }
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << (all.size() == 1 ? all[0] : all).dump(2) << "\n";
+    std::cout << DumpJson(all.size() == 1 ? all[0] : all, 2) << "\n";
     return kExitOk;
   }
   for (const auto& j : all) {

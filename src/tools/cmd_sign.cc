@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "sign/key_files.h"
 #include "sign/payload.h"
 #include "sign/sign.h"
@@ -71,7 +72,7 @@ Result<int> RunSign(CommandContext& ctx) {
       std::cerr << SignatureDestination(where, *loc.repository, s.signature_tag) << "\n";
     }
   }
-  if (ctx.global.format == OutputFormat::kJson) std::cout << out.dump(2) << "\n";
+  if (ctx.global.format == OutputFormat::kJson) std::cout << DumpJson(out, 2) << "\n";
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "core/json_parse.h"
 #include "registry/client/listing.h"
 #include "tools/command.h"
 #include "tools/list_output.h"

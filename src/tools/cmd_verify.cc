@@ -3,6 +3,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "sign/key_files.h"
 #include "sign/verify.h"
 #include "tools/command.h"
@@ -51,8 +52,12 @@ Result<int> RunVerify(CommandContext& ctx) {
             << "  - The signatures were verified against the specified public key\n";
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& v : report->verified) out.push_back(nlohmann::json::parse(v.payload, nullptr, false));
-    std::cout << out.dump() << "\n";
+    for (const auto& v : report->verified) {
+      // Verified payloads passed ParsePayload; a failure here would be a payload that changed since.
+      auto payload = ParseJson(v.payload);
+      out.push_back(payload.ok() ? std::move(payload).value() : nlohmann::json());
+    }
+    std::cout << DumpJson(out) << "\n";
   } else {
     for (const auto& v : report->verified) std::cout << v.payload << "\n";
   }

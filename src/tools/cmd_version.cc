@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "core/version.h"
 #include "tools/command.h"
 
@@ -22,7 +23,7 @@ Result<int> RunVersion(CommandContext& ctx) {
       {"zstd", ZSTD_versionString()},
   };
   if (ctx.global.format == OutputFormat::kJson) {
-    std::cout << info.dump(2) << "\n";
+    std::cout << DumpJson(info, 2) << "\n";
   } else {
     std::cout << "hoist version " << kVersion << "\n";
     if (ctx.global.verbosity > 0) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/image_config.h"
+#include "core/json_parse.h"
 #include "core/media_types.h"
 #include "store/image_summary.h"
 #include "tools/store_flags.h"
@@ -97,7 +98,7 @@ Result<int> InspectStoreImage(CommandContext& ctx, const std::string& arg) {
                      {"Config", DescriptorJson(m.config())},
                      {"Layers", layers}};
   if (!m.annotations().empty()) out["Manifest"]["Annotations"] = m.annotations();
-  std::cout << json::array({out}).dump(4, ' ', false, json::error_handler_t::replace) << "\n";
+  std::cout << DumpJson(json::array({out}), 4) << "\n";
   return kExitOk;
 }
 

@@ -5,9 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "store/layout_paths.h"
-#include "tools/content_trust.h"
 #include "store/oci_layout.h"
+#include "tools/content_trust.h"
 #include "tools/registry_flags.h"
 #include "transfer/cancel.h"
 #include "transfer/copy.h"
@@ -90,7 +91,7 @@ void PrintReport(const CommandContext& ctx, const std::vector<transfer::CopyRepo
     nlohmann::json out = {{"images", images},       {"manifests", total.manifests}, {"copied", total.copied},
                           {"reused", total.reused}, {"mounted", total.mounted},     {"bytes", total.bytes},
                           {"seconds", total.seconds}, {"notes", total.notes}};
-    std::cout << out.dump(2) << "\n";
+    std::cout << DumpJson(out, 2) << "\n";
     return;
   }
   for (const auto& r : reports) {

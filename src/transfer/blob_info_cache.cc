@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "core/json_parse.h"
 
 namespace hoist::transfer {
 
@@ -14,8 +15,9 @@ void BlobInfoCache::Load() {
   if (file_.empty()) return;
   auto text = ReadFileToString(file_, 64 << 20);
   if (!text.ok()) return;
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_object()) return;
+  auto parsed = ParseJson(*text);
+  if (!parsed.ok() || !parsed->is_object()) return;
+  const nlohmann::json& j = *parsed;
   std::lock_guard lock(mu_);
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!Digest::Parse(it.key()).ok() || !it.value().is_array()) continue;
@@ -34,7 +36,7 @@ Status BlobInfoCache::Save() {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [digest, where] : seen_) j[digest] = where;
   HOIST_TRY(MakeDirs(DirName(file_)));
-  HOIST_TRY(AtomicWriteFile(file_, j.dump()));
+  HOIST_TRY(AtomicWriteFile(file_, DumpJson(j)));
   dirty_ = false;
   return Ok();
 }

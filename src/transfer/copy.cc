@@ -3,13 +3,44 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
+#include "core/io.h"
 #include "transfer/blob_copier.h"
 #include "transfer/cancel.h"
 #include "transfer/layer_compression.h"
 
 namespace hoist::transfer {
+
+namespace {
+
+// The source, with the configs CheckConfigs already read served from memory.
+class CheckedConfigs : public ImageSource {
+ public:
+  CheckedConfigs(ImageSource& inner, const std::map<Digest, std::string>& configs)
+      : inner_(inner), configs_(configs) {}
+  std::string Describe() const override { return inner_.Describe(); }
+  Result<ManifestBytes> GetManifest(const std::optional<Digest>& instance) override {
+    return inner_.GetManifest(instance);
+  }
+  Result<std::unique_ptr<Reader>> GetBlob(const Descriptor& blob, uint64_t offset) override {
+    auto it = configs_.find(blob.digest);
+    if (it == configs_.end() || offset > it->second.size()) return inner_.GetBlob(blob, offset);
+    return std::unique_ptr<Reader>(new StringReader(it->second.substr(offset)));
+  }
+  bool LayersAreCompressed() const override { return inner_.LayersAreCompressed(); }
+  Result<std::vector<std::string>> ListTags() override { return inner_.ListTags(); }
+  Result<std::vector<Attached>> ListAttached(const Descriptor& subject) override {
+    return inner_.ListAttached(subject);
+  }
+
+ private:
+  ImageSource& inner_;
+  const std::map<Digest, std::string>& configs_;
+};
+
+}  // namespace
 
 void CopyReport::Add(const CopyReport& o) {
   manifests += o.manifests;
@@ -29,6 +60,9 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   auto planned = PlanImage(source, options.platforms, options.tag);
   if (!planned.ok()) return fail(std::move(planned).error());
   CopyPlan plan = std::move(planned).value();
+  Status checked = CheckConfigs(source, plan);
+  if (!checked.ok()) return fail(std::move(checked).error());
+  CheckedConfigs checked_source(source, plan.configs);
   std::unique_ptr<CompressedLayers> compressed;
   if (destination.WantsCompressedLayers()) {
     LayerCompressionOptions lc;
@@ -36,11 +70,11 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
     lc.spool_dir = options.spool_dir.empty() ? std::filesystem::temp_directory_path(ec).string() : options.spool_dir;
     lc.jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(std::thread::hardware_concurrency())));
     lc.progress = options.progress;
-    auto c = CompressLayers(source, plan, lc);
+    auto c = CompressLayers(checked_source, plan, lc);
     if (!c.ok()) return fail(std::move(c).error());
     compressed = std::move(c).value();
   }
-  ImageSource& from = compressed ? compressed->source() : source;
+  ImageSource& from = compressed ? compressed->source() : checked_source;
   if (options.signatures) {
     Status s = PlanAttached(from, plan);
     if (!s.ok()) return fail(std::move(s).error());

@@ -3,6 +3,9 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/image_check.h"
+#include "core/image_config.h"
+#include "core/io.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 
@@ -122,6 +125,34 @@ Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platfor
   plan.notes.push_back("wrote a new index for the chosen platforms (" + plan.top.digest.str() +
                        "); the source index is " + Digest::Of(top.bytes).str());
   return plan;
+}
+
+Status CheckConfigs(ImageSource& source, CopyPlan& plan) {
+  for (const auto& planned : plan.manifests) {
+    auto any = ParseAnyManifest(planned.bytes.bytes, planned.bytes.media_type);
+    if (!any.ok()) return std::move(any).error().WithContext("manifest " + planned.descriptor.digest.str());
+    const Manifest* m = std::get_if<Manifest>(&*any);
+    if (m == nullptr || !HasImageConfig(*m) || plan.configs.count(m->config().digest)) continue;
+    const Descriptor& config = m->config();
+    auto fail = [&](Error e) {
+      return std::move(e).WithContext("image " + planned.descriptor.digest.str() + " of " + source.Describe());
+    };
+    if (config.size < 0 || static_cast<uint64_t>(config.size) > kMaxConfigSize) {
+      return fail(TooLarge("config " + config.digest.str() + " is " + std::to_string(config.size) +
+                           " bytes, over the " + std::to_string(kMaxConfigSize) + "-byte limit (kMaxConfigSize)"));
+    }
+    auto reader = source.GetBlob(config, 0);
+    if (!reader.ok()) return fail(std::move(reader).error().WithContext("config " + config.digest.str()));
+    auto raw = ReadAll(**reader, static_cast<uint64_t>(config.size));
+    if (!raw.ok()) return fail(std::move(raw).error().WithContext("config " + config.digest.str()));
+    if (static_cast<int64_t>(raw->size()) != config.size || !(Digest::Of(*raw) == config.digest)) {
+      return fail(DigestMismatch("config " + config.digest.str() + " from the source does not match its digest"));
+    }
+    Status checked = CheckImageConfig(*m, *raw);
+    if (!checked.ok()) return fail(std::move(checked).error());
+    plan.configs.emplace(config.digest, std::move(raw).value());
+  }
+  return Ok();
 }
 
 Status PlanAttached(ImageSource& source, CopyPlan& plan) {

@@ -3,6 +3,7 @@
 // (each once) and the manifests in the order a destination must receive them — children before
 // the index that lists them, the image before what is attached to it.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,11 +31,18 @@ struct CopyPlan {
   std::vector<PlannedManifest> manifests;  // put in this order
   std::vector<Descriptor> blobs;           // unique by digest, in manifest order
   std::vector<std::string> notes;          // said to the user (platform picked, index rewritten)
+  std::map<Digest, std::string> configs;   // image configs CheckConfigs read (and checked), by digest
   uint64_t blob_bytes() const;
 };
 
 // Reads the manifest the source names (and its children) and plans copying it under `tag`.
 Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platforms, const std::string& tag);
+
+// Reads the config of every image in the plan and checks it as load and build do (image_check.h),
+// before any blob moves, whatever the destination: an image hoist itself cannot read is refused
+// rather than stored, named or passed on. The configs are kept in plan.configs, so the copy reads
+// each from the source once.
+Status CheckConfigs(ImageSource& source, CopyPlan& plan);
 
 // Adds what is attached (cosign tags, referrers) to every image manifest in the plan.
 Status PlanAttached(ImageSource& source, CopyPlan& plan);

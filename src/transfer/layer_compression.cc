@@ -16,6 +16,7 @@
 #include "core/compression.h"
 #include "core/fs.h"
 #include "core/io.h"
+#include "core/json_parse.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/worker_pool.h"
@@ -143,14 +144,15 @@ void RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
   std::map<Digest, Descriptor> layers, manifests;
   for (const auto& j : jobs) layers[j.layer.digest] = j.compressed;
   for (auto& m : plan.manifests) {
-    Json doc = Json::parse(m.bytes.bytes, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) continue;
+    auto parsed = ParseOrderedJson(m.bytes.bytes);
+    if (!parsed.ok() || !parsed->is_object()) continue;
+    Json& doc = *parsed;
     bool changed = false;
     if (doc.contains("layers")) changed = Replace(doc["layers"], layers, true);
     if (doc.contains("manifests")) changed = Replace(doc["manifests"], manifests, false) || changed;
     if (!changed) continue;
     Descriptor rewritten = m.descriptor;
-    std::string bytes = doc.dump();
+    std::string bytes = DumpJson(doc);
     Descriptor fresh = Descriptor::For(m.descriptor.media_type, bytes);
     rewritten.digest = fresh.digest;
     rewritten.size = fresh.size;

@@ -1,4 +1,5 @@
 #include "transfer/progress.h"
+#include "core/json_parse.h"
 
 #include <unistd.h>
 
@@ -87,7 +88,7 @@ void ProgressReporter::DrawLocked(bool final) {
     nlohmann::json j = {{"event", final ? "end" : "progress"}, {"blobs_done", done_blobs_},
                         {"blobs", total_blobs_},           {"bytes_moved", moved_bytes_},
                         {"bytes_skipped", skipped_bytes_}, {"bytes_total", total_bytes_}};
-    EmitLocked(j.dump());
+    EmitLocked(DumpJson(j));
     std::fflush(out_);
     return;
   }
@@ -127,8 +128,7 @@ void ProgressReporter::Begin(const std::string& what, size_t blobs, uint64_t byt
   total_blobs_ += blobs;
   total_bytes_ += bytes;
   if (mode_ == ProgressMode::kJson) {
-    EmitLocked(nlohmann::json{{"event", "begin"}, {"what", what}, {"blobs", blobs}, {"bytes", bytes}}.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace));
+    EmitLocked(DumpJson(nlohmann::json{{"event", "begin"}, {"what", what}, {"blobs", blobs}, {"bytes", bytes}}));
   }
 }
 
@@ -137,9 +137,8 @@ void ProgressReporter::BlobStarted(const Descriptor& blob, uint64_t resumed_from
   active_[blob.digest.str()] = Blob{blob.size, resumed_from};
   skipped_bytes_ += resumed_from;
   if (mode_ == ProgressMode::kJson) {
-    EmitLocked(nlohmann::json{{"event", "blob_start"}, {"digest", blob.digest.str()}, {"size", blob.size},
-                              {"resumed_from", resumed_from}}
-                   .dump());
+    EmitLocked(DumpJson(nlohmann::json{
+        {"event", "blob_start"}, {"digest", blob.digest.str()}, {"size", blob.size}, {"resumed_from", resumed_from}}));
   }
 }
 
@@ -156,9 +155,10 @@ void ProgressReporter::BlobDone(const Descriptor& blob, BlobOutcome outcome) {
   ++done_blobs_;
   if (outcome != BlobOutcome::kCopied) skipped_bytes_ += static_cast<uint64_t>(blob.size);
   if (mode_ == ProgressMode::kJson) {
-    EmitLocked(nlohmann::json{{"event", "blob_done"}, {"digest", blob.digest.str()}, {"size", blob.size},
-                              {"outcome", BlobOutcomeName(outcome)}}
-                   .dump());
+    EmitLocked(DumpJson(nlohmann::json{{"event", "blob_done"},
+                                       {"digest", blob.digest.str()},
+                                       {"size", blob.size},
+                                       {"outcome", BlobOutcomeName(outcome)}}));
     return;
   }
   if (mode_ == ProgressMode::kNone) return;
@@ -169,8 +169,7 @@ void ProgressReporter::BlobDone(const Descriptor& blob, BlobOutcome outcome) {
 void ProgressReporter::Note(const std::string& message) {
   std::lock_guard lock(mu_);
   if (mode_ == ProgressMode::kJson) {
-    EmitLocked(nlohmann::json{{"event", "note"}, {"message", message}}.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace));
+    EmitLocked(DumpJson(nlohmann::json{{"event", "note"}, {"message", message}}));
   } else if (mode_ != ProgressMode::kNone) {
     pending_lines_.push_back(EscapeForTerminal(message));
   }

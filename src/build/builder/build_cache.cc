@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "core/json_parse.h"
 
 namespace hoist::build::builder {
 
@@ -28,7 +29,9 @@ std::string BuildCache::PathOf(const Digest& key) const {
 std::optional<CachedStep> BuildCache::Lookup(const Digest& key) const {
   auto text = ReadFileToString(PathOf(key), kMaxRecordSize);
   if (!text.ok()) return std::nullopt;
-  auto j = nlohmann::ordered_json::parse(*text, nullptr, false);
+  auto parsed = ParseOrderedJson(*text);
+  if (!parsed.ok()) return std::nullopt;
+  nlohmann::ordered_json& j = *parsed;
   if (!j.is_object() || !j["diff_id"].is_string() || !j["created"].is_string()) return std::nullopt;
   CachedStep step;
   auto diff_id = Digest::Parse(j["diff_id"].get<std::string>());
@@ -49,7 +52,7 @@ Status BuildCache::Store(const Digest& key, const CachedStep& step) const {
   j["diff_id"] = step.diff_id.str();
   j["created"] = step.created;
   HOIST_TRY(MakeDirs(layout_.paths().BuildCacheDir(), 0700));
-  return AtomicWriteFile(PathOf(key), j.dump() + "\n", 0600);
+  return AtomicWriteFile(PathOf(key), DumpJson(j) + "\n", 0600);
 }
 
 std::optional<Descriptor> BuildCache::LookupImage(const Digest& chain) const {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/dockerfile/expand.h"
+#include "core/json_parse.h"
 
 namespace hoist::build::builder {
 
@@ -86,11 +87,11 @@ Result<nlohmann::ordered_json> Healthcheck(const dockerfile::Instruction& ins) {
   }
   if (word != "CMD" || rest.empty()) return At(ins, "expected CMD followed by a command, or NONE");
   nlohmann::ordered_json test = nlohmann::ordered_json::array();
-  auto parsed = nlohmann::json::parse(rest, nullptr, false);
-  if (rest[0] == '[' && parsed.is_array() &&
-      std::all_of(parsed.begin(), parsed.end(), [](const auto& e) { return e.is_string(); })) {
+  auto parsed = ParseJson(rest);
+  if (rest[0] == '[' && parsed.ok() && parsed->is_array() &&
+      std::all_of(parsed->begin(), parsed->end(), [](const auto& e) { return e.is_string(); })) {
     test.push_back("CMD");
-    for (const auto& e : parsed) test.push_back(e.template get<std::string>());
+    for (const auto& e : *parsed) test.push_back(e.template get<std::string>());
   } else {
     test = {"CMD-SHELL", rest};
   }
@@ -129,11 +130,68 @@ bool IsConfigInstruction(std::string_view k) {
   return std::any_of(std::begin(kAll), std::end(kAll), [&](const char* x) { return k == x; });
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i], or 0 for an invalid byte.
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xc0) != 0x80) return 0;
+  }
+  uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (b(i + k) & 0x3f);
+  static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return n;
+}
+
+// Go's strconv.Quote: invalid UTF-8 and control bytes escaped as \xNN (so `CMD echo \xff` is
+// recorded as docker records it), other characters kept.
+std::string GoQuote(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = Utf8Length(s, i);
+    if (n > 1) {
+      out.append(s.substr(i, n));
+      i += n;
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\a': out += "\\a"; continue;
+      case '\b': out += "\\b"; continue;
+      case '\f': out += "\\f"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\v': out += "\\v"; continue;
+      default: break;
+    }
+    if (n == 1 && c >= 0x20 && c != 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
 std::string GoQuotedList(const std::vector<std::string>& v) {
   std::string s = "[";
   for (size_t i = 0; i < v.size(); ++i) {
     if (i) s += ' ';
-    s += nlohmann::json(v[i]).dump();
+    s += GoQuote(v[i]);
   }
   return s + "]";
 }

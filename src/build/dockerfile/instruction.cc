@@ -9,6 +9,7 @@
 
 #include "build/dockerfile/flags.h"
 #include "build/dockerfile/words.h"
+#include "core/json_parse.h"
 
 namespace hoist::build::dockerfile {
 namespace {
@@ -107,10 +108,10 @@ Status DetectExecForm(Instruction& ins) {
   if (!AllElementsAreStrings(ins.text)) {
     return At(ins.location, ins.keyword + ": when using JSON array syntax, arrays must be comprised of strings only");
   }
-  auto parsed = nlohmann::json::parse(ins.text, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_array()) return Ok();
+  auto parsed = ParseJson(ins.text);
+  if (!parsed.ok() || !parsed->is_array()) return Ok();
   std::vector<std::string> args;
-  for (const auto& element : parsed) args.push_back(element.get<std::string>());
+  for (const auto& element : *parsed) args.push_back(element.get<std::string>());
   ins.exec_form = true;
   ins.exec_args = std::move(args);
   return Ok();

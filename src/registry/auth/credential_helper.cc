@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "registry/auth/auth_text.h"
 #include "registry/auth/subprocess.h"
 
@@ -81,7 +82,8 @@ Result<std::optional<Credential>> CredentialHelper::Get(std::string_view server_
     return Failed("get", server_url, o, {});
   }
   // The answer holds the secret: never echo it.
-  json doc = json::parse(o.out, nullptr, false);
+  auto parsed = ParseJson(o.out);
+  json doc = parsed.ok() ? std::move(parsed).value() : json(json::value_t::discarded);
   auto malformed = [&](const std::string& why) {
     return ParseError(program_ + " get for " + AuthQuote(server_url) + " gave a malformed answer: " +
                       why + " (" + std::to_string(o.out.size()) + " bytes)");
@@ -115,7 +117,7 @@ Status CredentialHelper::Store(std::string_view server_url, const Credential& cr
   json doc = {{"ServerURL", std::string(server_url)},
               {"Username", token ? std::string(kTokenUser) : credential.username},
               {"Secret", secret}};
-  std::string input = doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string input = DumpJson(doc);
   HOIST_TRY_ASSIGN(Outcome o, Run("store", input));
   if (o.exit_status != 0) return Failed("store", server_url, o, secret);
   return Ok();

@@ -10,6 +10,7 @@
 
 #include "core/fs.h"
 #include "core/io.h"
+#include "core/json_parse.h"
 #include "registry/auth/auth_text.h"
 
 namespace hoist::registry {
@@ -65,8 +66,9 @@ Result<AuthFile> AuthFile::Load(const std::string& path) {
   if (!text.ok()) return std::move(text).error().WithContext("read credentials file " + path);
   if (OnlyWhitespace(*text)) return f;
   // The file holds secrets: say where it is broken, never what it says.
-  json doc = json::parse(*text, nullptr, false);
-  if (doc.is_discarded()) return ParseError("credentials file " + path + " is not valid JSON");
+  auto parsed = ParseJson(*text);
+  if (!parsed.ok()) return ParseError("credentials file " + path + " is " + parsed.error().message());
+  json doc = std::move(parsed).value();
   if (!doc.is_object()) return ParseError("credentials file " + path + " is not a JSON object");
   auto check = [&](const char* field, bool (json::*is)() const, const char* shape) -> Status {
     auto it = doc.find(field);
@@ -198,7 +200,7 @@ Status AuthFile::Save() const {
     path = resolved;
   }
   HOIST_TRY(MakeDirs(DirName(path), 0700));
-  std::string text = doc_.dump(1, '\t', false, json::error_handler_t::replace) + "\n";
+  std::string text = DumpJson(doc_, 1, '\t') + "\n";
   return AtomicWriteFile(path, text, 0600);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "registry/auth/auth_text.h"
 
 namespace hoist::registry {
@@ -93,9 +94,14 @@ Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
 
 Result<Token> ParseTokenResponse(std::string_view body, std::string_view realm,
                                  std::string_view content_type) {
-  json doc = json::parse(body.begin(), body.end(), nullptr, false);
+  auto parsed = ParseJson(body);
+  json doc = parsed.ok() ? std::move(parsed).value() : json(json::value_t::discarded);
   if (doc.is_discarded() || !doc.is_object()) {
-    std::string what = doc.is_discarded() ? " is not JSON" : " is not a JSON object";
+    std::string what = " is not a JSON object";
+    if (!parsed.ok()) {
+      const std::string& why = parsed.error().message();  // "not valid JSON (near byte N)", "JSON nested deeper…"
+      what = why.rfind("not valid JSON", 0) == 0 ? " is not JSON" + why.substr(14) : " is not usable: " + why;
+    }
     std::string ct = content_type.empty() ? "no content type" : "content type " + AuthQuote(content_type, 60);
     return ParseError(From(realm) + what + " (" + ct + ", " + std::to_string(body.size()) + " bytes)");
   }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "registry/client/client_util.h"
 #include "registry/client/link_header.h"
 #include "registry/client/listing.h"
@@ -39,8 +40,12 @@ Status ForEachPage(HttpClient& http, std::string url, std::string_view field, co
     HOIST_TRY_ASSIGN(Response resp, Send(http, req, context));
     if (!resp.ok()) return HttpError(resp, context);
 
-    nlohmann::json doc = nlohmann::json::parse(resp.body, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    auto parsed = ParseJson(resp.body);
+    if (!parsed.ok()) {
+      return ParseError("page " + std::to_string(page + 1) + " is " + parsed.error().message()).WithContext(context);
+    }
+    const nlohmann::json& doc = *parsed;
+    if (!doc.is_object()) {
       return ParseError("page " + std::to_string(page + 1) + " is not a JSON object: " +
                         Printable(resp.body, 80))
           .WithContext(context);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_parse.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/reference.h"
@@ -58,8 +59,9 @@ Result<std::string> MediaTypeOf(const Response& resp, const std::string& context
   std::string content_type(BaseMediaType(resp.Header("Content-Type").value_or("")));
   if (IsSchema1(content_type)) return Schema1(context);
   if (IsManifest(content_type) || IsIndex(content_type)) return content_type;
-  nlohmann::json doc = nlohmann::json::parse(resp.body, nullptr, false);
-  if (!doc.is_discarded() && doc.is_object()) {
+  auto parsed = ParseJson(resp.body);
+  if (parsed.ok() && parsed->is_object()) {
+    const nlohmann::json& doc = *parsed;
     if (auto sv = doc.find("schemaVersion"); sv != doc.end() && *sv == 1) return Schema1(context);
     if (auto mt = doc.find("mediaType"); mt != doc.end() && mt->is_string()) {
       std::string field = mt->get<std::string>();

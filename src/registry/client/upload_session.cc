@@ -1,4 +1,5 @@
 #include "registry/client/upload_session.h"
+#include "core/json_parse.h"
 
 #include <nlohmann/json.hpp>
 
@@ -10,11 +11,12 @@ std::string EncodeUploadSession(const UploadSession& session) {
   json j = {{"location", session.location},
             {"offset", session.offset},
             {"min_chunk", session.min_chunk}};
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return DumpJson(j);
 }
 
 Result<UploadSession> DecodeUploadSession(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  auto parsed = ParseJson(text);
+  json j = parsed.ok() ? std::move(parsed).value() : json(json::value_t::discarded);
   auto bad = [](std::string why) {
     return ParseError("saved upload session is unusable: " + std::move(why));
   };

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "core/json_parse.h"
 
 namespace hoist::transfer::mirror {
 
@@ -63,11 +64,13 @@ std::string CatalogToJson(const Catalog& c) {
                       {"blobs", blobs}});
   }
   json out = {{"hoistBundle", 1}, {"images", images}, {"known", {{"images", c.known_images}, {"blobs", c.known_blobs}}}};
-  return out.dump(1) + "\n";
+  return DumpJson(out, 1) + "\n";
 }
 
 Result<Catalog> ParseCatalog(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  auto parsed = ParseJson(text);
+  if (!parsed.ok()) return ParseError("hoist bundle catalog: " + parsed.error().message());
+  json& j = *parsed;
   if (!j.is_object() || j.value("hoistBundle", 0) != 1 || !j.contains("images") || !j["images"].is_array()) {
     return ParseError("not a hoist bundle catalog (expected {\"hoistBundle\": 1, \"images\": [...]})");
   }

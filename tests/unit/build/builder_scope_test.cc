@@ -46,3 +46,8 @@ TEST_CASE("history text quotes lists as buildkit does and durations parse as doc
   CHECK_FALSE(ParseDuration("10").ok());
   CHECK_FALSE(ParseDuration("5 days").ok());
 }
+
+TEST_CASE("history text keeps invalid UTF-8 and control bytes as Go's %q does, never throwing") {
+  CHECK(GoQuotedList({"sh", "-c", "echo \xff"}) == "[\"sh\" \"-c\" \"echo \\xff\"]");
+  CHECK(GoQuotedList({"a\tb\x01", "\xc3\xa9t\xc3"}) == "[\"a\\tb\\x01\" \"\xc3\xa9t\\xc3\"]");
+}

@@ -156,3 +156,22 @@ TEST_CASE("ListTags refuses a list longer than kMaxListEntries, naming it") {
   REQUIRE(exactly.ok());
   CHECK(exactly->size() == kMaxListEntries);
 }
+
+TEST_CASE("ListTags refuses a tag list nested 120,000 deep with a parse error") {
+  struct DeepServer : HttpClient {
+    Result<Response> Do(Request& req) override {
+      Response resp;
+      resp.status = 200;
+      resp.method = req.method;
+      resp.effective_url = req.url;
+      resp.body = "{\"name\":\"x\",\"tags\":[" + std::string(120000, '[') + std::string(120000, ']') + "]}";
+      return resp;
+    }
+  };
+  auto tags = Repository::Open(std::make_shared<DeepServer>(), "http://127.0.0.1:5000", "team/app")
+                  .value()
+                  .ListTags({.page_size = 100});
+  REQUIRE_FALSE(tags.ok());
+  CHECK(tags.error().code() == ErrorCode::kParse);
+  CHECK_THAT(tags.error().message(), Catch::Contains("nested deeper than 64 levels"));
+}

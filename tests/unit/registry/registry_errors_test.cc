@@ -141,3 +141,15 @@ TEST_CASE("Only the first diagnostics are shown, all bounded ones kept") {
   CHECK_THAT(e.message(), Catch::EndsWith("C0; C1; C2 (and 13 more)"));
   CHECK(e.registry()->diagnostics.size() == 16);
 }
+
+TEST_CASE("An error body whose detail nests 120,000 arrays gives a clean error, not a stack overflow") {
+  std::string deep = std::string(120000, '[') + std::string(120000, ']');
+  std::string body = R"({"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":)" + deep + "}]}";
+  REQUIRE(body.size() < 256 * 1024);  // under the error-body parse cap, so it reaches the parser
+  Error e = ErrorFromResponse(Make(404, body));
+  CHECK(e.code() == ErrorCode::kNotFound);
+  CHECK_THAT(e.message(), Catch::StartsWith("GET https://registry.example/v2/library/alpine/manifests/3.19: 404"));
+  CHECK(e.message().size() < 600);
+  REQUIRE(e.registry().has_value());
+  CHECK(e.registry()->diagnostics.empty());
+}

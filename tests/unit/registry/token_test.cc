@@ -198,3 +198,11 @@ TEST_CASE("the token cache is safe to use from several threads") {
   for (auto& t : threads) t.join();
   SUCCEED();
 }
+
+TEST_CASE("a token response nested 120,000 deep is refused with a parse error") {
+  std::string body = "{\"token\":\"t\",\"x\":" + std::string(120000, '[') + std::string(120000, ']') + "}";
+  auto t = ParseTokenResponse(body, kRealm);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().code() == ErrorCode::kParse);
+  CHECK_THAT(t.error().message(), Catch::Contains("nested deeper than 64 levels"));
+}

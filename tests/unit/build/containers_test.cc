@@ -1,0 +1,80 @@
+// Working-container records (containers.h): written whole or not at all, and directories without a
+// record listed as broken and removable.
+
+#include "build/containers.h"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "core/fs.h"
+#include "support/temp_dir.h"
+
+using namespace hoist;
+using namespace hoist::build;
+
+namespace {
+
+ContainerRecord Record(std::vector<std::string> command) {
+  ContainerRecord r;
+  r.image = "example.com/app:1";
+  r.created = "2024-01-01T00:00:00Z";
+  r.command = std::move(command);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("A container whose command holds invalid UTF-8 is created with its record, U+FFFD in place") {
+  hoist::testing::TempDir dir;
+  ContainerStore store{store::LayoutPaths(dir.path())};
+  auto made = store.Create(Record({"sh", "-c", "echo \xff"}));
+  REQUIRE(made.ok());
+  auto all = store.List();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 1);
+  CHECK(all->at(0).problem.empty());
+  CHECK(all->at(0).command == std::vector<std::string>{"sh", "-c", "echo \xef\xbf\xbd"});
+  CHECK(std::filesystem::is_directory(store.Rootfs(made->id)));
+}
+
+TEST_CASE("A container directory without a record is listed as broken, found by id and removed by prune") {
+  hoist::testing::TempDir dir;
+  store::LayoutPaths paths(dir.path());
+  ContainerStore store{paths};
+  auto good = store.Create(Record({"true"}));
+  REQUIRE(good.ok());
+  const std::string id(64, 'a');
+  REQUIRE(MakeDirs(paths.Container(id) + "/rootfs/etc", 0700).ok());
+  auto all = store.List();
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  const ContainerRecord& broken = all->at(0).id == id ? all->at(0) : all->at(1);
+  CHECK(broken.status == "broken");
+  CHECK(broken.problem == "no container.json");
+  auto found = store.Find(id.substr(0, 12));
+  REQUIRE(found.ok());
+  CHECK(found->id == id);
+
+  auto removed = store.RemoveBroken();
+  REQUIRE(removed.ok());
+  CHECK(*removed == std::vector<std::string>{id});
+  CHECK_FALSE(std::filesystem::exists(paths.Container(id)));
+  auto left = store.List();
+  REQUIRE(left.ok());
+  REQUIRE(left->size() == 1);
+  CHECK(left->at(0).id == good->id);
+}
+
+TEST_CASE("rm removes a broken container by its id") {
+  hoist::testing::TempDir dir;
+  store::LayoutPaths paths(dir.path());
+  ContainerStore store{paths};
+  const std::string id(64, 'b');
+  REQUIRE(MakeDirs(paths.Container(id) + "/rootfs", 0700).ok());
+  auto found = store.Find(id);
+  REQUIRE(found.ok());
+  REQUIRE(store.Remove(found->id).ok());
+  CHECK_FALSE(std::filesystem::exists(paths.Container(id)));
+}
