@@ -51,6 +51,19 @@ std::optional<std::string> BuildScope::DeclareStageArg(const std::string& name,
   return value;
 }
 
+size_t BuildScope::GlobalBytes() const {
+  size_t total = 0;
+  for (const auto& [k, v] : globals_) total += k.size() + (v ? v->size() : 0);
+  return total;
+}
+
+size_t BuildScope::StageBytes() const {
+  size_t total = 0;
+  for (const auto& [k, v] : stage_args_) total += k.size() + (v ? v->size() : 0);
+  for (const auto& e : env_) total += e.size();
+  return total;
+}
+
 std::optional<std::string> BuildScope::EnvValue(const std::string& name) const {
   // The last entry wins, as in a process environment built from the list.
   for (auto it = env_.rbegin(); it != env_.rend(); ++it) {

@@ -36,6 +36,11 @@ class BuildScope {
   std::vector<std::string> RunEnv(const std::vector<std::string>& config_env) const;
   std::vector<std::string> ArgPairs(const std::vector<std::string>& config_env) const;
 
+  // Bytes held by the global ARGs, and by the stage's ARGs and ENV (names and values): what
+  // dockerfile::kMaxVariableStateBytes bounds.
+  size_t GlobalBytes() const;
+  size_t StageBytes() const;
+
   // --build-arg names no ARG anywhere consumed (docker warns about them).
   std::vector<std::string> UnusedBuildArgs() const;
 

@@ -31,6 +31,11 @@ Status DeclareGlobals(const dockerfile::Dockerfile& file, BuildScope& scope) {
   for (const auto& ins : file.global_args) {
     HOIST_TRY_ASSIGN(auto pairs, dockerfile::ExpandKeyValues(ins, scope.GlobalLookup(), file.escape));
     for (auto& kv : pairs) scope.DeclareGlobal(kv.key, std::move(kv.value));
+    if (scope.GlobalBytes() > dockerfile::kMaxVariableStateBytes) {
+      return TooLarge(ins.location.ToString() + ": ARG: the global ARG values now hold " +
+                      std::to_string(scope.GlobalBytes()) + " bytes, over the limit of " +
+                      std::to_string(dockerfile::kMaxVariableStateBytes) + " (kMaxVariableStateBytes)");
+    }
   }
   return Ok();
 }

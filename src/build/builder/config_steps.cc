@@ -121,6 +121,16 @@ Status RefuseFlags(const dockerfile::Instruction& ins) {
   return Ok();
 }
 
+// The stage's ARG, ENV and LABEL values in all, after an instruction that added to them.
+Status CheckStateSize(const dockerfile::Instruction& ins, const StageConfig& stage, const BuildScope& scope) {
+  size_t total = scope.StageBytes();
+  for (const auto& [k, v] : stage.config.labels) total += k.size() + v.size();
+  if (total <= dockerfile::kMaxVariableStateBytes) return Ok();
+  return TooLarge(ins.location.ToString() + ": " + ins.keyword + ": the stage's ARG, ENV and LABEL values now hold " +
+                  std::to_string(total) + " bytes, over the limit of " +
+                  std::to_string(dockerfile::kMaxVariableStateBytes) + " (kMaxVariableStateBytes)");
+}
+
 }  // namespace
 
 bool IsConfigInstruction(std::string_view k) {
@@ -240,6 +250,7 @@ Result<std::optional<std::string>> ApplyConfigInstruction(const dockerfile::Inst
       }
       text += " " + kv.key + "=" + kv.value.value_or("");
     }
+    HOIST_TRY(CheckStateSize(ins, stage, scope));
     return Text(text);
   }
   if (k == "CMD" || k == "ENTRYPOINT") {

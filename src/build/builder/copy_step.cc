@@ -46,14 +46,30 @@ Result<Digest> ParseChecksum(const dockerfile::Instruction& ins, const std::stri
 }
 
 // "<<EOF" or "<<-'EOF'" → "EOF"; "" when the word is no heredoc reference.
+// The heredoc a source word names (`<<EOF`, `<<-EOF`, `<< EOF` once joined), "" when none. Quotes
+// were already removed by the expansion.
 std::string HeredocName(const std::string& word) {
   if (word.rfind("<<", 0) != 0) return "";
-  std::string name = word.substr(2);
-  if (!name.empty() && name[0] == '-') name.erase(0, 1);
+  size_t i = 2;
+  if (i < word.size() && word[i] == '-') ++i;
+  while (i < word.size() && (word[i] == ' ' || word[i] == '\t')) ++i;
+  std::string name = word.substr(i);
   if (name.size() >= 2 && (name.front() == '"' || name.front() == '\'') && name.back() == name.front()) {
     name = name.substr(1, name.size() - 2);
   }
   return name;
+}
+
+// `COPY << EOF /dest` expands to the words `<<`, `EOF`, `/dest`: an opener with blanks after it is
+// one word again, as BuildKit reads it.
+void JoinHeredocOpeners(std::vector<std::string>& words, const dockerfile::Instruction& ins) {
+  if (ins.heredocs.empty()) return;
+  for (size_t i = 0; i + 2 < words.size(); ++i) {
+    if (words[i] == "<<" || words[i] == "<<-") {
+      words[i] += " " + words[i + 1];
+      words.erase(words.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
 }
 
 Result<mode_t> ParseChmod(const dockerfile::Instruction& ins, const std::string& text) {
@@ -101,6 +117,7 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
     }
   } else {
     HOIST_TRY_ASSIGN(words, dockerfile::ExpandWords(ins.text, lookup, escape, ins.location));
+    JoinHeredocOpeners(words, ins);
   }
   if (words.size() < 2) return At(ins, "needs at least one source and a destination");
   std::string dest = words.back();

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "build/dockerfile/lines.h"
 #include "build/unique_fd.h"
 #include "core/fs.h"
 
@@ -62,8 +63,9 @@ std::vector<std::string> RunArgv(const dockerfile::Instruction& ins, const std::
     std::string trimmed = script;
     while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\t')) trimmed.pop_back();
     const auto& first = ins.heredocs.front();
-    bool whole = ins.heredocs.size() == 1 && trimmed.rfind("<<", 0) == 0 &&
-                 trimmed.find(first.name) != std::string::npos && trimmed.find(' ') == std::string::npos;
+    // As BuildKit: when the whole command is one heredoc opener (`<<EOF`, `<<  EOF`), the body is the script.
+    auto opener = dockerfile::ParseHeredocOpener(trimmed);
+    bool whole = opener && opener->name == first.name;
     if (whole) {
       script = first.content;  // RUN <<EOF ... EOF: the body is the script
     } else {

@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "build/dockerfile/shell_pattern.h"
 #include "build/dockerfile/words.h"
 
 namespace hoist::build::dockerfile {
@@ -11,7 +12,6 @@ namespace {
 
 constexpr int kEnd = -1;
 constexpr int kMaxNesting = 64;                      // ${a:-${b:-${c...}}}
-constexpr size_t kMaxExpandedBytes = 16 * 1024 * 1024;  // what one word may grow to
 
 // Collects words as docker does: substituted values split on whitespace, quoted text never does.
 class Words {
@@ -64,8 +64,9 @@ class Lexer {
   }
 
   static Status CheckSize(const std::string& s) {
-    if (s.size() <= kMaxExpandedBytes) return Ok();
-    return TooLarge("the expanded text is over " + std::to_string(kMaxExpandedBytes) + " bytes");
+    if (s.size() <= kMaxExpandedWordBytes) return Ok();
+    return TooLarge("the expanded text is over " + std::to_string(kMaxExpandedWordBytes) +
+                    " bytes (kMaxExpandedWordBytes)");
   }
 
   // Reads up to `stop` (consumed) or the end of the input.
@@ -97,7 +98,14 @@ class Lexer {
         }
       } else {
         Take();
-        if (c == escape_ && heredoc_) {
+        if (c == escape_ && raw_escapes_) {
+          // A pattern keeps its escapes (`${V#\*}`): the pattern compiler reads them.
+          result += static_cast<char>(c);
+          words->AddRawChar(static_cast<char>(c));
+          c = Take();
+          if (c == kEnd) break;
+          words->AddRawChar(static_cast<char>(c));
+        } else if (c == escape_ && heredoc_) {
           // As in a shell here-document: only `$` and the escape character itself are escaped.
           if (Peek() == '$' || Peek() == escape_) c = Take();
         } else if (c == escape_) {
@@ -111,7 +119,17 @@ class Lexer {
       }
       HOIST_TRY(CheckSize(result));
     }
+    if (stop == '/') return ParseError("syntax error: missing '/' in ${}");
     if (stop != kEnd) return ParseError("syntax error: missing '}'");
+    return result;
+  }
+
+  // Process() with the escapes kept (or not) in the result, as BuildKit reads patterns.
+  Result<std::string> ProcessKeepingEscapes(int stop, int depth, bool keep) {
+    bool saved = raw_escapes_;
+    raw_escapes_ = keep;
+    auto result = Process(stop, nullptr, depth);
+    raw_escapes_ = saved;
     return result;
   }
 
@@ -145,6 +163,7 @@ class Lexer {
         if (c == escape_) {
           int next = Peek();
           if (next == kEnd) continue;  // dropped before the missing quote is reported
+          if (raw_escapes_) result += static_cast<char>(c);
           if (next == '"' || next == '$' || next == escape_) {
             c = Take();
           }
@@ -189,6 +208,8 @@ class Lexer {
     bool colon = c == ':';
     int modifier = colon ? Take() : c;
     if (modifier == kEnd) return ParseError("syntax error: missing '}'");
+    if (modifier == '/' && !colon) return Replace(name, depth);
+    if (modifier == '#' || modifier == '%') return Trim(name, modifier, depth);
     if (modifier != '-' && modifier != '+' && modifier != '?') {
       std::string m = "unsupported substitution in ${";
       m += name;
@@ -205,12 +226,72 @@ class Lexer {
       case '+': return present ? word : std::string();
       default:
         if (present) return *value;
-        return ParseError(name + ": " + (word.empty() ? std::string("is not allowed to be unset") : word));
+        if (!word.empty()) return ParseError(name + ": " + word);
+        return ParseError(name + (value ? ": is not allowed to be empty" : ": is not allowed to be unset"));
     }
+  }
+
+  // ${V#pat} ${V##pat} (shortest, longest prefix removed), ${V%pat} ${V%%pat} (suffix).
+  Result<std::string> Trim(const std::string& name, int op, int depth) {
+    Result<std::string> processed = ProcessKeepingEscapes('}', depth + 1, true);
+    if (!processed.ok()) return processed;
+    const std::string& raw = *processed;
+    const bool longest = !raw.empty() && raw.front() == static_cast<char>(op);
+    std::string_view word = std::string_view(raw).substr(longest ? 1 : 0);
+    HOIST_TRY_ASSIGN(ShellPattern pattern, ShellPattern::Compile(word));
+    std::string value = Lookup(name).value_or("");
+    if (op == '#') {
+      HOIST_TRY_ASSIGN(std::optional<size_t> end, pattern.MatchPrefix(value, longest));
+      if (end) value.erase(0, *end);
+    } else {
+      HOIST_TRY_ASSIGN(std::optional<size_t> begin, pattern.MatchSuffix(value, longest));
+      if (begin) value.erase(*begin);
+    }
+    return value;
+  }
+
+  // ${V/pat/repl} (the first, longest match replaced) and ${V//pat/repl} (every match). As in
+  // BuildKit the replacement keeps its escape characters; an empty match next to the previous match
+  // is skipped, and any other empty match inserts the replacement.
+  Result<std::string> Replace(const std::string& name, int depth) {
+    bool all = Peek() == '/';
+    if (all) Take();
+    HOIST_TRY_ASSIGN(std::string raw_pattern, ProcessKeepingEscapes('/', depth + 1, true));
+    HOIST_TRY_ASSIGN(std::string replacement, ProcessKeepingEscapes('}', depth + 1, true));
+    HOIST_TRY_ASSIGN(ShellPattern pattern, ShellPattern::Compile(raw_pattern));
+    std::string value = Lookup(name).value_or("");
+    if (!all) {
+      HOIST_TRY_ASSIGN(auto match, pattern.Find(value, 0));
+      if (match) value.replace(match->first, match->second - match->first, replacement);
+      HOIST_TRY(CheckSize(value));
+      return value;
+    }
+    // Every match, left to right, as Go's ReplaceAllString walks them.
+    std::string out;
+    size_t last_end = 0;  // end of the previous match
+    size_t search = 0;    // where the next match may start
+    while (search <= value.size()) {
+      HOIST_TRY_ASSIGN(auto match, pattern.Find(value, search));
+      if (!match) break;
+      auto [begin, end] = *match;
+      out.append(value, last_end, begin - last_end);
+      if (end > last_end || begin == 0) out += replacement;  // not an empty match right after a match
+      HOIST_TRY(CheckSize(out));
+      last_end = end;
+      size_t width = 1;  // always advance at least one character
+      while (search + width < value.size() && (static_cast<unsigned char>(value[search + width]) & 0xC0) == 0x80) {
+        ++width;
+      }
+      search = search + width > end ? search + width : end;
+    }
+    out.append(value, last_end, std::string::npos);
+    HOIST_TRY(CheckSize(out));
+    return out;
   }
 
   std::string_view in_;
   size_t pos_ = 0;
+  bool raw_escapes_ = false;  // inside a pattern or replacement: escapes stay in the text
   const VariableLookup& lookup_;
   int escape_;
   bool heredoc_;  // quotes are ordinary characters

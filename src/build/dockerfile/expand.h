@@ -1,6 +1,8 @@
 #pragma once
 // Docker's shell-word rules for instruction arguments: quotes, the escape character, and variable
-// substitution ($VAR, ${VAR}, ${VAR:-word}, ${VAR:+word}, and the -/+ forms without the colon).
+// substitution as BuildKit does it: $VAR, ${VAR}, ${VAR:-word} ${VAR-word}, ${VAR:+word} ${VAR+word},
+// ${VAR:?msg} ${VAR?msg}, ${VAR#pat} ${VAR##pat} ${VAR%pat} ${VAR%%pat} (prefix and suffix removal)
+// and ${VAR/pat/repl} ${VAR//pat/repl}, with the glob patterns of shell_pattern.h.
 // The builder calls these with the variables in scope at each step.
 
 #include <functional>
@@ -14,6 +16,13 @@
 #include "core/error.h"
 
 namespace hoist::build::dockerfile {
+
+// What one expanded word may grow to (an error names the limit).
+constexpr size_t kMaxExpandedWordBytes = 16 * 1024 * 1024;
+// What the expanded ARG, ENV and LABEL values of one stage (or the global ARGs) may hold in all,
+// names included, so that `ARG b=${a}${a}${a}` repeated cannot grow a build without bound. One
+// ENV/LABEL/ARG instruction is held to it too, before its values are kept.
+constexpr size_t kMaxVariableStateBytes = 64 * 1024 * 1024;
 
 // The value of a variable in scope, or nullopt when it is not set.
 using VariableLookup = std::function<std::optional<std::string>(std::string_view name)>;

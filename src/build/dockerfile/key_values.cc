@@ -13,6 +13,14 @@ Error At(const Instruction& ins, const std::string& message) {
   return ParseError(std::move(m));
 }
 
+// The values of one instruction, held to kMaxVariableStateBytes as they are expanded.
+Status CheckTotal(const Instruction& ins, size_t* total, const KeyValue& pair) {
+  *total += pair.key.size() + (pair.value ? pair.value->size() : 0);
+  if (*total <= kMaxVariableStateBytes) return Ok();
+  return TooLarge(ins.location.ToString() + ": " + ins.keyword + " expands to more than " +
+                  std::to_string(kMaxVariableStateBytes) + " bytes (kMaxVariableStateBytes)");
+}
+
 }  // namespace
 
 Result<std::vector<KeyValue>> ExpandKeyValues(const Instruction& instruction, const VariableLookup& lookup,
@@ -22,6 +30,7 @@ Result<std::vector<KeyValue>> ExpandKeyValues(const Instruction& instruction, co
   std::vector<std::string> words = SplitKeepingQuotes(instruction.text, escape);
   if (words.empty()) return At(instruction, k + " requires at least one argument");
   std::vector<KeyValue> pairs;
+  size_t total = 0;
 
   if (!is_arg && FindUnquotedEquals(words[0], escape) == std::string::npos) {
     // Legacy `ENV name value with spaces`: the first word is the name, the rest one value.
@@ -61,6 +70,7 @@ Result<std::vector<KeyValue>> ExpandKeyValues(const Instruction& instruction, co
       pair.value = std::move(value);
     }
     if (pair.key.empty()) return At(instruction, k + " names can not be blank");
+    HOIST_TRY(CheckTotal(instruction, &total, pair));
     pairs.push_back(std::move(pair));
   }
   return pairs;

@@ -1,7 +1,6 @@
 #include "build/dockerfile/lines.h"
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 
 #include "build/dockerfile/words.h"
@@ -15,51 +14,17 @@ bool IsCommentLine(std::string_view line) {
 }
 
 // Removes a trailing escape character (and the spaces or tabs after it). True when one was there.
+// As BuildKit's continuation rule (`([^E])E[ \t]*$|^E[ \t]*$`): the final escape continues the line
+// only when the character before it is not an escape too, so `a\\` ends the instruction (and so
+// does `a\\\`, where the rule looks no further back than one character).
 bool TrimContinuation(std::string_view* line, char escape) {
   std::string_view s = *line;
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   if (s.empty() || s.back() != escape) return false;
   s.remove_suffix(1);
+  if (!s.empty() && s.back() == escape) return false;
   *line = s;
   return true;
-}
-
-// Docker's heredoc word: `^(\d*)<<(-?)([^<]*)$` with a non-empty delimiter.
-std::optional<Heredoc> HeredocFromWord(std::string_view word) {
-  size_t i = 0;
-  while (i < word.size() && std::isdigit(static_cast<unsigned char>(word[i]))) ++i;
-  if (word.substr(i, 2) != "<<") return std::nullopt;
-  i += 2;
-  Heredoc doc;
-  if (i < word.size() && word[i] == '-') {
-    doc.strip_tabs = true;
-    ++i;
-  }
-  std::string_view rest = word.substr(i);
-  if (rest.empty() || rest.find('<') != std::string_view::npos) return std::nullopt;
-  // The delimiter with quotes removed; any quoting turns expansion off.
-  char quote = 0;
-  for (size_t k = 0; k < rest.size(); ++k) {
-    char c = rest[k];
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else if (c == '\\' && quote == '"' && k + 1 < rest.size()) {
-        doc.name += rest[++k];
-      } else {
-        doc.name += c;
-      }
-    } else if (c == '"' || c == '\'') {
-      quote = c;
-      doc.expand = false;
-    } else if (c == '\\') {
-      if (k + 1 < rest.size()) doc.name += rest[++k];
-    } else {
-      doc.name += c;
-    }
-  }
-  if (doc.name.empty()) return std::nullopt;
-  return doc;
 }
 
 }  // namespace
@@ -134,15 +99,6 @@ Status LineReader::ReadHeredocBody(Heredoc& heredoc, const Location& opened_at) 
   }
   return ParseError(opened_at.ToString() + ": unterminated heredoc: no line \"" + heredoc.name +
                     "\" before the end of the file");
-}
-
-std::vector<Heredoc> FindHeredocs(std::string_view line) {
-  std::vector<Heredoc> docs;
-  if (line.find("<<") == std::string_view::npos) return docs;
-  for (const std::string& word : SplitKeepingQuotes(line, '\\')) {
-    if (auto doc = HeredocFromWord(word)) docs.push_back(std::move(*doc));
-  }
-  return docs;
 }
 
 }  // namespace hoist::build::dockerfile

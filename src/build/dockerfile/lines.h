@@ -51,7 +51,15 @@ class LineReader {
   DirectiveScanner directives_;
 };
 
-// The heredocs a RUN/COPY/ADD line opens (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<EOF`), in order.
+// The heredocs a RUN/COPY/ADD line opens (`<<EOF`, `<<-EOF`, `<<"EOF"`, `2<<EOF`, `<<  EOF`,
+// `<<- EOF`), in order, as BuildKit finds them: the line is split into shell words (a `<<` keeps
+// the blanks after it in its word) and each word that reads `[digits]<<[-][blanks]DELIM` opens
+// one. A line whose quotes or `${` do not close opens none (heredoc_opener.cc).
 std::vector<Heredoc> FindHeredocs(std::string_view line);
+
+// `word` as a heredoc opener (`<<EOF`, `3<<-"EOF"`, `<<  EOF`), or nullopt when it is not one: the
+// delimiter must be one shell word. RUN uses it to tell `RUN <<EOF` (the body is the script) from
+// `RUN cat <<EOF` (the shell reads the body).
+std::optional<Heredoc> ParseHeredocOpener(std::string_view word);
 
 }  // namespace hoist::build::dockerfile
