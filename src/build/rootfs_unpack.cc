@@ -99,7 +99,7 @@ Result<ParentAndName> LayerApplier::OpenParentTracked(const std::string& cleaned
 }
 
 Status LayerApplier::Apply(const TarEntry& entry, Reader& data) {
-  HOIST_TRY_ASSIGN(std::string cleaned, CleanEntryPath(entry.path));
+  HOIST_TRY_ASSIGN(std::string cleaned, CleanLayerEntryPath(entry.path));
   ++stats_.entries;
   std::string base = cleaned.substr(cleaned.rfind('/') + 1);
   if (base.compare(0, kWhiteoutPrefix.size(), kWhiteoutPrefix) == 0) {
@@ -236,7 +236,7 @@ Status LayerApplier::CreateDirectory(const TarEntry& entry, const std::string& c
 
 Status LayerApplier::CreateHardlink(const TarEntry& entry, const std::string& cleaned, ParentAndName& at) {
   const std::string what = QuotePath(cleaned);
-  auto target_path = CleanEntryPath(entry.link_target);
+  auto target_path = CleanLayerEntryPath(entry.link_target);
   if (!target_path.ok() || *target_path == ".") {
     return UnsafePath("hardlink " + what + " points outside the root (" + QuotePath(entry.link_target) + ")");
   }

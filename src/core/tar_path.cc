@@ -59,6 +59,20 @@ Result<std::string> CleanEntryPath(std::string_view path) {
   return out;
 }
 
+Result<std::string> CleanLayerEntryPath(std::string_view path) {
+  size_t start = path.find_first_not_of('/');
+  if (start == 0 || path.empty() || path.find('\0') != std::string_view::npos) return CleanEntryPath(path);
+  if (start == std::string_view::npos) return std::string(".");
+  auto cleaned = CleanEntryPath(path.substr(start));
+  // The only refusal left is a climb above the root: name the entry as the archive does.
+  if (!cleaned.ok()) return UnsafePath("tar entry " + QuotePath(path) + " escapes the extraction root");
+  return cleaned;
+}
+
+Result<std::string> TarPathChecker::Clean(std::string_view path) const {
+  return absolute_ == AbsoluteNames::kInRoot ? CleanLayerEntryPath(path) : CleanEntryPath(path);
+}
+
 const std::pair<const std::string, std::string>* TarPathChecker::SymlinkAncestor(
     const std::string& cleaned) const {
   for (size_t slash = cleaned.find('/'); slash != std::string::npos;
@@ -70,7 +84,7 @@ const std::pair<const std::string, std::string>* TarPathChecker::SymlinkAncestor
 }
 
 Result<std::string> TarPathChecker::Check(const TarEntry& entry) {
-  HOIST_TRY_ASSIGN(std::string cleaned, CleanEntryPath(entry.path));
+  HOIST_TRY_ASSIGN(std::string cleaned, Clean(entry.path));
   std::string name = "tar entry " + QuotePath(entry.path);
   if (cleaned == "." && entry.type != TarEntryType::kDirectory) {
     return UnsafePath(name + " would replace the extraction root with a " +
@@ -84,7 +98,7 @@ Result<std::string> TarPathChecker::Check(const TarEntry& entry) {
   if (entry.type == TarEntryType::kSymlink) {
     symlink_target = &entry.link_target;
   } else if (entry.type == TarEntryType::kHardlink) {
-    auto target = CleanEntryPath(entry.link_target);
+    auto target = Clean(entry.link_target);
     if (!target.ok()) {
       return UnsafePath("hardlink " + QuotePath(entry.path) + " points outside the extraction root (" +
                         QuotePath(entry.link_target) + ")");

@@ -151,7 +151,7 @@ Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out
       if (!next.ok()) return ExplainTarError(*in, std::move(next).error()).WithContext(what);
       if (!*next) break;
       TarEntry& e = **next;
-      auto cleaned = CleanEntryPath(e.path);
+      auto cleaned = CleanLayerEntryPath(e.path);
       if (!cleaned.ok()) return std::move(cleaned).error().WithContext(what + ": entry " + QuotePath(e.path));
       const std::string& p = *cleaned;
       if (p == ".") continue;
@@ -168,7 +168,7 @@ Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out
       layer.written.insert(p);
       if (e.type != TarEntryType::kDirectory) layer.nondirs.insert(p);
       if (e.type == TarEntryType::kHardlink) {
-        auto target = CleanEntryPath(e.link_target);
+        auto target = CleanLayerEntryPath(e.link_target);
         if (!target.ok()) return std::move(target).error().WithContext(what + ": hardlink " + QuotePath(e.path));
         e.link_target = *target;
         if (!upper.written.count(*target) && !layer.written.count(*target)) {

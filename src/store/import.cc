@@ -24,7 +24,7 @@ namespace {
 // Re-writes the tarball's entries (checked) as the layer.
 Status CopyEntries(Reader& plain, TarWriter& out) {
   TarReader in(plain);
-  TarPathChecker checker;
+  TarPathChecker checker(AbsoluteNames::kInRoot);  // a tarball for import is a layer
   for (;;) {
     HOIST_TRY_ASSIGN(auto entry, in.Next());
     if (!entry) break;
@@ -33,7 +33,7 @@ Status CopyEntries(Reader& plain, TarWriter& out) {
     TarEntry e = *entry;
     e.path = e.type == TarEntryType::kDirectory ? path + "/" : path;
     if (e.type == TarEntryType::kHardlink) {
-      HOIST_TRY_ASSIGN(e.link_target, CleanEntryPath(e.link_target));
+      HOIST_TRY_ASSIGN(e.link_target, CleanLayerEntryPath(e.link_target));
     }
     HOIST_TRY(out.WriteEntry(e, &in.data()));
   }

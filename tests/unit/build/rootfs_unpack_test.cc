@@ -152,6 +152,16 @@ TEST_CASE("ownership, devices and xattrs are applied when running as root") {
   if (stats->skipped_xattrs == 0) CHECK(std::string(value, n > 0 ? static_cast<size_t>(n) : 0) == "hello");
 }
 
+TEST_CASE("a layer with a root entry \"/\" and absolute names unpacks inside the root (umoci insert writes one)") {
+  bool manual = GENERATE(false, true);
+  WalkMode mode(manual);
+  Tree t = Unpack({LayerBuilder().Dir("etc").File("etc/old", "O").Take(),
+                   LayerBuilder().Dir("/", 0755).Dir("/etc/").File("/etc/hello", "hi").File("etc/plain", "P")
+                       .Hardlink("/etc/again", "/etc/hello").Hardlink("etc/old2", "//etc/old").Take()});
+  CHECK(t == Tree{{"etc", "d 755"}, {"etc/old", "f 644 O"}, {"etc/old2", "f 644 O"}, {"etc/hello", "f 644 hi"},
+                  {"etc/again", "f 644 hi"}, {"etc/plain", "f 644 P"}});
+}
+
 TEST_CASE("hostile layers are rejected or confined, and nothing outside the root changes") {
   bool manual = GENERATE(false, true);
   WalkMode mode(manual);
@@ -178,11 +188,18 @@ TEST_CASE("hostile layers are rejected or confined, and nothing outside the root
   };
 
   SECTION("'..' in a path") { expect_rejected(LayerBuilder().File("a/../../host/passwd", "pwned").Take()); }
-  SECTION("absolute path") { expect_rejected(LayerBuilder().File(host + "/passwd", "pwned").Take()); }
+  SECTION("an absolute path names a path inside the root, as containerd and docker read it") {
+    REQUIRE(apply(LayerBuilder().File(host + "/passwd", "pwned").Take()).ok());
+    CHECK(ReadWhole(target + host + "/passwd") == "pwned");
+    expect_rejected(LayerBuilder().File("/../host/passwd", "pwned").Take());
+    expect_rejected(LayerBuilder().File("//a/../../host/passwd", "pwned").Take());
+  }
   SECTION("symlink named '.'") { expect_rejected(LayerBuilder().Symlink(".", host).Take()); }
   SECTION("symlink named './'") { expect_rejected(LayerBuilder().Symlink("./", "/").Take()); }
   SECTION("hardlink to a host path") {
-    expect_rejected(LayerBuilder().Hardlink("stolen", host + "/passwd").Take());
+    // An absolute target is looked up inside the root, where there is no such file.
+    REQUIRE_FALSE(apply(LayerBuilder().Hardlink("stolen", host + "/passwd").Take()).ok());
+    CHECK(::access((target + "/stolen").c_str(), F_OK) != 0);
     expect_rejected(LayerBuilder().Hardlink("stolen", "../host/passwd").Take());
   }
   SECTION("whiteout aimed outside") {

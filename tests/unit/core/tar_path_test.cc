@@ -64,6 +64,35 @@ TEST_CASE("QuotePath escapes binary bytes and cuts long names") {
   CHECK_THAT(q, Catch::Contains("1000 bytes"));
 }
 
+TEST_CASE("a layer's absolute names are read inside the root") {
+  CHECK(CleanLayerEntryPath("/").value() == ".");
+  CHECK(CleanLayerEntryPath("//").value() == ".");
+  CHECK(CleanLayerEntryPath("/etc/x").value() == "etc/x");
+  CHECK(CleanLayerEntryPath("//etc//x/").value() == "etc/x");
+  CHECK(CleanLayerEntryPath("./etc").value() == "etc");
+  CHECK(CleanLayerEntryPath("/a/../b").value() == "b");
+}
+
+TEST_CASE("a layer's absolute names still may not climb above the root") {
+  CheckUnsafe(CleanLayerEntryPath("/../etc/x"), "\"/../etc/x\" escapes");
+  CheckUnsafe(CleanLayerEntryPath("/a/../../x"), "escapes");
+  CheckUnsafe(CleanLayerEntryPath("../x"), "escapes");
+  CheckUnsafe(CleanLayerEntryPath(""), "empty");
+  CheckUnsafe(CleanLayerEntryPath(std::string("/a\0b", 4)), "NUL");
+}
+
+TEST_CASE("the path checker for layers takes a root entry \"/\" and absolute names and hardlinks") {
+  TarPathChecker c(AbsoluteNames::kInRoot);
+  CHECK(c.Check(Dir("/")).value() == ".");
+  CHECK(c.Check(Dir("/etc/")).value() == "etc");
+  CHECK(c.Check(File("/etc/hello")).value() == "etc/hello");
+  CHECK(c.Check(Link(TarEntryType::kHardlink, "etc/again", "/etc/hello")).value() == "etc/again");
+  CheckUnsafe(c.Check(Link(TarEntryType::kSymlink, "/", "/x")), "extraction root");
+  REQUIRE(c.Check(Link(TarEntryType::kSymlink, "/s", "/etc")).ok());
+  CheckUnsafe(c.Check(File("s/passwd")), "symlink \"s\"");
+  CheckUnsafe(c.Check(Link(TarEntryType::kHardlink, "x", "/../etc/passwd")), "outside");
+}
+
 TEST_CASE("the path checker accepts an ordinary archive") {
   TarPathChecker c;
   CHECK(c.Check(Dir("./")).value() == ".");
