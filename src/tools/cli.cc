@@ -156,12 +156,14 @@ int ReportError(const Error& e, const std::string& verb, std::ostream& err) {
 Status CheckOutputWritten(std::ostream& out) {
   errno = 0;
   out.flush();
-  if (out.good()) return Ok();
-  // The first failure's errno is gone by now; a second flush of what is still buffered says why.
-  out.clear();
-  errno = 0;
-  out.flush();
   int e = errno;
+  if (out.good()) return Ok();
+  if (e == 0) {
+    // The stream failed before (mid-listing) and that errno is gone; a second flush may say why.
+    out.clear();
+    out.flush();
+    e = errno;
+  }
   return Error(ErrorCode::kIO, std::string("writing output: ") +
                                    (e != 0 ? std::strerror(e) : "the output stream failed"));
 }

@@ -39,18 +39,24 @@ std::string DescribeException(std::exception_ptr e) {
   return "internal error: an unknown exception or std::terminate";
 }
 
-// An exception escaping a worker thread (or a noexcept function) calls std::terminate, whose default
-// is abort(): a signal death. Print the same one line and exit 1 instead. No allocation where avoidable:
-// this often runs out of memory.
-[[noreturn]] void OnTerminate() {
-  std::string line;
+// Writes one line on stderr without allocating when the allocation fails: under `ulimit -v` even
+// building the message can throw.
+void WriteErrorLine(std::exception_ptr e) noexcept {
   try {
-    line = "hoist: " + DescribeException(std::current_exception()) + "\n";
+    std::string line = "hoist: " + DescribeException(e) + "\n";
+    ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)ignored;
   } catch (...) {
-    line = "hoist: out of memory\n";
+    static const char kOutOfMemory[] = "hoist: out of memory\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kOutOfMemory, sizeof kOutOfMemory - 1);
+    (void)ignored;
   }
-  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
+}
+
+// An exception escaping a worker thread (or a noexcept function) calls std::terminate, whose default
+// is abort(): a signal death. Print the same one line and exit 1 instead.
+[[noreturn]] void OnTerminate() {
+  WriteErrorLine(std::current_exception());
   std::_Exit(1);
 }
 
@@ -69,8 +75,7 @@ int main(int argc, char** argv) {
     return hoist::tools::RunCli(args, std::cout, std::cerr);
   } catch (...) {
     // Commands report errors as Error; an exception here is a failure to allocate or a bug.
-    std::string line = "hoist: " + DescribeException(std::current_exception()) + "\n";
-    std::fputs(line.c_str(), stderr);
+    WriteErrorLine(std::current_exception());
     return 1;
   }
 }
