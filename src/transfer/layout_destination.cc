@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/io.h"
+#include "core/manifest.h"
 #include "transfer/cancel.h"
 
 namespace hoist::transfer {
@@ -61,6 +62,10 @@ Status LayoutDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& 
 
 Status LayoutDestination::PutManifest(const ManifestBytes& manifest, const std::string& tag) {
   HOIST_TRY_ASSIGN(Descriptor d, layout_->PutBytes(manifest.bytes, manifest.media_type));
+  if (!names_.repository) {
+    HOIST_TRY_ASSIGN(AnyManifest parsed, ParseAnyManifest(manifest.bytes, manifest.media_type));
+    unnamed_.Put(parsed, d, tag);
+  }
   if (!tag.empty()) {
     HOIST_TRY_ASSIGN(std::string name, names_.NameFor(tag));
     names_to_set_.emplace_back(std::move(name), std::move(d));
@@ -74,8 +79,20 @@ Status LayoutDestination::Commit() {
       HOIST_TRY_ASSIGN(Reference ref, Reference::Parse(name));
       HOIST_TRY(layout_->SetName(ref, d));
     }
-  } else if (!names_to_set_.empty()) {
+  } else if (!names_to_set_.empty() || !unnamed_.Roots().empty()) {
+    const std::vector<Descriptor> unnamed = unnamed_.Roots();
     HOIST_TRY(layout_->UpdateIndex([&](std::vector<Descriptor>& entries) -> Status {
+      for (const Descriptor& d : unnamed) {
+        // As skopeo: an unnamed entry of the same image is replaced, a named one stays.
+        std::erase_if(entries, [&](const Descriptor& e) {
+          return e.digest == d.digest && !e.annotations.count(store::kRefNameAnnotation);
+        });
+        Descriptor entry;
+        entry.media_type = d.media_type;
+        entry.digest = d.digest;
+        entry.size = d.size;
+        entries.push_back(std::move(entry));
+      }
       for (const auto& named : names_to_set_) {
         // clang 14 cannot capture structured bindings in a lambda: name the members.
         const std::string& name = named.first;
@@ -95,6 +112,7 @@ Status LayoutDestination::Commit() {
     }));
   }
   names_to_set_.clear();
+  unnamed_ = UnnamedRoots();
   lease_.reset();
   return Ok();
 }

@@ -1,6 +1,8 @@
 // hoist's archives and skopeo's, both ways: skopeo (Debian) reads what hoist saves, hoist loads
 // what skopeo writes, and load → save → load keeps the image.
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "archive_test_support.h"
@@ -107,4 +109,117 @@ TEST_CASE("load, save, load gives the same image and layer digests") {
     CHECK(m1["config"]["digest"] == m2["config"]["digest"]);
     CHECK(LayerDigests(m1) == LayerDigests(m2));
   }
+}
+
+namespace {
+
+// The ref.name of each index.json entry of an OCI layout directory ("" for an unnamed entry).
+std::vector<std::string> RefNames(const std::string& layout) {
+  std::vector<std::string> out;
+  for (const auto& m : ReadJson(layout + "/index.json")["manifests"]) {
+    out.push_back(m.contains("annotations") ? m["annotations"].value("org.opencontainers.image.ref.name", "") : "");
+  }
+  return out;
+}
+
+std::vector<std::string> ArchiveRefNames(const TempDir& dir, const std::string& archive) {
+  std::string out = dir / ("unpacked-" + std::to_string(std::hash<std::string>()(archive)));
+  REQUIRE(Sh("mkdir -p " + out + " && tar -C " + out + " -xf " + archive).exit_code == 0);
+  return RefNames(out);
+}
+
+void RequireRun(const CommandResult& r) {
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("oci-archive and oci REFs are ref.names both ways with skopeo, with and without REF") {
+  TempDir dir;
+  ImportImage(dir, "example.com/interop/e:1", "e");
+  std::string source_digest;
+  StoreManifest(dir, "example.com/interop/e:1", &source_digest);
+  auto digest_of_layout = [&](const std::string& layout) {
+    std::string d;
+    LayoutManifest(layout, &d);
+    return d;
+  };
+  SECTION("hoist writes, skopeo and hoist read: oci-archive:FILE:v1 is named v1") {
+    RequireRun(RunHoist({"copy", "example.com/interop/e:1", "oci-archive:" + dir / "t.tar:v1"}, StoreEnv(dir)));
+    CHECK(ArchiveRefNames(dir, dir / "t.tar") == std::vector<std::string>{"v1"});
+    RequireRun(RunCommand({"skopeo", "copy", "oci-archive:" + dir / "t.tar:v1", "oci:" + dir / "s:x"}));
+    CHECK(digest_of_layout(dir / "s") == source_digest);
+    RequireRun(RunHoist({"copy", "oci-archive:" + dir / "t.tar:v1", "oci:" + dir / "h:y"}, StoreEnv(dir)));
+    CHECK(digest_of_layout(dir / "h") == source_digest);
+    // hoist load names it as podman does: the bare word is the repository.
+    TempDir other;
+    auto load = RunHoist({"load", "-i", dir / "t.tar"}, StoreEnv(other));
+    INFO(load.err);
+    CHECK(load.out == "Loaded image: v1:latest\n");
+  }
+  SECTION("hoist writes oci-archive:FILE without REF: one unnamed entry skopeo reads") {
+    RequireRun(RunHoist({"copy", "example.com/interop/e:1", "oci-archive:" + dir / "u.tar"}, StoreEnv(dir)));
+    CHECK(ArchiveRefNames(dir, dir / "u.tar") == std::vector<std::string>{""});
+    RequireRun(RunCommand({"skopeo", "copy", "oci-archive:" + dir / "u.tar", "oci:" + dir / "s:x"}));
+    CHECK(digest_of_layout(dir / "s") == source_digest);
+  }
+  SECTION("skopeo writes oci-archive with and without REF, hoist reads and loads them") {
+    std::string src = "oci:" + dir / "store:example.com/interop/e:1";
+    RequireRun(RunCommand({"skopeo", "copy", src, "oci-archive:" + dir / "s.tar:single"}));
+    RequireRun(RunCommand({"skopeo", "copy", src, "oci-archive:" + dir / "n.tar"}));
+    RequireRun(RunHoist({"copy", "oci-archive:" + dir / "s.tar:single", "oci:" + dir / "a:x"}, StoreEnv(dir)));
+    RequireRun(RunHoist({"copy", "oci-archive:" + dir / "n.tar", "oci:" + dir / "b:x"}, StoreEnv(dir)));
+    CHECK(digest_of_layout(dir / "a") == source_digest);
+    CHECK(digest_of_layout(dir / "b") == source_digest);
+    TempDir other;
+    auto load = RunHoist({"load", "-i", dir / "s.tar"}, StoreEnv(other));
+    INFO(load.err);
+    CHECK(load.out == "Loaded image: single:latest\n");
+    std::string loaded;
+    StoreManifest(other, "docker.io/library/single:latest", &loaded);
+    CHECK(loaded == source_digest);
+  }
+  SECTION("oci:DIR:REF both ways, and by digest with no REF an unnamed entry") {
+    RequireRun(RunHoist({"copy", "example.com/interop/e:1", "oci:" + dir / "l:v1"}, StoreEnv(dir)));
+    CHECK(RefNames(dir / "l") == std::vector<std::string>{"v1"});
+    RequireRun(RunCommand({"skopeo", "copy", "oci:" + dir / "l:v1", "oci:" + dir / "s:single"}));
+    RequireRun(RunHoist({"copy", "oci:" + dir / "s:single", "oci:" + dir / "h:z"}, StoreEnv(dir)));
+    CHECK(digest_of_layout(dir / "h") == source_digest);
+    RequireRun(RunCommand({"skopeo", "copy", "oci:" + dir / "l:v1", "oci:" + dir / "n"}));
+    CHECK(RefNames(dir / "n") == std::vector<std::string>{""});
+    RequireRun(RunHoist({"copy", "oci:" + dir / "n", "oci:" + dir / "h2:z"}, StoreEnv(dir)));
+    RequireRun(RunHoist({"copy", "example.com/interop/e@" + source_digest, "oci:" + dir / "d"}, StoreEnv(dir)));
+    CHECK(RefNames(dir / "d") == std::vector<std::string>{""});
+    RequireRun(RunCommand({"skopeo", "copy", "oci:" + dir / "d", "oci:" + dir / "s2:x"}));
+    CHECK(digest_of_layout(dir / "s2") == source_digest);
+    // The store's own full names are found from a bare REF.
+    RequireRun(RunHoist({"copy", "oci:" + dir / "store:example.com/interop/e:1", "oci:" + dir / "f:1"}, StoreEnv(dir)));
+  }
+}
+
+TEST_CASE("a umoci layer with a root entry \"/\" unpacks, exports and builds on") {
+  if (::access("/usr/bin/umoci", X_OK) != 0) return;
+  TempDir dir;
+  std::string layout = dir / "L";
+  RequireRun(Sh("umoci init --layout " + layout + " && umoci new --image " + layout + ":base && mkdir -p " +
+                dir / "rootfs/etc" + " && echo hi > " + dir / "rootfs/etc/hello" + " && umoci insert --rootless --image " +
+                layout + ":base " + dir / "rootfs /"));
+  RequireRun(RunHoist({"copy", "oci:" + layout + ":base", "localhost/umoci/root:1"}, StoreEnv(dir)));
+  auto unpack = RunHoist({"unpack", "localhost/umoci/root:1", dir / "out"}, StoreEnv(dir));
+  INFO(unpack.err);
+  REQUIRE(unpack.exit_code == 0);
+  CHECK(ReadFile(dir / "out/etc/hello") == "hi\n");
+  RequireRun(RunHoist({"export", "-o", dir / "flat.tar", "localhost/umoci/root:1"}, StoreEnv(dir)));
+  auto listed = Sh("tar -tf " + dir / "flat.tar");
+  CHECK_THAT(listed.out, Catch::Contains("etc/hello"));
+  CHECK_THAT("\n" + listed.out, !Catch::Contains("\n/"));
+  // import takes umoci's layer tarball itself, "/" and all.
+  auto layer = Sh("for b in " + layout + "/blobs/sha256/*; do gzip -t $b 2>/dev/null && echo $b; done");
+  REQUIRE(layer.exit_code == 0);
+  std::string blob = layer.out.substr(0, layer.out.find('\n'));
+  RequireRun(Sh("tar -tzf " + blob + " 2>/dev/null | grep -qx /"));
+  RequireRun(RunHoist({"import", blob, "localhost/umoci/again:1"}, StoreEnv(dir)));
+  RequireRun(RunHoist({"unpack", "localhost/umoci/again:1", dir / "out2"}, StoreEnv(dir)));
+  CHECK(ReadFile(dir / "out2/etc/hello") == "hi\n");
 }
