@@ -223,3 +223,24 @@ TEST_CASE("a umoci layer with a root entry \"/\" unpacks, exports and builds on"
   RequireRun(RunHoist({"unpack", "localhost/umoci/again:1", dir / "out2"}, StoreEnv(dir)));
   CHECK(ReadFile(dir / "out2/etc/hello") == "hi\n");
 }
+
+TEST_CASE("copy writes docker-archive:FILE:REF that skopeo reads, and reads docker-archive:FILE:@N") {
+  TempDir dir;
+  ImportImage(dir, "example.com/interop/g:1", "g");
+  ImportImage(dir, "example.com/interop/h:1", "h");
+  RequireRun(RunHoist({"copy", "example.com/interop/g:1", "docker-archive:" + dir / "g.tar:app:1"}, StoreEnv(dir)));
+  RequireRun(RunCommand({"skopeo", "copy", "docker-archive:" + dir / "g.tar", "oci:" + dir / "out:x"}));
+  auto stored = StoreManifest(dir, "example.com/interop/g:1");
+  auto out = LayoutManifest(dir / "out");
+  CHECK(DiffIds(dir, out, dir / "out") == DiffIds(dir, stored, dir / "store"));
+  TempDir other;
+  auto load = RunHoist({"load", "-i", dir / "g.tar"}, StoreEnv(other));
+  INFO(load.err);
+  CHECK(load.out == "Loaded image: app:1\n");
+  // Two images in one archive (hoist save), the second read by number as skopeo does.
+  RequireRun(RunHoist({"save", "-o", dir / "two.tar", "example.com/interop/g:1", "example.com/interop/h:1"},
+                      StoreEnv(dir)));
+  RequireRun(RunHoist({"copy", "docker-archive:" + dir / "two.tar:@1", "oci:" + dir / "second:x"}, StoreEnv(dir)));
+  auto second = LayoutManifest(dir / "second");
+  CHECK(second["config"]["digest"] == StoreManifest(dir, "example.com/interop/h:1")["config"]["digest"]);
+}
