@@ -1,8 +1,6 @@
 // hoist's archives and skopeo's, both ways: skopeo (Debian) reads what hoist saves, hoist loads
 // what skopeo writes, and load → save → load keeps the image.
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 
 #include "archive_test_support.h"
@@ -196,32 +194,6 @@ TEST_CASE("oci-archive and oci REFs are ref.names both ways with skopeo, with an
     // The store's own full names are found from a bare REF.
     RequireRun(RunHoist({"copy", "oci:" + dir / "store:example.com/interop/e:1", "oci:" + dir / "f:1"}, StoreEnv(dir)));
   }
-}
-
-TEST_CASE("a umoci layer with a root entry \"/\" unpacks, exports and builds on") {
-  if (::access("/usr/bin/umoci", X_OK) != 0) return;
-  TempDir dir;
-  std::string layout = dir / "L";
-  RequireRun(Sh("umoci init --layout " + layout + " && umoci new --image " + layout + ":base && mkdir -p " +
-                dir / "rootfs/etc" + " && echo hi > " + dir / "rootfs/etc/hello" + " && umoci insert --rootless --image " +
-                layout + ":base " + dir / "rootfs /"));
-  RequireRun(RunHoist({"copy", "oci:" + layout + ":base", "localhost/umoci/root:1"}, StoreEnv(dir)));
-  auto unpack = RunHoist({"unpack", "localhost/umoci/root:1", dir / "out"}, StoreEnv(dir));
-  INFO(unpack.err);
-  REQUIRE(unpack.exit_code == 0);
-  CHECK(ReadFile(dir / "out/etc/hello") == "hi\n");
-  RequireRun(RunHoist({"export", "-o", dir / "flat.tar", "localhost/umoci/root:1"}, StoreEnv(dir)));
-  auto listed = Sh("tar -tf " + dir / "flat.tar");
-  CHECK_THAT(listed.out, Catch::Contains("etc/hello"));
-  CHECK_THAT("\n" + listed.out, !Catch::Contains("\n/"));
-  // import takes umoci's layer tarball itself, "/" and all.
-  auto layer = Sh("for b in " + layout + "/blobs/sha256/*; do gzip -t $b 2>/dev/null && echo $b; done");
-  REQUIRE(layer.exit_code == 0);
-  std::string blob = layer.out.substr(0, layer.out.find('\n'));
-  RequireRun(Sh("tar -tzf " + blob + " 2>/dev/null | grep -qx /"));
-  RequireRun(RunHoist({"import", blob, "localhost/umoci/again:1"}, StoreEnv(dir)));
-  RequireRun(RunHoist({"unpack", "localhost/umoci/again:1", dir / "out2"}, StoreEnv(dir)));
-  CHECK(ReadFile(dir / "out2/etc/hello") == "hi\n");
 }
 
 TEST_CASE("copy writes docker-archive:FILE:REF that skopeo reads, and reads docker-archive:FILE:@N") {
