@@ -18,8 +18,8 @@ constexpr const char* kContainerdName = "io.containerd.image.name";
 
 }  // namespace
 
-std::optional<Reference> NameFromAnnotation(const std::string& value) {
-  if (value.find_first_of("/:@") == std::string::npos) return std::nullopt;
+std::optional<Reference> NameFromAnnotation(const std::string& value, bool bare_is_repository) {
+  if (!bare_is_repository && value.find_first_of("/:@") == std::string::npos) return std::nullopt;
   auto ref = Reference::Parse(value);
   if (!ref.ok()) return std::nullopt;
   return *ref;
@@ -95,9 +95,10 @@ Result<ArchivePlan> ReadOciArchive(const ArchiveEntries& entries) {
     if (auto it = d.annotations.find(kContainerdName); it != d.annotations.end()) name = NameFromAnnotation(it->second);
     if (!name) {
       if (auto it = d.annotations.find(kRefNameAnnotation); it != d.annotations.end()) {
-        name = NameFromAnnotation(it->second);
+        name = NameFromAnnotation(it->second, /*bare_is_repository=*/true);
       }
     }
+    if (auto it = d.annotations.find(kRefNameAnnotation); it != d.annotations.end()) image.ref_name = it->second;
     if (name) image.names.push_back(*name);
     plan.images.push_back(std::move(image));
   }

@@ -17,6 +17,7 @@ namespace hoist::store {
 
 struct ArchiveImage {
   std::vector<Reference> names;  // empty for an unnamed image
+  std::string ref_name;          // oci-archive: org.opencontainers.image.ref.name as written ("" if none)
   Descriptor root;               // the manifest or index
   std::optional<Digest> image_id;  // the config digest of a single-platform image
 };
@@ -28,8 +29,11 @@ struct ArchivePlan {
 };
 
 // The images an OCI layout archive names in its index.json. Names come from the
-// io.containerd.image.name annotation, else from org.opencontainers.image.ref.name when it is a
-// reference (a bare tag such as "latest" names no repository: such an image loads unnamed).
+// io.containerd.image.name annotation, else from org.opencontainers.image.ref.name read as a
+// reference, as podman load does: "localhost:5000/x/y:2" and "app:1" name themselves; a bare word
+// such as "v1" (what `skopeo copy … oci-archive:FILE:v1` writes) names the repository "v1" with tag
+// latest (podman: localhost/v1:latest; hoist normalizes as everywhere: docker.io/library/v1:latest).
+// A ref.name that is no reference at all ("V1", "a b") loads unnamed.
 Result<ArchivePlan> ReadOciArchive(const ArchiveEntries& entries);
 
 // Adds `desc` and everything below it to `plan` (checked). Shared with the docker-archive reader.
@@ -46,7 +50,8 @@ class BlobWalker {
   std::vector<std::string> seen_;
 };
 
-// "docker.io/library/x:1" or "x:1" → a reference; a bare word ("latest") → nullopt.
-std::optional<Reference> NameFromAnnotation(const std::string& value);
+// "docker.io/library/x:1" or "x:1" → a reference; a bare word ("latest") → nullopt unless
+// `bare_is_repository` (then "latest" → docker.io/library/latest:latest).
+std::optional<Reference> NameFromAnnotation(const std::string& value, bool bare_is_repository = false);
 
 }  // namespace hoist::store

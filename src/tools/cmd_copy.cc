@@ -25,8 +25,12 @@ const CommandSpec& CopyCommand() {
       "  docker://HOST/REPO[:TAG][@DIGEST]   a registry\n"
       "  oci:DIR[:REF]                       an OCI image layout directory\n"
       "  oci-archive:FILE[:REF]              an OCI layout in a tar file\n"
-      "  docker-archive:FILE[:REF]           `docker save` format\n"
+      "  docker-archive:FILE[:REF|:@N]       `docker save` format (@N: the Nth image, 0-based, to read)\n"
       "  REF                                 the local store\n"
+      "The REF of oci: and oci-archive: is the org.opencontainers.image.ref.name, written and looked up\n"
+      "as given (as skopeo); without REF, oci-archive: writes an unnamed entry and oci: the source's tag\n"
+      "(none when copied by digest). Into docker-archive: layers are decompressed as `hoist save` does,\n"
+      "one platform (this machine's, or --platform), no signatures; named by REF, else the source's name.\n"
       "A multi-platform image is copied whole (every platform, the index byte for byte, like\n"
       "`crane copy` and `skopeo copy --all`); --platform copies only the named platforms (one: that\n"
       "image alone; several: a new index listing them, with a new digest).\n") + kTransferHelp;

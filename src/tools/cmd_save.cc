@@ -122,7 +122,7 @@ Result<int> RunSave(CommandContext& ctx) {
   if (docker) {
     HOIST_TRY_ASSIGN(dest, transfer::DockerArchiveDestination::Open(output, std::nullopt, s.paths().TempDir()));
   } else {
-    HOIST_TRY_ASSIGN(dest, transfer::OciArchiveDestination::Open(output, std::nullopt, s.paths().TempDir()));
+    HOIST_TRY_ASSIGN(dest, transfer::OciArchiveDestination::Open(output, s.paths().TempDir()));
   }
   const bool signatures = !ctx.args.count("no-signatures");
   for (const Reference& ref : refs) {

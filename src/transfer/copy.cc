@@ -10,6 +10,7 @@
 #include "transfer/blob_copier.h"
 #include "transfer/cancel.h"
 #include "transfer/layer_compression.h"
+#include "transfer/uncompressed_layers.h"
 
 namespace hoist::transfer {
 
@@ -57,7 +58,12 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   const std::string what = source.Describe() + " → " + destination.Describe();
   auto fail = [&](Error e) { return std::move(e).WithContext("copy " + what); };
 
-  auto planned = PlanImage(source, options.platforms, options.tag);
+  // A docker archive holds single-platform images and no signatures: this machine's platform,
+  // unless --platform chose.
+  const bool uncompressed = destination.WantsUncompressedLayers();
+  PlatformSelection platforms = options.platforms;
+  if (uncompressed && (platforms.all || platforms.platforms.empty())) platforms = {false, {Platform::Host()}};
+  auto planned = PlanImage(source, platforms, options.tag);
   if (!planned.ok()) return fail(std::move(planned).error());
   CopyPlan plan = std::move(planned).value();
   Status checked = CheckConfigs(source, plan);
@@ -75,7 +81,7 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
     compressed = std::move(c).value();
   }
   ImageSource& from = compressed ? compressed->source() : checked_source;
-  if (options.signatures) {
+  if (options.signatures && !uncompressed) {
     Status s = PlanAttached(from, plan);
     if (!s.ok()) return fail(std::move(s).error());
   }
@@ -86,7 +92,7 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
 
   // Blobs first: a manifest is only sent once everything it names is there.
   BlobCopier blobs(from, destination, options.jobs, options.progress);
-  auto counts = blobs.Run(plan.blobs);
+  auto counts = uncompressed ? PutUncompressedImages(from, destination, plan, options.progress) : blobs.Run(plan.blobs);
   if (!counts.ok()) return fail(std::move(counts).error());
 
   for (const auto& m : plan.manifests) {

@@ -8,15 +8,15 @@
 namespace hoist::transfer {
 
 inline Result<std::unique_ptr<ArchiveSource>> OpenDockerArchiveSource(const std::string& path,
-                                                                      std::optional<Reference> name,
+                                                                      const std::string& name,
                                                                       const std::string& temp_parent) {
-  return ArchiveSource::Open(ArchiveSource::Format::kDockerArchive, path, std::move(name), temp_parent);
+  return ArchiveSource::Open(ArchiveSource::Format::kDockerArchive, path, name, temp_parent);
 }
 
 inline Result<std::unique_ptr<ArchiveSource>> OpenOciArchiveSource(const std::string& path,
-                                                                   std::optional<Reference> name,
+                                                                   const std::string& name,
                                                                    const std::string& temp_parent) {
-  return ArchiveSource::Open(ArchiveSource::Format::kOciArchive, path, std::move(name), temp_parent);
+  return ArchiveSource::Open(ArchiveSource::Format::kOciArchive, path, name, temp_parent);
 }
 
 }  // namespace hoist::transfer

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "transfer/docker_archive_destination.h"
 #include "transfer/docker_archive_source.h"
 #include "transfer/layout_destination.h"
 #include "transfer/oci_archive_destination.h"
@@ -12,15 +13,6 @@
 namespace hoist::transfer {
 
 namespace {
-
-// The image a file location's REF names, when it reads as a reference.
-std::optional<Reference> ArchiveName(const Location& l) {
-  if (l.ref) return l.ref;
-  if (l.name.empty()) return std::nullopt;
-  auto parsed = Reference::Parse(l.name);
-  if (!parsed.ok()) return std::nullopt;
-  return *parsed;
-}
 
 // Archives are spooled (read) or layers of unknown size staged (written) in the system temp dir.
 std::string ArchiveTempDir() { return std::filesystem::temp_directory_path().string(); }
@@ -57,11 +49,11 @@ Result<std::unique_ptr<ImageSource>> OpenSource(const Location& loc, const Endpo
       return std::unique_ptr<ImageSource>(new LayoutSource(layout, top, LayoutNames{}, loc.str()));
     }
     case LocationKind::kOciArchive: {
-      HOIST_TRY_ASSIGN(auto src, OpenOciArchiveSource(loc.path, ArchiveName(loc), ArchiveTempDir()));
+      HOIST_TRY_ASSIGN(auto src, OpenOciArchiveSource(loc.path, loc.name, ArchiveTempDir()));
       return std::unique_ptr<ImageSource>(std::move(src));
     }
     case LocationKind::kDockerArchive: {
-      HOIST_TRY_ASSIGN(auto src, OpenDockerArchiveSource(loc.path, ArchiveName(loc), ArchiveTempDir()));
+      HOIST_TRY_ASSIGN(auto src, OpenDockerArchiveSource(loc.path, loc.name, ArchiveTempDir()));
       return std::unique_ptr<ImageSource>(std::move(src));
     }
   }
@@ -95,13 +87,16 @@ Result<std::unique_ptr<ImageDestination>> OpenDestination(const Location& loc, c
       return std::unique_ptr<ImageDestination>(std::move(dest));
     }
     case LocationKind::kOciArchive: {
-      HOIST_TRY_ASSIGN(auto dest, OciArchiveDestination::Open(loc.path, ArchiveName(loc), ArchiveTempDir()));
+      HOIST_TRY_ASSIGN(auto dest, OciArchiveDestination::Open(loc.path, ArchiveTempDir()));
       return std::unique_ptr<ImageDestination>(std::move(dest));
     }
-    case LocationKind::kDockerArchive:
-      // A docker archive needs uncompressed layers, which the copy pipeline does not make yet.
-      return Unsupported("copying into " + loc.str() + " is not supported yet: use `hoist save -o FILE REF` (after " +
-                         "`hoist pull` for a registry image)");
+    case LocationKind::kDockerArchive: {
+      if (!loc.name.empty() && loc.name[0] == '@') {
+        return InvalidArgument(loc.str() + ": @N picks an image to read; to write, name it docker-archive:FILE:REF");
+      }
+      HOIST_TRY_ASSIGN(auto dest, DockerArchiveDestination::Open(loc.path, loc.ref, ArchiveTempDir()));
+      return std::unique_ptr<ImageDestination>(std::move(dest));
+    }
   }
   return Internal("unknown location kind");
 }
@@ -147,12 +142,21 @@ std::string DestinationTag(const Location& destination, const Location& source) 
         return "@" + destination.ref->digest()->str();
       }
       return "";
-    default:
+    case LocationKind::kOciLayout:
+      // The REF verbatim; without one the source's tag (hoist's habit), or no name (as skopeo).
       if (!destination.name.empty()) return destination.name;
       if (source.ref && source.ref->tag()) return *source.ref->tag();
-      if (!source.name.empty()) return source.name;
-      return "latest";
+      if (source.kind == LocationKind::kOciLayout || source.kind == LocationKind::kOciArchive) return source.name;
+      return "";
+    case LocationKind::kOciArchive:
+      return destination.name;  // verbatim; none: an unnamed entry, as skopeo
+    case LocationKind::kDockerArchive:
+      // RepoTags are full references: the REF's, else the source's own name (as `hoist save`).
+      if (destination.ref) return destination.ref->str();
+      if (source.ref && source.ref->tag()) return source.ref->str();
+      return "";
   }
+  return "";
 }
 
 }  // namespace hoist::transfer

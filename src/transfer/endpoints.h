@@ -34,8 +34,10 @@ Result<std::vector<std::string>> ListSourceTags(const Location& location, const 
 // The same location naming `tag` instead.
 Result<Location> WithTag(const Location& location, const std::string& tag);
 
-// The name an image gets at `destination`: its tag, the REF of oci:DIR:REF; for oci:DIR without
-// REF, the source's tag (else "latest"). "" for a digest-only destination.
+// The name an image gets at `destination`: its tag; the REF of oci:DIR:REF or oci-archive:FILE:REF
+// verbatim; for oci:DIR without REF, the source's tag (else none: by digest); for oci-archive:FILE
+// without REF, none (as skopeo); for docker-archive the full reference of its REF or else of the
+// source. "" names nothing (a digest-only destination, an unnamed index entry).
 std::string DestinationTag(const Location& destination, const Location& source);
 
 }  // namespace hoist::transfer

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/io.h"
+#include "core/manifest.h"
 #include "store/index_names.h"
 #include "transfer/cancel.h"
 
@@ -62,6 +63,10 @@ Status LayoutDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& 
 
 Status LayoutDestination::PutManifest(const ManifestBytes& manifest, const std::string& tag) {
   HOIST_TRY_ASSIGN(Descriptor d, layout_->PutBytes(manifest.bytes, manifest.media_type));
+  if (!names_.repository) {
+    HOIST_TRY_ASSIGN(AnyManifest parsed, ParseAnyManifest(manifest.bytes, manifest.media_type));
+    unnamed_.Put(parsed, d, tag);
+  }
   if (!tag.empty()) {
     HOIST_TRY_ASSIGN(std::string name, names_.NameFor(tag));
     names_to_set_.emplace_back(std::move(name), std::move(d));
@@ -77,8 +82,20 @@ Status LayoutDestination::Commit() {
       names.emplace_back(std::move(ref), d);
     }
     HOIST_TRY(store::SetNames(*layout_, names));
-  } else if (!names_to_set_.empty()) {
+  } else if (!names_to_set_.empty() || !unnamed_.Roots().empty()) {
+    const std::vector<Descriptor> unnamed = unnamed_.Roots();
     HOIST_TRY(layout_->UpdateIndex([&](std::vector<Descriptor>& entries) -> Status {
+      for (const Descriptor& d : unnamed) {
+        // As skopeo: an unnamed entry of the same image is replaced, a named one stays.
+        std::erase_if(entries, [&](const Descriptor& e) {
+          return e.digest == d.digest && !e.annotations.count(store::kRefNameAnnotation);
+        });
+        Descriptor entry;
+        entry.media_type = d.media_type;
+        entry.digest = d.digest;
+        entry.size = d.size;
+        entries.push_back(std::move(entry));
+      }
       for (const auto& named : names_to_set_) {
         // clang 14 cannot capture structured bindings in a lambda: name the members.
         const std::string& name = named.first;
@@ -98,6 +115,7 @@ Status LayoutDestination::Commit() {
     }));
   }
   names_to_set_.clear();
+  unnamed_ = UnnamedRoots();
   lease_.reset();
   return Ok();
 }

@@ -2,7 +2,8 @@
 // An OCI image layout (the store, or oci:DIR) as a destination. Blobs stream into
 // .hoist/partial/ and become visible only once verified, so an interrupted pull continues from
 // the bytes already kept (by Range, when the source can seek). Names are written to index.json
-// at Commit(), all at once; a destination dropped before Commit() names nothing.
+// at Commit(), all at once; a destination dropped before Commit() names nothing. In oci:DIR an
+// image put without a name gets an index.json entry without ref.name (as skopeo).
 
 #include <memory>
 #include <optional>
@@ -37,6 +38,7 @@ class LayoutDestination : public ImageDestination {
   std::string what_;
   std::optional<store::OciLayout::WriteLease> lease_;
   std::vector<std::pair<std::string, Descriptor>> names_to_set_;
+  UnnamedRoots unnamed_;  // oci:DIR only: the store names every image
 };
 
 }  // namespace hoist::transfer

@@ -1,5 +1,7 @@
 #include "transfer/layout_names.h"
 
+#include <algorithm>
+
 namespace hoist::transfer {
 
 Result<std::string> LayoutNames::NameFor(const std::string& tag) const {
@@ -23,6 +25,15 @@ Result<Descriptor> FindNamed(const store::OciLayout& layout, const std::string& 
     all += n.empty() ? d.digest.Short() : n;
     if (name.empty() || n == name) found.push_back(&d);
   }
+  if (found.empty() && !name.empty()) {
+    if (auto ref = Reference::Parse(name); ref.ok()) {
+      const std::string full = ref->str();
+      for (const auto& d : index.manifests()) {
+        auto it = d.annotations.find(store::kRefNameAnnotation);
+        if (it != d.annotations.end() && it->second == full) found.push_back(&d);
+      }
+    }
+  }
   if (found.empty()) {
     std::string m = name.empty() ? "no image in " + layout.root()
                                  : "no image named \"" + name + "\" in " + layout.root();
@@ -34,6 +45,24 @@ Result<Descriptor> FindNamed(const store::OciLayout& layout, const std::string& 
                            layout.root() + ":NAME");
   }
   return *found.front();
+}
+
+void UnnamedRoots::Put(const AnyManifest& manifest, const Descriptor& d, const std::string& tag) {
+  any_ = true;
+  if (const auto* index = std::get_if<Index>(&manifest)) {
+    for (const auto& child : index->manifests()) listed_.push_back(child.digest);
+  }
+  if (tag.empty()) untagged_.push_back(d);
+}
+
+std::vector<Descriptor> UnnamedRoots::Roots() const {
+  std::vector<Descriptor> out;
+  for (const auto& d : untagged_) {
+    bool listed = std::find(listed_.begin(), listed_.end(), d.digest) != listed_.end();
+    bool twice = std::any_of(out.begin(), out.end(), [&](const Descriptor& o) { return o.digest == d.digest; });
+    if (!listed && !twice) out.push_back(d);
+  }
+  return out;
 }
 
 Result<std::vector<std::string>> ListLayoutTags(const store::OciLayout& layout, const LayoutNames& names) {

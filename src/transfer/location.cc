@@ -77,8 +77,13 @@ Result<Location> ParseLocation(std::string_view text, const LocationParseOptions
     SplitPathAndName(rest, loc);
     if (loc.path.empty()) return Bad(text, std::string("no path after \"") + std::string(p.text) + "\"");
     if (rest.back() == ':') return Bad(text, "empty reference after the path");
-    if (p.kind == LocationKind::kDockerArchive && !loc.name.empty()) {
+    if (p.kind == LocationKind::kDockerArchive && loc.name[0] == '@' &&
+        (loc.name.size() == 1 || loc.name.find_first_not_of("0123456789", 1) != std::string::npos)) {
+      return Bad(text, "@N names the Nth image of the archive by a number from 0");
+    }
+    if (p.kind == LocationKind::kDockerArchive && !loc.name.empty() && loc.name[0] != '@') {
       // docker-archive names are docker references ("app:1"); a digest-only name is not allowed.
+      // "@N" (skopeo's Nth image, a source only) stays a name.
       auto ref = Reference::Parse(loc.name);
       if (!ref.ok()) return Bad(text, ref.error().message());
       if (ref->digest()) return Bad(text, "a docker-archive reference cannot name a digest");

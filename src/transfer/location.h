@@ -2,8 +2,8 @@
 // Where an image lives, as the user writes it (skopeo's transport names):
 //   docker://HOST/REPO[:TAG][@DIGEST]   a registry
 //   oci:DIR[:REF]                       an OCI image layout directory (REF: its ref.name, as given)
-//   oci-archive:FILE[:REF]              an OCI image layout in a tar file
-//   docker-archive:FILE[:REF]           `docker save` format
+//   oci-archive:FILE[:REF]              an OCI image layout in a tar file (REF: as for oci:)
+//   docker-archive:FILE[:REF|:@N]       `docker save` format (@N: the Nth image, reading only)
 //   REF                                 the local store (pull, push), when bare references are allowed
 
 #include <optional>

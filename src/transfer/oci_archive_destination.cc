@@ -1,17 +1,14 @@
 #include "transfer/oci_archive_destination.h"
 
 #include "core/manifest.h"
-#include "transfer/docker_archive_destination.h"
 
 namespace hoist::transfer {
 
 Result<std::unique_ptr<OciArchiveDestination>> OciArchiveDestination::Open(const std::string& path,
-                                                                           std::optional<Reference> name,
                                                                            const std::string& spool_dir) {
   std::unique_ptr<OciArchiveDestination> d(new OciArchiveDestination());
   HOIST_TRY_ASSIGN(d->output_, store::ArchiveFileOutput::Open(path, spool_dir));
   d->writer_ = std::make_unique<store::OciArchiveWriter>(d->output_->target());
-  d->name_ = std::move(name);
   return d;
 }
 
@@ -31,19 +28,15 @@ Status OciArchiveDestination::PutManifest(const ManifestBytes& manifest, const s
   Descriptor d = std::visit([](const auto& m) { return m.ToDescriptor(); }, parsed);
   StringReader r(manifest.bytes);
   HOIST_TRY(writer_->blobs().AddBlob(r, d.digest, d.size));
-  HOIST_TRY_ASSIGN(auto name, NameForManifest(tag, tag.empty() ? std::nullopt : name_));
-  if (name) {
-    writer_->AddManifest(d, name->str());
-    named_any_ = true;
-  }
-  last_ = d;
+  if (!tag.empty()) writer_->AddManifest(d, tag);
+  unnamed_.Put(parsed, d, tag);
   return Ok();
 }
 
 Status OciArchiveDestination::Commit() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!last_) return InvalidArgument("nothing to write: no image was put into " + Describe());
-  if (!named_any_) writer_->AddManifest(*last_, name_ ? name_->str() : "");
+  if (unnamed_.empty()) return InvalidArgument("nothing to write: no image was put into " + Describe());
+  for (const Descriptor& d : unnamed_.Roots()) writer_->AddManifest(d, "");
   HOIST_TRY(writer_->Finish());
   return output_->Commit();
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 
@@ -19,8 +20,7 @@ ArchiveSource::~ArchiveSource() {
 }
 
 Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(Format format, const std::string& path,
-                                                           std::optional<Reference> name,
-                                                           const std::string& temp_parent) {
+                                                           const std::string& name, const std::string& temp_parent) {
   std::unique_ptr<ArchiveSource> s(new ArchiveSource());
   s->format_ = format;
   s->describe_ = (format == Format::kOciArchive ? "oci-archive:" : "docker-archive:") + path;
@@ -37,20 +37,47 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(Format format, const 
                                             : store::ReadDockerArchive(*s->entries_);
   if (!plan.ok()) return std::move(plan).error().WithContext(s->describe_);
   s->plan_ = std::move(plan).value();
-  const auto& images = s->plan_.images;
-  if (name) {
-    auto it = std::find_if(images.begin(), images.end(), [&](const store::ArchiveImage& i) {
-      return std::find(i.names.begin(), i.names.end(), *name) != i.names.end();
-    });
-    if (it == images.end()) return NotFound(s->describe_ + " has no image named " + name->str());
-    s->image_ = *it;
-  } else if (images.size() == 1) {
-    s->image_ = images[0];
-  } else {
-    return InvalidArgument(s->describe_ + " holds " + std::to_string(images.size()) +
-                           " images: say which one (FILE:REF)");
-  }
+  HOIST_TRY_ASSIGN(s->image_, s->Choose(name));
   return s;
+}
+
+Result<store::ArchiveImage> ArchiveSource::Choose(const std::string& name) const {
+  const auto& images = plan_.images;
+  if (name.empty()) {
+    if (images.size() == 1) return images[0];
+    return InvalidArgument(describe_ + " holds " + std::to_string(images.size()) +
+                           " images: say which one (FILE:REF" + (format_ == Format::kDockerArchive ? " or FILE:@N)" : ")"));
+  }
+  if (format_ == Format::kDockerArchive && name[0] == '@') {
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), n);
+    if (ec != std::errc() || end != name.data() + name.size() || name.size() == 1) {
+      return InvalidArgument("\"" + name + "\" is no image number: @N counts the images of " + describe_ + " from 0");
+    }
+    if (n >= images.size()) {
+      return NotFound(describe_ + " has no image @" + std::to_string(n) + ": it holds " +
+                      std::to_string(images.size()) + " (@0 to @" + std::to_string(images.size() - 1) + ")");
+    }
+    return images[n];
+  }
+  if (format_ == Format::kOciArchive) {
+    for (const auto& i : images) {
+      if (!i.ref_name.empty() && i.ref_name == name) return i;
+    }
+  }
+  auto ref = Reference::Parse(name);
+  if (ref.ok()) {
+    for (const auto& i : images) {
+      if (std::find(i.names.begin(), i.names.end(), *ref) != i.names.end()) return i;
+    }
+  }
+  std::string held;
+  for (const auto& i : images) {
+    std::string n = !i.ref_name.empty() ? i.ref_name : !i.names.empty() ? i.names[0].Familiar() : "";
+    if (n.empty()) continue;
+    held += (held.empty() ? "" : ", ") + n;
+  }
+  return NotFound(describe_ + " has no image named \"" + name + "\"" + (held.empty() ? "" : " (it holds: " + held + ")"));
 }
 
 Result<std::string> ArchiveSource::ReadBlobBytes(const Digest& d) const {

@@ -20,10 +20,13 @@ namespace hoist::transfer {
 class ArchiveSource : public ImageSource {
  public:
   enum class Format { kOciArchive, kDockerArchive };
-  // `name`: which image of a multi-image archive (needed only when it holds several).
+  // `name`: the location's REF as written, which image of a multi-image archive ("" takes the only
+  // one). oci-archive: the org.opencontainers.image.ref.name, matched verbatim first, then as the
+  // reference it parses as ("app" finds hoist save's "docker.io/library/app:latest").
+  // docker-archive: a reference among the RepoTags, or "@N", the Nth image (0-based, as skopeo).
   // `temp_parent`: where the spool directory is made.
-  static Result<std::unique_ptr<ArchiveSource>> Open(Format format, const std::string& path,
-                                                     std::optional<Reference> name, const std::string& temp_parent);
+  static Result<std::unique_ptr<ArchiveSource>> Open(Format format, const std::string& path, const std::string& name,
+                                                     const std::string& temp_parent);
   ~ArchiveSource() override;
 
   std::string Describe() const override { return describe_; }
@@ -35,6 +38,7 @@ class ArchiveSource : public ImageSource {
 
  private:
   ArchiveSource() = default;
+  Result<store::ArchiveImage> Choose(const std::string& name) const;
   Result<std::string> ReadBlobBytes(const Digest& d) const;
 
   Format format_ = Format::kOciArchive;

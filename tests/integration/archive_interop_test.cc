@@ -108,3 +108,111 @@ TEST_CASE("load, save, load gives the same image and layer digests") {
     CHECK(LayerDigests(m1) == LayerDigests(m2));
   }
 }
+
+namespace {
+
+// The ref.name of each index.json entry of an OCI layout directory ("" for an unnamed entry).
+std::vector<std::string> RefNames(const std::string& layout) {
+  std::vector<std::string> out;
+  for (const auto& m : ReadJson(layout + "/index.json")["manifests"]) {
+    out.push_back(m.contains("annotations") ? m["annotations"].value("org.opencontainers.image.ref.name", "") : "");
+  }
+  return out;
+}
+
+std::vector<std::string> ArchiveRefNames(const TempDir& dir, const std::string& archive) {
+  std::string out = dir / ("unpacked-" + std::to_string(std::hash<std::string>()(archive)));
+  REQUIRE(Sh("mkdir -p " + out + " && tar -C " + out + " -xf " + archive).exit_code == 0);
+  return RefNames(out);
+}
+
+void RequireRun(const CommandResult& r) {
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("oci-archive and oci REFs are ref.names both ways with skopeo, with and without REF") {
+  TempDir dir;
+  ImportImage(dir, "example.com/interop/e:1", "e");
+  std::string source_digest;
+  StoreManifest(dir, "example.com/interop/e:1", &source_digest);
+  auto digest_of_layout = [&](const std::string& layout) {
+    std::string d;
+    LayoutManifest(layout, &d);
+    return d;
+  };
+  SECTION("hoist writes, skopeo and hoist read: oci-archive:FILE:v1 is named v1") {
+    RequireRun(RunHoist({"copy", "example.com/interop/e:1", "oci-archive:" + dir / "t.tar:v1"}, StoreEnv(dir)));
+    CHECK(ArchiveRefNames(dir, dir / "t.tar") == std::vector<std::string>{"v1"});
+    RequireRun(RunCommand({"skopeo", "copy", "oci-archive:" + dir / "t.tar:v1", "oci:" + dir / "s:x"}));
+    CHECK(digest_of_layout(dir / "s") == source_digest);
+    RequireRun(RunHoist({"copy", "oci-archive:" + dir / "t.tar:v1", "oci:" + dir / "h:y"}, StoreEnv(dir)));
+    CHECK(digest_of_layout(dir / "h") == source_digest);
+    // hoist load names it as podman does: the bare word is the repository.
+    TempDir other;
+    auto load = RunHoist({"load", "-i", dir / "t.tar"}, StoreEnv(other));
+    INFO(load.err);
+    CHECK(load.out == "Loaded image: v1:latest\n");
+  }
+  SECTION("hoist writes oci-archive:FILE without REF: one unnamed entry skopeo reads") {
+    RequireRun(RunHoist({"copy", "example.com/interop/e:1", "oci-archive:" + dir / "u.tar"}, StoreEnv(dir)));
+    CHECK(ArchiveRefNames(dir, dir / "u.tar") == std::vector<std::string>{""});
+    RequireRun(RunCommand({"skopeo", "copy", "oci-archive:" + dir / "u.tar", "oci:" + dir / "s:x"}));
+    CHECK(digest_of_layout(dir / "s") == source_digest);
+  }
+  SECTION("skopeo writes oci-archive with and without REF, hoist reads and loads them") {
+    std::string src = "oci:" + dir / "store:example.com/interop/e:1";
+    RequireRun(RunCommand({"skopeo", "copy", src, "oci-archive:" + dir / "s.tar:single"}));
+    RequireRun(RunCommand({"skopeo", "copy", src, "oci-archive:" + dir / "n.tar"}));
+    RequireRun(RunHoist({"copy", "oci-archive:" + dir / "s.tar:single", "oci:" + dir / "a:x"}, StoreEnv(dir)));
+    RequireRun(RunHoist({"copy", "oci-archive:" + dir / "n.tar", "oci:" + dir / "b:x"}, StoreEnv(dir)));
+    CHECK(digest_of_layout(dir / "a") == source_digest);
+    CHECK(digest_of_layout(dir / "b") == source_digest);
+    TempDir other;
+    auto load = RunHoist({"load", "-i", dir / "s.tar"}, StoreEnv(other));
+    INFO(load.err);
+    CHECK(load.out == "Loaded image: single:latest\n");
+    std::string loaded;
+    StoreManifest(other, "docker.io/library/single:latest", &loaded);
+    CHECK(loaded == source_digest);
+  }
+  SECTION("oci:DIR:REF both ways, and by digest with no REF an unnamed entry") {
+    RequireRun(RunHoist({"copy", "example.com/interop/e:1", "oci:" + dir / "l:v1"}, StoreEnv(dir)));
+    CHECK(RefNames(dir / "l") == std::vector<std::string>{"v1"});
+    RequireRun(RunCommand({"skopeo", "copy", "oci:" + dir / "l:v1", "oci:" + dir / "s:single"}));
+    RequireRun(RunHoist({"copy", "oci:" + dir / "s:single", "oci:" + dir / "h:z"}, StoreEnv(dir)));
+    CHECK(digest_of_layout(dir / "h") == source_digest);
+    RequireRun(RunCommand({"skopeo", "copy", "oci:" + dir / "l:v1", "oci:" + dir / "n"}));
+    CHECK(RefNames(dir / "n") == std::vector<std::string>{""});
+    RequireRun(RunHoist({"copy", "oci:" + dir / "n", "oci:" + dir / "h2:z"}, StoreEnv(dir)));
+    RequireRun(RunHoist({"copy", "example.com/interop/e@" + source_digest, "oci:" + dir / "d"}, StoreEnv(dir)));
+    CHECK(RefNames(dir / "d") == std::vector<std::string>{""});
+    RequireRun(RunCommand({"skopeo", "copy", "oci:" + dir / "d", "oci:" + dir / "s2:x"}));
+    CHECK(digest_of_layout(dir / "s2") == source_digest);
+    // The store's own full names are found from a bare REF.
+    RequireRun(RunHoist({"copy", "oci:" + dir / "store:example.com/interop/e:1", "oci:" + dir / "f:1"}, StoreEnv(dir)));
+  }
+}
+
+TEST_CASE("copy writes docker-archive:FILE:REF that skopeo reads, and reads docker-archive:FILE:@N") {
+  TempDir dir;
+  ImportImage(dir, "example.com/interop/g:1", "g");
+  ImportImage(dir, "example.com/interop/h:1", "h");
+  RequireRun(RunHoist({"copy", "example.com/interop/g:1", "docker-archive:" + dir / "g.tar:app:1"}, StoreEnv(dir)));
+  RequireRun(RunCommand({"skopeo", "copy", "docker-archive:" + dir / "g.tar", "oci:" + dir / "out:x"}));
+  auto stored = StoreManifest(dir, "example.com/interop/g:1");
+  auto out = LayoutManifest(dir / "out");
+  CHECK(DiffIds(dir, out, dir / "out") == DiffIds(dir, stored, dir / "store"));
+  TempDir other;
+  auto load = RunHoist({"load", "-i", dir / "g.tar"}, StoreEnv(other));
+  INFO(load.err);
+  CHECK(load.out == "Loaded image: app:1\n");
+  // Two images in one archive (hoist save), the second read by number as skopeo does.
+  RequireRun(RunHoist({"save", "-o", dir / "two.tar", "example.com/interop/g:1", "example.com/interop/h:1"},
+                      StoreEnv(dir)));
+  RequireRun(RunHoist({"copy", "docker-archive:" + dir / "two.tar:@1", "oci:" + dir / "second:x"}, StoreEnv(dir)));
+  auto second = LayoutManifest(dir / "second");
+  CHECK(second["config"]["digest"] == StoreManifest(dir, "example.com/interop/h:1")["config"]["digest"]);
+}

@@ -45,11 +45,25 @@ TEST_CASE("oci archive loads with its full-reference name and keeps every digest
   }
 }
 
-TEST_CASE("oci archive named by a bare tag loads unnamed") {
+TEST_CASE("oci archive named by a bare word loads as that repository's latest, as podman load does") {
   Loaded l;
-  LoadInto(l, MakeTar(OciArchiveFiles(MakeImage("b"), "latest")));
+  LoadInto(l, MakeTar(OciArchiveFiles(MakeImage("b"), "v1")));
+  REQUIRE(l.result->ok());
+  REQUIRE(l.result->value().images[0].names.size() == 1);
+  CHECK(l.result->value().images[0].names[0].str() == "docker.io/library/v1:latest");
+  CHECK(l.result->value().images[0].ref_name == "v1");
+  auto idx = l.store->ReadIndex();
+  REQUIRE(idx.ok());
+  REQUIRE(idx->manifests().size() == 1);
+  CHECK(idx->manifests()[0].annotations.at(kRefNameAnnotation) == "docker.io/library/v1:latest");
+}
+
+TEST_CASE("oci archive whose ref.name is no reference loads unnamed") {
+  Loaded l;
+  LoadInto(l, MakeTar(OciArchiveFiles(MakeImage("b"), "Not A Name")));
   REQUIRE(l.result->ok());
   CHECK(l.result->value().images[0].names.empty());
+  CHECK(l.result->value().images[0].ref_name == "Not A Name");
   auto idx = l.store->ReadIndex();
   REQUIRE(idx.ok());
   CHECK(idx->manifests().size() == 1);

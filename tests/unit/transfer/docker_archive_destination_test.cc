@@ -4,6 +4,7 @@
 #include "store/oci_archive_load.h"
 #include "support/temp_dir.h"
 #include "transfer/docker_archive_destination.h"
+#include "transfer/docker_archive_source.h"
 #include "transfer/oci_archive_destination.h"
 
 namespace hoist::transfer {
@@ -80,7 +81,7 @@ TEST_CASE("docker-archive destination refuses a manifest whose layers were not w
 TEST_CASE("oci-archive destination keeps blobs and manifest digest as they are") {
   TempDir dir;
   SourceImage img = MakeImage("oci");
-  auto dest = OciArchiveDestination::Open(dir / "o.tar", std::nullopt, dir / "spool");
+  auto dest = OciArchiveDestination::Open(dir / "o.tar", dir / "spool");
   REQUIRE(dest.ok());
   CopyInto(**dest, img, "example.com/o:1", /*decompress=*/false);
   REQUIRE((*dest)->Commit().ok());
@@ -88,6 +89,82 @@ TEST_CASE("oci-archive destination keeps blobs and manifest digest as they are")
   REQUIRE(loaded.ok());
   CHECK(loaded->format == store::ArchiveFormat::kOciArchive);
   CHECK(loaded->images.at(0).names.at(0).str() == "example.com/o:1");
+}
+
+// The index.json entries of an oci-archive: ref.name ("" when none) of each.
+std::vector<std::string> ArchiveRefNames(const TempDir& dir, const std::string& file) {
+  auto loaded = LoadFile(dir, file);
+  REQUIRE(loaded.ok());
+  std::vector<std::string> out;
+  for (const auto& image : loaded->images) out.push_back(image.ref_name);
+  return out;
+}
+
+TEST_CASE("oci-archive destination writes the ref.name verbatim, as skopeo (\"v1\" stays \"v1\")") {
+  TempDir dir;
+  for (const std::string tag : {"v1", "bar", "app:1", "example.com/o:1"}) {
+    INFO(tag);
+    auto dest = OciArchiveDestination::Open(dir / "o.tar", dir / "spool");
+    REQUIRE(dest.ok());
+    CopyInto(**dest, MakeImage("v"), tag, /*decompress=*/false);
+    REQUIRE((*dest)->Commit().ok());
+    CHECK(ArchiveRefNames(dir, dir / "o.tar") == std::vector<std::string>{tag});
+  }
+}
+
+TEST_CASE("oci-archive destination without a name writes one unnamed entry, as skopeo") {
+  TempDir dir;
+  auto dest = OciArchiveDestination::Open(dir / "o.tar", dir / "spool");
+  REQUIRE(dest.ok());
+  CopyInto(**dest, MakeImage("u"), "", /*decompress=*/false);
+  REQUIRE((*dest)->Commit().ok());
+  CHECK(ArchiveRefNames(dir, dir / "o.tar") == std::vector<std::string>{""});
+}
+
+TEST_CASE("an oci-archive source finds REF verbatim, then as the reference it parses as") {
+  TempDir dir;
+  auto dest = OciArchiveDestination::Open(dir / "o.tar", dir / "spool");
+  REQUIRE(dest.ok());
+  SourceImage a = MakeImage("a"), b = MakeImage("b"), c = MakeImage("c");
+  CopyInto(**dest, a, "v1", false);
+  CopyInto(**dest, b, "docker.io/library/app:latest", false);
+  CopyInto(**dest, c, "example.com/c:2", false);
+  REQUIRE((*dest)->Commit().ok());
+  auto config_of = [&](const std::string& name) -> std::string {
+    auto src = OpenOciArchiveSource(dir / "o.tar", name, dir / "spool");
+    if (!src.ok()) return src.error().message();
+    auto m = (*src)->GetManifest(std::nullopt);
+    REQUIRE(m.ok());
+    return Manifest::Parse(m->bytes).value().config().digest.str();
+  };
+  CHECK(config_of("v1") == Digest::Of(a.config).str());
+  CHECK(config_of("app") == Digest::Of(b.config).str());
+  CHECK(config_of("app:latest") == Digest::Of(b.config).str());
+  CHECK(config_of("example.com/c:2") == Digest::Of(c.config).str());
+  CHECK_THAT(config_of("v2"), Catch::Contains("no image named \"v2\"") && Catch::Contains("v1"));
+  CHECK_THAT(config_of(""), Catch::Contains("holds 3 images"));
+}
+
+TEST_CASE("a docker-archive source takes @N, the Nth image from 0, as skopeo") {
+  TempDir dir;
+  auto dest = DockerArchiveDestination::Open(dir / "d.tar", std::nullopt, dir / "spool");
+  REQUIRE(dest.ok());
+  SourceImage a = MakeImage("a", 1), b = MakeImage("b", 1);
+  CopyInto(**dest, a, "x:1", true);
+  CopyInto(**dest, b, "y:1", true);
+  REQUIRE((*dest)->Commit().ok());
+  for (int n : {0, 1}) {
+    auto src = OpenDockerArchiveSource(dir / "d.tar", "@" + std::to_string(n), dir / "spool");
+    REQUIRE(src.ok());
+    auto m = (*src)->GetManifest(std::nullopt);
+    REQUIRE(m.ok());
+    CHECK(Manifest::Parse(m->bytes).value().config().digest == Digest::Of((n == 0 ? a : b).config));
+  }
+  auto by_name = OpenDockerArchiveSource(dir / "d.tar", "y:1", dir / "spool");
+  REQUIRE(by_name.ok());
+  auto past = OpenDockerArchiveSource(dir / "d.tar", "@2", dir / "spool");
+  REQUIRE_FALSE(past.ok());
+  CHECK_THAT(past.error().message(), Catch::Contains("@0 to @1"));
 }
 
 }  // namespace

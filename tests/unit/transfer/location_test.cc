@@ -39,6 +39,19 @@ TEST_CASE("oci: and archive locations split path and REF at the first colon") {
   CHECK(da->ref->str() == "docker.io/library/app:1");
 }
 
+TEST_CASE("docker-archive:FILE:@N names the Nth image, as skopeo") {
+  auto l = ParseLocation("docker-archive:/tmp/d.tar:@1");
+  REQUIRE(l.ok());
+  CHECK(l->name == "@1");
+  CHECK_FALSE(l->ref);
+  for (const char* bad : {"docker-archive:/tmp/d.tar:@", "docker-archive:/tmp/d.tar:@x", "docker-archive:/t:@1a"}) {
+    INFO(bad);
+    auto b = ParseLocation(bad);
+    REQUIRE_FALSE(b.ok());
+    CHECK_THAT(b.error().message(), Catch::Contains("Nth image"));
+  }
+}
+
 TEST_CASE("a bare reference means the store") {
   auto l = ParseLocation("localhost:5000/app:1");
   REQUIRE(l.ok());
