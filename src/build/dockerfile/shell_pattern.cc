@@ -210,7 +210,7 @@ Result<std::optional<size_t>> ShellPattern::Anchored(std::string_view s, bool lo
   size_t read = 0;  // bytes consumed
   if (on[m]) {
     found = 0;
-    if (!longest) return found;
+    if (!longest) return backward ? std::optional<size_t>(s.size()) : found;
   }
   while (read < s.size()) {
     HOIST_TRY(Spend(1));

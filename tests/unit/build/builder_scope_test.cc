@@ -51,3 +51,44 @@ TEST_CASE("history text keeps invalid UTF-8 and control bytes as Go's %q does, n
   CHECK(GoQuotedList({"sh", "-c", "echo \xff"}) == "[\"sh\" \"-c\" \"echo \\xff\"]");
   CHECK(GoQuotedList({"a\tb\x01", "\xc3\xa9t\xc3"}) == "[\"a\\tb\\x01\" \"\xc3\xa9t\\xc3\"]");
 }
+
+// Issue 17: `ARG a0=<4 MB>` then `ARG bN=${a0}${a0}${a0}` repeated grew a build to gigabytes.
+TEST_CASE("a stage's ARG, ENV and LABEL values are held to kMaxVariableStateBytes with a Dockerfile:LINE error") {
+  namespace df = hoist::build::dockerfile;
+  std::string text = "FROM scratch\nARG a0\n";
+  for (int i = 1; i <= 399; ++i) text += "ARG b" + std::to_string(i) + "=${a0}${a0}${a0}\n";
+  auto parsed = df::Parse(text, "Dockerfile");
+  REQUIRE(parsed.ok());
+  BuildScope scope({{"a0", std::string(4 * 1024 * 1024, 'x')}}, {});
+  scope.BeginStage({});
+  hoist::build::builder::StageConfig stage;
+  std::optional<hoist::Error> error;
+  int applied = 0;
+  for (const auto& ins : parsed->stages[0].instructions) {
+    auto r = hoist::build::builder::ApplyConfigInstruction(ins, stage, scope, '\\');
+    if (!r.ok()) {
+      error = r.error();
+      break;
+    }
+    ++applied;
+  }
+  REQUIRE(error.has_value());
+  CHECK(applied < 10);  // stopped long before 399 × 12 MB
+  CHECK_THAT(error->message(), Catch::StartsWith("Dockerfile:"));
+  CHECK_THAT(error->message(), Catch::Contains("kMaxVariableStateBytes"));
+  CHECK(scope.StageBytes() <= df::kMaxVariableStateBytes + 13 * 1024 * 1024);
+
+  // One instruction of many pairs is refused before its values are kept.
+  auto many = df::Parse("FROM scratch\nENV a=${a0}${a0}${a0} b=${a0}${a0}${a0} c=${a0}${a0}${a0} "
+                        "d=${a0}${a0}${a0} e=${a0}${a0}${a0} f=${a0}${a0}${a0}\n",
+                        "Dockerfile");
+  REQUIRE(many.ok());
+  BuildScope fresh({{"a0", std::string(4 * 1024 * 1024, 'x')}}, {});
+  fresh.BeginStage({});
+  fresh.DeclareStageArg("a0", std::nullopt);
+  hoist::build::builder::StageConfig other;
+  auto r = hoist::build::builder::ApplyConfigInstruction(many->stages[0].instructions[0], other, fresh, '\\');
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.error().message(), Catch::Contains("Dockerfile:2"));
+  CHECK_THAT(r.error().message(), Catch::Contains("kMaxVariableStateBytes"));
+}

@@ -86,3 +86,23 @@ TEST_CASE("ADD URL sources: kept apart from context files, --checksum read, COPY
     CHECK_THAT(r.error().message(), Catch::Contains("Dockerfile:2"));
   }
 }
+
+TEST_CASE("RUN <<  EOF and COPY << EOF: openers with blanks work as <<EOF (issue 18)") {
+  const std::vector<std::string> shell = {"/bin/sh", "-c"};
+  CHECK(RunArgv(Only("RUN <<  EOF\necho one\nEOF\n"), shell) == std::vector<std::string>{"/bin/sh", "-c", "echo one\n"});
+  CHECK(RunArgv(Only("RUN <<- EOF\n\techo two\n\tEOF\n"), shell) ==
+        std::vector<std::string>{"/bin/sh", "-c", "echo two\n"});
+  BuildScope scope({}, {});
+  scope.BeginStage({});
+  auto spec = ParseCopy(Only("COPY << EOF /hello.txt\nhello\nEOF\n"), scope, '\\', "/");
+  INFO((spec.ok() ? std::string() : spec.error().message()));
+  REQUIRE(spec.ok());
+  REQUIRE(spec->heredocs.size() == 1);
+  CHECK(spec->heredocs[0].first == "EOF");
+  CHECK(spec->heredocs[0].second == "hello\n");
+  CHECK(spec->sources.empty());
+  auto dashed = ParseCopy(Only("COPY << -EOF /x\nhi\n-EOF\n"), scope, '\\', "/");
+  REQUIRE(dashed.ok());
+  REQUIRE(dashed->heredocs.size() == 1);
+  CHECK(dashed->heredocs[0].first == "-EOF");
+}
