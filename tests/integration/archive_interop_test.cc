@@ -114,7 +114,8 @@ namespace {
 // The ref.name of each index.json entry of an OCI layout directory ("" for an unnamed entry).
 std::vector<std::string> RefNames(const std::string& layout) {
   std::vector<std::string> out;
-  for (const auto& m : ReadJson(layout + "/index.json")["manifests"]) {
+  const auto index = ReadJson(layout + "/index.json");  // held: a range-for over a temporary's member dangles
+  for (const auto& m : index["manifests"]) {
     out.push_back(m.contains("annotations") ? m["annotations"].value("org.opencontainers.image.ref.name", "") : "");
   }
   return out;

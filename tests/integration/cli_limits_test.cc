@@ -117,7 +117,7 @@ TEST_CASE("copy --all-tags refuses a tag list over kMaxListEntries with an error
   CHECK(Lines(r.err) == 1);
 }
 
-TEST_CASE("hoist tags escapes terminal controls in tags; JSON keeps them as JSON escapes") {
+TEST_CASE("hoist tags escapes terminal controls in tags, and JSON keeps them as JSON escapes") {
   TinyHttpServer server(TagPages(1, 1, {"\x1b[31mRED", std::string("a\0b", 3), "\xc2\x9b" "2J", "ok"}));
   CommandResult r = RunHoist(TagsArgs(server));
   INFO(r.err);

@@ -44,7 +44,7 @@ Status ForEachPage(HttpClient& http, std::string url, std::string_view field, co
     if (!parsed.ok()) {
       return ParseError("page " + std::to_string(page + 1) + " is " + parsed.error().message()).WithContext(context);
     }
-    const nlohmann::json& doc = *parsed;
+    nlohmann::json& doc = *parsed;
     if (!doc.is_object()) {
       return ParseError("page " + std::to_string(page + 1) + " is not a JSON object: " +
                         Printable(resp.body, 80))

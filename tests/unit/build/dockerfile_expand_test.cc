@@ -105,7 +105,7 @@ TEST_CASE("expansion errors name the location", "[dockerfile][expand]") {
   CHECK(WordError("${UNSET:-abc") == "Dockerfile:4:1: syntax error: missing '}' in: ${UNSET:-abc");
   CHECK(WordError("${}") == "Dockerfile:4:1: syntax error: bad substitution in: ${}");
   CHECK(WordError("${:-x}") == "Dockerfile:4:1: syntax error: bad substitution in: ${:-x}");
-  CHECK(WordError("${HOME#x}") == "Dockerfile:4:1: unsupported substitution in ${HOME#...} in: ${HOME#x}");
+  CHECK(WordError("${HOME^^}") == "Dockerfile:4:1: unsupported substitution in ${HOME^...} in: ${HOME^^}");
   std::string deep;
   for (int i = 0; i < 100; ++i) deep += "${A:-";
   deep += "x";

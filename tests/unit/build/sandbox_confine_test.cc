@@ -129,7 +129,7 @@ TEST_CASE("a sandboxed command has docker's default capabilities, no_new_privs a
   }
 }
 
-TEST_CASE("--cap-add, --cap-drop and --privileged change the command's capabilities") {
+TEST_CASE("the cap-add, cap-drop and privileged options change the command's capabilities") {
   Rootfs r;
   REQUIRE_ROOTFS(r);
   SandboxOptions o;
