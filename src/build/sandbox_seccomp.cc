@@ -92,6 +92,17 @@ Error SeccompError(const std::string& what, int rc) {
   return Internal("seccomp filter: " + what + ": " + std::strerror(-rc));
 }
 
+// One argument comparison with every field set (libseccomp's SCMP_A0 macros leave datum_b to the
+// compiler, which clang's -Wmissing-field-initializers refuses).
+scmp_arg_cmp Arg(unsigned arg, scmp_compare op, uint64_t a, uint64_t b = 0) {
+  scmp_arg_cmp c;
+  c.arg = arg;
+  c.op = op;
+  c.datum_a = a;
+  c.datum_b = b;
+  return c;
+}
+
 // Adds `action` for `name` under `conditions`. A call this machine's kernel interface does not
 // know (iopl on arm64, say) is skipped; libseccomp resolves names per architecture.
 Status AddRule(scmp_filter_ctx ctx, uint32_t action, const char* name, std::vector<scmp_arg_cmp> conditions = {}) {
@@ -108,16 +119,16 @@ Status AddRule(scmp_filter_ctx ctx, uint32_t action, const char* name, std::vect
 // all-ones bits 31..k+1).
 Status AddPersonalityRules(scmp_filter_ctx ctx) {
   const uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
-  HOIST_TRY(AddRule(ctx, refuse, "personality", {SCMP_A0(SCMP_CMP_GT, kPersonalityQuery)}));
+  HOIST_TRY(AddRule(ctx, refuse, "personality", {Arg(0, SCMP_CMP_GT, kPersonalityQuery)}));
   for (int bit = 0; bit < 31; ++bit) {
     const uint64_t b = uint64_t{1} << bit;
     if (b & kPersonalityBits) continue;
-    HOIST_TRY(AddRule(ctx, refuse, "personality", {SCMP_A0(SCMP_CMP_MASKED_EQ, b | 0x80000000, b)}));
+    HOIST_TRY(AddRule(ctx, refuse, "personality", {Arg(0, SCMP_CMP_MASKED_EQ, b | 0x80000000, b)}));
   }
   for (int k = 0; k < 31; ++k) {
     const uint64_t mask = (kPersonalityQuery << k) & kPersonalityQuery;  // bits 31..k
     const uint64_t high = (kPersonalityQuery << (k + 1)) & kPersonalityQuery;  // bits 31..k+1
-    HOIST_TRY(AddRule(ctx, refuse, "personality", {SCMP_A0(SCMP_CMP_MASKED_EQ, mask, high)}));
+    HOIST_TRY(AddRule(ctx, refuse, "personality", {Arg(0, SCMP_CMP_MASKED_EQ, mask, high)}));
   }
   return Ok();
 }
@@ -131,14 +142,14 @@ Status AddRules(scmp_filter_ctx ctx, CapabilitySet caps) {
     const uint32_t arch = seccomp_arch_native();
     const unsigned arg = (arch == SCMP_ARCH_S390 || arch == SCMP_ARCH_S390X) ? 1 : 0;
     for (uint64_t flag : kNamespaceFlags) {
-      HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", {SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, flag, flag)}));
+      HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(EPERM), "clone", {Arg(arg, SCMP_CMP_MASKED_EQ, flag, flag)}));
     }
   }
   HOIST_TRY(AddPersonalityRules(ctx));
   // Typing into the terminal's input queue: `hoist run -t` shares the caller's terminal, so a
   // command could otherwise type commands for the caller's shell to run after it exits.
   for (uint64_t request : {uint64_t{TIOCSTI}, uint64_t{TIOCLINUX}}) {
-    HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", {SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff, request)}));
+    HOIST_TRY(AddRule(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", {Arg(1, SCMP_CMP_MASKED_EQ, 0xffffffff, request)}));
   }
   return Ok();
 }
