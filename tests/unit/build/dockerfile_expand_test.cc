@@ -174,3 +174,19 @@ TEST_CASE("ENV, LABEL and ARG key-value pairs", "[dockerfile][expand]") {
     CHECK_FALSE(df::ExpandKeyValues(Ins("ARG", "=1"), Lookup, '\\').ok());
   }
 }
+
+TEST_CASE("a pattern substitution over kMaxPatternWork steps is refused, naming the limit", "[dockerfile][expand]") {
+  // 8 KiB of 'a' against itself and a `b`: every start position reads to the end, about 33 Mi steps.
+  const std::string big(8192, 'a');
+  auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+    if (name == "BIG") return big;
+    return std::nullopt;
+  };
+  auto slow = df::ExpandWord("${BIG//${BIG}b/x}", lookup, '\\', kWhere);
+  REQUIRE_FALSE(slow.ok());
+  CHECK(slow.error().message().find("kMaxPatternWork") != std::string::npos);
+  // The same value with a pattern that settles at once is fine.
+  auto quick = df::ExpandWord("${BIG%a}", lookup, '\\', kWhere);
+  REQUIRE(quick.ok());
+  CHECK(quick->size() == 8191);
+}
