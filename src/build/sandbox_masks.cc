@@ -22,19 +22,6 @@ constexpr const char* kReadOnly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/pro
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-// The flags a remount must repeat (a user namespace may not clear them).
-unsigned long KeptFlags(const char* path) {
-  struct statvfs sv;
-  if (::statvfs(path, &sv) != 0) return 0;
-  unsigned long flags = 0;
-  if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-  if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
-  if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-  if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-  if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-  if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
-  return flags;
-}
 
 std::string Mask(const char* path) {
   struct stat st;
@@ -48,13 +35,26 @@ std::string Mask(const char* path) {
 std::string MakeReadOnly(const char* path) {
   if (::access(path, F_OK) != 0) return "";
   if (::mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0) return Errno(std::string("bind ") + path);
-  if (::mount(nullptr, path, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | KeptFlags(path), nullptr) != 0) {
+  if (::mount(nullptr, path, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | LockedMountFlags(path), nullptr) != 0) {
     return Errno(std::string("make ") + path + " read-only");
   }
   return "";
 }
 
 }  // namespace
+
+unsigned long LockedMountFlags(const char* path) {
+  struct statvfs sv;
+  if (::statvfs(path, &sv) != 0) return 0;
+  unsigned long flags = 0;
+  if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+  if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
+  if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+  if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+  if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+  if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+  return flags;
+}
 
 std::vector<std::string> SandboxMaskedPaths() { return {std::begin(kMasked), std::end(kMasked)}; }
 std::vector<std::string> SandboxReadOnlyPaths() { return {std::begin(kReadOnly), std::end(kReadOnly)}; }

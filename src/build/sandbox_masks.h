@@ -13,6 +13,10 @@ namespace hoist::build {
 std::vector<std::string> SandboxMaskedPaths();
 std::vector<std::string> SandboxReadOnlyPaths();
 
+// The flags a read-only or nodev remount of `path` must repeat (a user namespace may not clear
+// nosuid, nodev, noexec or the atime flags), read with statvfs; 0 when it cannot be read.
+unsigned long LockedMountFlags(const char* path);
+
 // In the child, after the switch to the new root. "" on success, else what failed.
 std::string MaskKernelFiles();
 

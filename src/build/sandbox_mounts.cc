@@ -45,19 +45,6 @@ int OpenMountPoint(const RootDir& root, const std::string& rel, bool dir) {
   return fd;
 }
 
-unsigned long LockedFlags(const std::string& path) {
-  struct statvfs sv;
-  if (::statvfs(path.c_str(), &sv) != 0) return 0;
-  unsigned long flags = 0;
-  if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
-  if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
-  if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-  if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-  if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-  if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
-  return flags;
-}
-
 // Bind-mounts `source` onto the mount point `rel` (read-only when asked). "" on success.
 std::string BindInto(const RootDir& root, const std::string& source, const std::string& rel, bool dir,
                      bool read_only, bool recursive) {
@@ -72,7 +59,7 @@ std::string BindInto(const RootDir& root, const std::string& source, const std::
   fd = OpenMountPoint(root, rel, dir);  // the new mount's root, not the directory under it
   if (fd < 0) return "reopen /" + rel;
   target = FdPath(fd);
-  rc = ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | LockedFlags(target), nullptr);
+  rc = ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | LockedMountFlags(target.c_str()), nullptr);
   ::close(fd);
   if (rc != 0) return Errno("make /" + rel + " read-only");
   return "";
@@ -195,7 +182,7 @@ std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hos
     return Errno("bind " + rootfs + " onto itself");
   }
   if (!privileged &&
-      ::mount(nullptr, rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_NODEV | LockedFlags(rootfs), nullptr) != 0) {
+      ::mount(nullptr, rootfs.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_NODEV | LockedMountFlags(rootfs.c_str()), nullptr) != 0) {
     // A device node made in the image's files cannot be opened (docker's device cgroup does this).
     return Errno("mount " + rootfs + " nodev");
   }
