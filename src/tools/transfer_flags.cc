@@ -12,6 +12,7 @@
 #include "tools/registry_flags.h"
 #include "transfer/cancel.h"
 #include "transfer/copy.h"
+#include "transfer/docker_archive_destination.h"
 #include "transfer/endpoints.h"
 #include "transfer/progress.h"
 
@@ -163,6 +164,12 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
     }
     transfer::CopyOptions options;
     options.tag = transfer::DestinationTag(d, s);
+    if (a.count("additional-tag")) {
+      for (const auto& text : a["additional-tag"].as<std::vector<std::string>>()) {
+        HOIST_TRY_ASSIGN(std::string name, transfer::ArchivedImageName(text));
+        options.additional_tags.push_back(std::move(name));
+      }
+    }
     options.platforms = platforms;
     options.jobs = jobs;
     options.signatures = !a.count("no-signatures");

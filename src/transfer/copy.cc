@@ -99,6 +99,11 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
     if (CancelRequested()) return fail(CancelledError());
     Status s = destination.PutManifest(m.bytes, m.tag);
     if (!s.ok()) return fail(std::move(s).error().WithContext("manifest " + m.descriptor.digest.str()));
+    if (m.descriptor.digest != plan.top.digest) continue;
+    for (const auto& extra : options.additional_tags) {
+      Status named = destination.PutManifest(m.bytes, extra);
+      if (!named.ok()) return fail(std::move(named).error().WithContext("--additional-tag " + extra));
+    }
   }
   Status committed = destination.Commit();
   if (!committed.ok()) return fail(std::move(committed).error());

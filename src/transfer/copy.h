@@ -18,6 +18,9 @@ namespace hoist::transfer {
 struct CopyOptions {
   // The destination name for the image ("" → by digest only).
   std::string tag;
+  // More names for the image (skopeo's --additional-tag; docker-archive destinations): each a full
+  // reference or a tag, put as the image's manifest again.
+  std::vector<std::string> additional_tags;
   PlatformSelection platforms;
   int jobs = 8;
   bool signatures = true;  // cosign tags and referrers travel with the image

@@ -17,6 +17,14 @@ Result<std::optional<Reference>> NameForManifest(const std::string& tag, const s
   return std::optional<Reference>(ref);
 }
 
+Result<std::string> ArchivedImageName(const std::string& text) {
+  HOIST_TRY_ASSIGN(Reference ref, Reference::Parse(text));
+  if (ref.digest()) return InvalidArgument(text + ": a name with a digest cannot name an archived image");
+  if (ref.tag()) return ref.str();
+  HOIST_TRY_ASSIGN(Reference tagged, ref.WithTag("latest"));
+  return tagged.str();
+}
+
 Result<std::unique_ptr<DockerArchiveDestination>> DockerArchiveDestination::Open(const std::string& path,
                                                                                  std::optional<Reference> name,
                                                                                  const std::string& spool_dir) {

@@ -57,4 +57,8 @@ class DockerArchiveDestination : public ImageDestination {
 // A manifest name as destinations receive it: a full reference, a tag for `base`, or nothing.
 Result<std::optional<Reference>> NameForManifest(const std::string& tag, const std::optional<Reference>& base);
 
+// A name `docker load` can give an archived image, as skopeo reads --additional-tag: NAME[:TAG]
+// normalized, ":latest" when no tag; a digest is refused (RepoTags hold tags).
+Result<std::string> ArchivedImageName(const std::string& text);
+
 }  // namespace hoist::transfer

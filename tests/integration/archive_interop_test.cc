@@ -217,3 +217,28 @@ TEST_CASE("copy writes docker-archive:FILE:REF that skopeo reads, and reads dock
   auto second = LayoutManifest(dir / "second");
   CHECK(second["config"]["digest"] == StoreManifest(dir, "example.com/interop/h:1")["config"]["digest"]);
 }
+
+TEST_CASE("copy --additional-tag gives a docker-archive image more names that skopeo and load read") {
+  TempDir dir;
+  ImportImage(dir, "example.com/interop/t:1", "t");
+  RequireRun(RunHoist({"copy", "--additional-tag", "extra", "--additional-tag", "reg.example/a/b:2",
+                       "example.com/interop/t:1", "docker-archive:" + dir / "t.tar:app:1"},
+                      StoreEnv(dir)));
+  for (const std::string name : {"docker.io/library/app:1", "docker.io/library/extra:latest", "reg.example/a/b:2"}) {
+    INFO(name);
+    RequireRun(RunCommand({"skopeo", "inspect", "docker-archive:" + dir / "t.tar:" + name}));
+  }
+  TempDir other;
+  auto load = RunHoist({"load", "-i", dir / "t.tar"}, StoreEnv(other));
+  INFO(load.err);
+  CHECK(load.out == "Loaded image: app:1\nLoaded image: extra:latest\nLoaded image: reg.example/a/b:2\n");
+  // Only a docker-archive holds more names; a digest is not a name.
+  auto oci = RunHoist({"copy", "--additional-tag", "x", "example.com/interop/t:1", "oci:" + dir / "l"}, StoreEnv(dir));
+  CHECK(oci.exit_code == 2);
+  CHECK(oci.err.find("docker-archive") != std::string::npos);
+  auto digest = RunHoist({"copy", "--additional-tag", "x@sha256:" + std::string(64, 'a'), "example.com/interop/t:1",
+                          "docker-archive:" + dir / "u.tar"},
+                         StoreEnv(dir));
+  CHECK(digest.exit_code == 2);
+  CHECK(!std::filesystem::exists(dir / "u.tar"));
+}
