@@ -19,7 +19,8 @@ constexpr size_t kCopyBuffer = 256 * 1024;
 constexpr int kMaxLinkDepth = 16;
 
 bool IsMetadataName(const std::string& path) {
-  return path == "manifest.json" || path == "index.json" || path == "repositories" || path == "oci-layout";
+  return path == "manifest.json" || path == "index.json" || path == "repositories" || path == "oci-layout" ||
+         path == kAttachedIndexFile;
 }
 
 // "blobs/sha256/<hex>" → the digest it names; nullopt for other paths (or invalid hex).

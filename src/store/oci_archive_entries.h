@@ -25,6 +25,11 @@
 
 namespace hoist::store {
 
+// The second index of an oci-archive hoist writes: an OCI index (the shape of index.json) of the
+// cosign manifests attached to its images, each with the ref.name it had. OCI tools ignore the
+// file; `hoist load` and oci-archive: sources read it. Only written when index.json names an image.
+inline constexpr const char* kAttachedIndexFile = "hoist-attached.json";
+
 struct ArchiveFile {
   std::string path;       // cleaned archive path
   std::string temp_path;  // spooled content; empty for in-memory metadata

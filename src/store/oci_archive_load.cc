@@ -41,6 +41,9 @@ Result<LoadResult> LoadArchive(OciLayout& store, Reader& in, const LoadOptions& 
     for (const Reference& name : image.names) names.emplace_back(name, image.root);
     if (image.names.empty()) unnamed.push_back(image.root);
   }
+  for (const ArchiveImage& a : plan->attached) {
+    for (const Reference& name : a.names) names.emplace_back(name, a.root);
+  }
   if (!names.empty() || !unnamed.empty()) HOIST_TRY(SetNames(store, names, unnamed));
   result.images = std::move(plan->images);
   return result;

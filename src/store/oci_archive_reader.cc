@@ -2,11 +2,13 @@
 
 #include <algorithm>
 
+#include "core/attachment_tags.h"
 #include "core/image_check.h"
 #include "core/image_config.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/spec_json.h"
+#include "store/oci_archive_writer.h"
 #include "store/oci_layout.h"
 
 namespace hoist::store {
@@ -71,22 +73,21 @@ Result<std::optional<Digest>> BlobWalker::Walk(const Descriptor& desc, const std
   return std::optional<Digest>(config.digest);
 }
 
-Result<ArchivePlan> ReadOciArchive(const ArchiveEntries& entries) {
-  const ArchiveFile* layout = entries.Metadata("oci-layout");
-  if (layout == nullptr) return ParseError("archive has no oci-layout file: not an OCI image layout");
-  const ArchiveFile* index_file = entries.Metadata("index.json");
-  if (index_file == nullptr) return ParseError("archive has no index.json: not an OCI image layout");
-  auto index = Index::Parse(index_file->bytes, kOciIndex);
-  if (!index.ok()) return spec_json::Prefixed(index.error(), "archive index.json");
-  ArchivePlan plan;
-  BlobWalker walker(entries, plan);
+namespace {
+
+// The images `file` (index.json or kAttachedIndexFile) lists, each walked and checked.
+Result<std::vector<ArchiveImage>> ReadIndexFile(const ArchiveFile& file, const std::string& file_name,
+                                                BlobWalker& walker) {
+  auto index = Index::Parse(file.bytes, kOciIndex);
+  if (!index.ok()) return spec_json::Prefixed(index.error(), "archive " + file_name);
+  std::vector<ArchiveImage> images;
   for (size_t i = 0; i < index->manifests().size(); ++i) {
     const Descriptor& d = index->manifests()[i];
     if (!IsManifest(d.media_type) && !IsIndex(d.media_type)) {
-      return ParseError("archive index.json: manifests[" + std::to_string(i) + "] has media type " + d.media_type +
-                        ", not a manifest or index");
+      return ParseError("archive " + file_name + ": manifests[" + std::to_string(i) + "] has media type " +
+                        d.media_type + ", not a manifest or index");
     }
-    HOIST_TRY_ASSIGN(auto config, walker.Walk(d, "manifest " + std::to_string(i) + " of index.json"));
+    HOIST_TRY_ASSIGN(auto config, walker.Walk(d, "manifest " + std::to_string(i) + " of " + file_name));
     ArchiveImage image;
     image.root = d;
     image.root.annotations.clear();
@@ -100,9 +101,48 @@ Result<ArchivePlan> ReadOciArchive(const ArchiveEntries& entries) {
     }
     if (auto it = d.annotations.find(kRefNameAnnotation); it != d.annotations.end()) image.ref_name = it->second;
     if (name) image.names.push_back(*name);
-    plan.images.push_back(std::move(image));
+    images.push_back(std::move(image));
   }
+  return images;
+}
+
+// A bare attachment tag ("sha256-<hex>.sig", as `copy … oci-archive:` writes it) names the
+// attachment in the repositories of the image it belongs to (the one whose digest is <hex>).
+std::vector<Reference> NamesBesideSubject(const std::string& tag, const std::vector<ArchiveImage>& images) {
+  std::vector<Reference> names;
+  for (const ArchiveImage& image : images) {
+    for (const std::string& candidate : CosignTags(image.root.digest)) {
+      if (candidate != tag) continue;
+      for (const Reference& name : image.names) {
+        auto beside = name.Bare().WithTag(tag);
+        if (beside.ok()) names.push_back(*beside);
+      }
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<ArchivePlan> ReadOciArchive(const ArchiveEntries& entries) {
+  const ArchiveFile* layout = entries.Metadata("oci-layout");
+  if (layout == nullptr) return ParseError("archive has no oci-layout file: not an OCI image layout");
+  const ArchiveFile* index_file = entries.Metadata("index.json");
+  if (index_file == nullptr) return ParseError("archive has no index.json: not an OCI image layout");
+  ArchivePlan plan;
+  BlobWalker walker(entries, plan);
+  HOIST_TRY_ASSIGN(plan.images, ReadIndexFile(*index_file, "index.json", walker));
   if (plan.images.empty()) return ParseError("archive index.json lists no image");
+  if (const ArchiveFile* attached = entries.Metadata(kAttachedIndexFile)) {
+    HOIST_TRY_ASSIGN(plan.attached, ReadIndexFile(*attached, kAttachedIndexFile, walker));
+    for (ArchiveImage& a : plan.attached) {
+      if (!IsAttachedRefName(a.ref_name)) {
+        return ParseError(std::string("archive ") + kAttachedIndexFile + ": \"" + a.ref_name +
+                          "\" is not the name of a signature, attestation or SBOM");
+      }
+      if (a.ref_name.find_first_of("/:") == std::string::npos) a.names = NamesBesideSubject(a.ref_name, plan.images);
+    }
+  }
   return plan;
 }
 

@@ -24,6 +24,7 @@ struct ArchiveImage {
 
 struct ArchivePlan {
   std::vector<ArchiveImage> images;
+  std::vector<ArchiveImage> attached;  // oci-archive: the signatures kAttachedIndexFile lists
   std::vector<const ArchiveFile*> blobs;  // each once; manifests included
   std::vector<std::string> made_manifests;  // manifests written by the reader (docker-archive)
 };

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/attachment_tags.h"
 #include "core/fs.h"
 #include "core/io.h"
 #include "core/manifest.h"
@@ -177,13 +178,18 @@ void OciArchiveWriter::AddManifest(const Descriptor& manifest, const std::string
   d.size = manifest.size;
   d.platform = manifest.platform;
   if (!ref_name.empty()) d.annotations[kRefNameAnnotation] = ref_name;
-  index_.push_back(std::move(d));
+  (IsAttachedRefName(ref_name) ? attached_ : index_).push_back(std::move(d));
 }
 
 Status OciArchiveWriter::Finish() {
   HOIST_TRY(blobs_.AddFile("oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
+  if (index_.empty()) std::swap(index_, attached_);  // only attachments: they are what the archive holds
   Index index(std::string(kOciIndex), index_);
   HOIST_TRY(blobs_.AddFile("index.json", index.raw()));
+  if (!attached_.empty()) {
+    Index attached(std::string(kOciIndex), attached_);
+    HOIST_TRY(blobs_.AddFile(kAttachedIndexFile, attached.raw()));
+  }
   return blobs_.Close();
 }
 

@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "core/io.h"
 #include "core/tar_writer.h"
+#include "store/oci_archive_entries.h"
 
 namespace hoist::store {
 
@@ -82,14 +83,17 @@ class OciArchiveWriter {
   explicit OciArchiveWriter(ArchiveOutput out) : blobs_(std::move(out)) {}
   LayoutTarWriter& blobs() { return blobs_; }
   // An index.json entry for a manifest or index already written as a blob. `ref_name` (the
-  // org.opencontainers.image.ref.name annotation) may be empty.
+  // org.opencontainers.image.ref.name annotation) may be empty. A manifest named by an attachment
+  // tag (a cosign signature, attestation or SBOM) goes into kAttachedIndexFile instead, so that
+  // single-image loaders (podman load, skopeo without a name) see only the images.
   void AddManifest(const Descriptor& manifest, const std::string& ref_name);
-  // oci-layout, index.json, end of archive.
+  // oci-layout, index.json (and kAttachedIndexFile), end of archive.
   Status Finish();
 
  private:
   LayoutTarWriter blobs_;
   std::vector<Descriptor> index_;
+  std::vector<Descriptor> attached_;
 };
 
 }  // namespace hoist::store

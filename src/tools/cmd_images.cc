@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/attachment_tags.h"
 #include "core/json_parse.h"
 #include "store/image_summary.h"
 #include "tools/command.h"
@@ -18,7 +19,7 @@ namespace {
 
 void AddImagesOptions(cxxopts::Options& o) {
   o.add_options()("digests", "Show the manifest (or index) digest of each image")(
-      "no-trunc", "Show full image IDs")("a,all", "Accepted for docker compatibility (every image is listed)");
+      "no-trunc", "Show full image IDs")("a,all", "Also list signatures, attestations and SBOMs (cosign sha256-<hex>.sig/.att/.sbom manifests)");
 }
 
 // docker's reference filter: the pattern is matched against the familiar and the full name, with
@@ -70,6 +71,9 @@ Result<int> RunImages(CommandContext& ctx) {
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
     HOIST_TRY_ASSIGN(images, store::SummarizeImages(layout));
+  }
+  if (!ctx.args.count("all")) {  // attached manifests are no images of their own (docker hides attestations)
+    std::erase_if(images, [](const store::ImageSummary& s) { return s.name && IsAttachedRefName(s.name->str()); });
   }
   if (!ctx.positional.empty()) {
     const std::string& pattern = ctx.positional[0];

@@ -76,7 +76,7 @@ Result<int> SaveAttached(const store::OciLayout& s, transfer::ImageDestination& 
                          const std::vector<Digest>& subjects) {
   int saved = 0;
   for (const Digest& subject : subjects) {
-    for (const std::string& tag : transfer::CosignTags(subject)) {
+    for (const std::string& tag : CosignTags(subject)) {
       HOIST_TRY_ASSIGN(Reference name, ref.Bare().WithTag(tag));
       auto found = s.Resolve(name);
       if (!found.ok()) {
@@ -130,7 +130,7 @@ Result<int> RunSave(CommandContext& ctx) {
     if (!saved.ok()) return std::move(saved).error().WithContext("save " + ref.Familiar());
     if (!signatures) continue;
     if (docker) {  // docker load would refuse a signature manifest; say what is left behind
-      auto attached = transfer::CosignTags(saved->back());
+      auto attached = CosignTags(saved->back());
       HOIST_TRY_ASSIGN(Reference sig, ref.Bare().WithTag(attached.front()));
       if (s.Resolve(sig).ok()) {
         std::cerr << "note: " << ref.Familiar() << " is signed; a docker-archive cannot carry signatures "
@@ -172,7 +172,9 @@ const CommandSpec& SaveCommand() {
       "\n"
       "Signatures: an oci-archive also holds the images' cosign signatures, attestations and SBOMs\n"
       "(the sha256-<hex>.sig/.att/.sbom manifests in the store), named as in the store, so `hoist load`\n"
-      "brings them back and `hoist verify` works on the other side; --no-signatures leaves them out. A\n"
+      "brings them back and `hoist verify` works on the other side; --no-signatures leaves them out.\n"
+      "They are listed in a second index, hoist-attached.json, not in index.json: podman load and skopeo\n"
+      "see one image and need no name for an archive of one image. A\n"
       "docker archive cannot carry them (docker load would refuse one): save says so on stderr.",
       "  hoist save -o app.tar localhost:5000/team/app:1\n"
       "  hoist save alpine:3.19 busybox:latest | gzip > images.tar.gz\n"

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "core/attachment_tags.h"
 #include "core/compression.h"
 #include "core/fs.h"
 #include "core/manifest.h"
@@ -44,8 +45,13 @@ Result<std::unique_ptr<ArchiveSource>> ArchiveSource::Open(Format format, const 
 Result<store::ArchiveImage> ArchiveSource::Choose(const std::string& name) const {
   const auto& images = plan_.images;
   if (name.empty()) {
-    if (images.size() == 1) return images[0];
-    return InvalidArgument(describe_ + " holds " + std::to_string(images.size()) +
+    // Signatures listed in index.json (archives of older hoist, other tools) are not images to choose.
+    std::vector<const store::ArchiveImage*> candidates;
+    for (const auto& i : images) {
+      if (!IsAttachedRefName(i.ref_name)) candidates.push_back(&i);
+    }
+    if (candidates.size() == 1) return *candidates[0];
+    return InvalidArgument(describe_ + " holds " + std::to_string(candidates.size()) +
                            " images: say which one (FILE:REF" + (format_ == Format::kDockerArchive ? " or FILE:@N)" : ")"));
   }
   if (format_ == Format::kDockerArchive && name[0] == '@') {
@@ -112,6 +118,26 @@ Result<std::unique_ptr<Reader>> ArchiveSource::GetBlob(const Descriptor& blob, u
   }
   if (!f) return NotFound(describe_ + " has no blob " + blob.digest.str());
   return entries_->Open(*f);
+}
+
+Result<std::vector<ImageSource::Attached>> ArchiveSource::ListAttached(const Descriptor& subject) {
+  std::vector<Attached> out;
+  for (const std::string& tag : CosignTags(subject.digest)) {
+    auto matches = [&](const store::ArchiveImage& a) {
+      const std::string& n = a.ref_name;
+      return n == tag || (n.size() > tag.size() && n.compare(n.size() - tag.size() - 1, std::string::npos, ":" + tag) == 0);
+    };
+    const auto& lists = {&plan_.attached, &plan_.images};
+    bool found = false;
+    for (const auto* list : lists) {
+      for (const auto& a : *list) {
+        if (found || !matches(a)) continue;
+        out.push_back(Attached{tag, a.root});
+        found = true;
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace hoist::transfer

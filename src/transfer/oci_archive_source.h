@@ -33,6 +33,9 @@ class ArchiveSource : public ImageSource {
   Result<ManifestBytes> GetManifest(const std::optional<Digest>& instance) override;
   Result<std::unique_ptr<Reader>> GetBlob(const Descriptor& blob, uint64_t offset) override;
   bool LayersAreCompressed() const override { return format_ == Format::kOciArchive; }
+  // The cosign manifests an oci-archive holds for `subject` (in kAttachedIndexFile, or in
+  // index.json under an attachment tag).
+  Result<std::vector<Attached>> ListAttached(const Descriptor& subject) override;
   // Names the chosen image carries in the archive.
   const std::vector<Reference>& names() const { return image_.names; }
 

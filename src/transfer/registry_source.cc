@@ -4,11 +4,6 @@
 
 namespace hoist::transfer {
 
-std::vector<std::string> CosignTags(const Digest& subject) {
-  std::string base = std::string(subject.algorithm_name()) + "-" + subject.hex();
-  return {base + ".sig", base + ".att", base + ".sbom"};
-}
-
 Result<ManifestBytes> RegistrySource::GetManifest(const std::optional<Digest>& instance) {
   std::string target;
   if (instance) target = instance->str();

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "core/attachment_tags.h"
 #include "core/reference.h"
 #include "registry/client/repository.h"
 #include "transfer/blob_info_cache.h"
@@ -29,7 +30,5 @@ class RegistrySource : public ImageSource {
   BlobInfoCache* cache_;
 };
 
-// The cosign tags of a manifest: "sha256-<hex>.sig", ".att", ".sbom".
-std::vector<std::string> CosignTags(const Digest& subject);
 
 }  // namespace hoist::transfer

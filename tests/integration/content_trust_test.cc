@@ -182,10 +182,32 @@ TEST_CASE("signatures go through save --format oci-archive and load, and verify 
   auto loaded = RunHoist({"load", "-i", dir / "app.tar"}, other);
   INFO(loaded.err);
   REQUIRE(loaded.exit_code == 0);
+  CHECK(loaded.out == "Loaded image: " + host + "/saved/app:1\n");  // the signature is no image of its own
   auto verified = RunHoist({"verify", "--key", keys.good_pub, host + "/saved/app:1"}, other);
   INFO(verified.err);
   CHECK(verified.exit_code == 0);
   CHECK(RunHoist({"verify", "--key", keys.other_pub, host + "/saved/app:1"}, other).exit_code == 1);
+  // `images` hides signature manifests as docker hides attestations; --all shows them.
+  auto listed = RunHoist({"images"}, other);
+  CHECK(listed.out.find(".sig") == std::string::npos);
+  CHECK(RunHoist({"images", "--all"}, other).out.find(".sig") != std::string::npos);
+
+  // A single-image loader finds the one image without a name: index.json lists only the image.
+  auto index = hoist::testing::RunCommand({"tar", "-xOf", dir / "app.tar", "index.json"});
+  REQUIRE(index.exit_code == 0);
+  CHECK(nlohmann::json::parse(index.out)["manifests"].size() == 1);
+  auto skopeo = hoist::testing::RunCommand({"skopeo", "inspect", "--raw", "oci-archive:" + (dir / "app.tar")});
+  INFO(skopeo.err);
+  CHECK(skopeo.exit_code == 0);
+  // The signatures travel on from the archive to a registry, where cosign's tag holds them.
+  auto copied = RunHoist(With({"copy", "oci-archive:" + (dir / "app.tar"), "docker://" + host + "/saved/copied:1"},
+                              *registry),
+                         other);
+  INFO(copied.err);
+  REQUIRE(copied.exit_code == 0);
+  auto remote = RunHoist(With({"verify", "--insecure-ignore-reference", "--key", keys.good_pub, "docker://" + host + "/saved/copied:1"}, *registry));
+  INFO(remote.err);
+  CHECK(remote.exit_code == 0);
 
   // Without signatures, the loaded image has none.
   REQUIRE(RunHoist({"save", "--format", "oci-archive", "--no-signatures", "-o", dir / "bare.tar",

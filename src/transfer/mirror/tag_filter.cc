@@ -4,6 +4,7 @@
 #include <regex>
 #include <set>
 
+#include "core/attachment_tags.h"
 #include "transfer/mirror/semver.h"
 
 namespace hoist::transfer::mirror {
@@ -21,11 +22,6 @@ Result<std::regex> Compile(const std::string& pattern) {
 bool IsDigestRef(const std::string& ref) { return ref.find(':') != std::string::npos; }
 
 }  // namespace
-
-bool IsAttachmentTag(const std::string& tag) {
-  static const std::regex re("^sha(256|512)-[0-9a-f]{64,128}(\\.(sig|att|sbom))?$");
-  return std::regex_match(tag, re);
-}
 
 bool NeedsTagList(const RepoSelection& selection, const HoistAdditions&) {
   return selection.kind != SelectionKind::kList || selection.refs.empty();

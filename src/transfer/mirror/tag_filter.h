@@ -12,8 +12,6 @@
 
 namespace hoist::transfer::mirror {
 
-bool IsAttachmentTag(const std::string& tag);
-
 // `available`: the repository's tags (unused for a list that names its tags). The result is sorted
 // (by semver descending when `newest` applies, else by name) and holds no duplicates; digests of
 // a list are kept as written.
