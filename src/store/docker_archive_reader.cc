@@ -51,7 +51,7 @@ std::vector<Manifest> OfferedManifests(const ArchiveEntries& entries) {
   auto index = Index::Parse(index_file->bytes, kOciIndex);
   if (!index.ok()) return out;  // docker itself never reads it; an unusable one is ignored
   for (const Descriptor& d : index->manifests()) {
-    if (!IsManifest(d.media_type)) continue;
+    if (!IsManifest(d.media_type) || !IsOci(d.media_type)) continue;  // Docker-typed: made anew as OCI
     const ArchiveFile* f = entries.FindBlob(d.digest);
     if (f == nullptr) continue;
     auto raw = entries.ReadSmall(*f, kMaxManifestSize);
@@ -80,28 +80,23 @@ struct LayerFile {
   Compression compression;
 };
 
+// A docker archive's manifest.json names no manifest: the one made for it is hoist's choice, and it
+// uses OCI media types (as skopeo does copying a docker-archive to oci:), so that skopeo and umoci
+// read a loaded image from the store or an oci: layout.
 Manifest MakeManifest(const ArchiveFile& config, const std::vector<LayerFile>& layers) {
-  bool zstd = false;
-  for (const auto& l : layers) zstd = zstd || l.compression == Compression::kZstd;
-  // Docker schema 2 has no zstd layer type: such an image gets an OCI manifest.
-  std::string type(zstd ? kOciManifest : kDockerManifest);
   Descriptor cd;
-  cd.media_type = zstd ? kOciConfig : kDockerConfig;
+  cd.media_type = kOciConfig;
   cd.digest = config.digest;
   cd.size = static_cast<int64_t>(config.size);
   std::vector<Descriptor> lds;
   for (const auto& l : layers) {
     Descriptor d;
-    if (zstd) {
-      d.media_type = OciLayerMediaType(l.compression);
-    } else {
-      d.media_type = l.compression == Compression::kGzip ? kDockerLayerGzip : kDockerLayerTar;
-    }
+    d.media_type = OciLayerMediaType(l.compression);
     d.digest = l.file->digest;
     d.size = static_cast<int64_t>(l.file->size);
     lds.push_back(std::move(d));
   }
-  return Manifest(type, std::move(cd), std::move(lds));
+  return Manifest(std::string(kOciManifest), std::move(cd), std::move(lds));
 }
 
 }  // namespace

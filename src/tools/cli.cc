@@ -7,6 +7,7 @@
 #include <cstring>
 #include <cxxopts.hpp>
 
+#include "core/manifest_convert.h"
 #include "core/terminal_text.h"
 #include "core/version.h"
 #include "tools/command.h"
@@ -110,6 +111,12 @@ void PrintCommandHelp(const CommandSpec& c, std::ostream& out) {
 // Commands whose --format names something other than text|json (`save`: the archive format).
 bool CommandOwnsFormat(const CommandSpec& c) { return std::string(c.name) == "save"; }
 
+// Commands whose --format also takes skopeo's manifest formats (oci|v2s2: convert on the way).
+bool CommandConvertsFormat(const CommandSpec& c) {
+  const std::string name = c.name;
+  return name == "copy" || name == "push" || name == "pull";
+}
+
 Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r, const CommandSpec& command) {
   GlobalOptions g;
   g.verbosity = static_cast<int>(r.count("verbose"));
@@ -125,7 +132,12 @@ Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r, const Com
   const std::string format = r["format"].as<std::string>();
   if (format == "text") g.format = OutputFormat::kText;
   else if (format == "json") g.format = OutputFormat::kJson;
-  else if (!CommandOwnsFormat(command)) return UsageError("--format must be text or json (got \"" + format + "\")");
+  else if (CommandConvertsFormat(command) && ParseManifestFormat(format)) g.format = OutputFormat::kText;
+  else if (CommandConvertsFormat(command)) {
+    return UsageError("--format must be text, json, oci or v2s2 (got \"" + format + "\")");
+  } else if (!CommandOwnsFormat(command)) {
+    return UsageError("--format must be text or json (got \"" + format + "\")");
+  }
   g.format_name = format;
   return g;
 }

@@ -10,6 +10,7 @@
 #include "core/compression.h"
 #include "core/image_config.h"
 #include "core/manifest.h"
+#include "core/manifest_convert.h"
 #include "core/media_types.h"
 #include "core/platform.h"
 #include "store/oci_layout.h"
@@ -34,8 +35,9 @@ void AddSaveOptions(cxxopts::Options& o) {
 }
 
 // Saves `ref` and returns the digests of the manifests written (signatures may name any of them).
+// `convert`: --format oci, the manifests as OCI documents (a stored Docker-typed image gets new digests).
 Result<std::vector<Digest>> SaveImage(const store::OciLayout& s, transfer::ImageDestination& dest,
-                                      const Reference& ref, const Platform& platform) {
+                                      const Reference& ref, const Platform& platform, bool convert) {
   HOIST_TRY_ASSIGN(Descriptor root, s.Resolve(ref));
   HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(root.digest, kMaxManifestSize));
   HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(raw, root.media_type));
@@ -45,12 +47,23 @@ Result<std::vector<Digest>> SaveImage(const store::OciLayout& s, transfer::Image
     bool whole = !dest.WantsUncompressedLayers();
     for (const auto& child : index->manifests()) whole = whole && s.HasBlob(child.digest);
     if (whole) {  // an oci-archive keeps the whole index when the store has every platform
+      std::map<Digest, Descriptor> converted;
       for (const auto& child : index->manifests()) {
         HOIST_TRY_ASSIGN(std::string craw, s.ReadBlob(child.digest, kMaxManifestSize));
         HOIST_TRY_ASSIGN(Manifest m, Manifest::Parse(craw, child.media_type));
         HOIST_TRY(transfer::PutStoreImageBlobs(s, dest, m));
-        HOIST_TRY(dest.PutManifest({craw, child.media_type}, ""));
-        saved.push_back(child.digest);
+        if (convert) {
+          HOIST_TRY_ASSIGN(m, ConvertManifest(m, ManifestFormat::kOci));
+          converted[child.digest] = m.ToDescriptor();
+        }
+        HOIST_TRY(dest.PutManifest({m.raw(), m.media_type()}, ""));
+        saved.push_back(m.digest());
+      }
+      if (convert) {
+        HOIST_TRY_ASSIGN(Index out, ConvertIndex(*index, ManifestFormat::kOci, converted));
+        HOIST_TRY(dest.PutManifest({out.raw(), out.media_type()}, name));
+        saved.push_back(out.digest());
+        return saved;
       }
       HOIST_TRY(dest.PutManifest({raw, root.media_type}, name));
       saved.push_back(root.digest);
@@ -65,6 +78,12 @@ Result<std::vector<Digest>> SaveImage(const store::OciLayout& s, transfer::Image
   auto* m = std::get_if<Manifest>(&any);
   if (!m) return ParseError(ref.str() + ": an index inside an index cannot be saved");
   HOIST_TRY(transfer::PutStoreImageBlobs(s, dest, *m));
+  if (convert) {
+    HOIST_TRY_ASSIGN(Manifest out, ConvertManifest(*m, ManifestFormat::kOci));
+    HOIST_TRY(dest.PutManifest({out.raw(), out.media_type()}, name));
+    saved.push_back(out.digest());
+    return saved;
+  }
   HOIST_TRY(dest.PutManifest({raw, m->media_type()}, name));
   saved.push_back(root.digest);
   return saved;
@@ -95,10 +114,13 @@ Result<int> SaveAttached(const store::OciLayout& s, transfer::ImageDestination& 
 
 Result<int> RunSave(CommandContext& ctx) {
   if (ctx.positional.empty()) return UsageError("save needs at least one image reference");
+  // skopeo's manifest formats name the archive too: v2s2 is docker's (docker-archive), oci an
+  // oci-archive whose manifests are all OCI documents (converted where the store holds Docker ones).
   const std::string& format = ctx.global.format_name;
-  bool docker = format == "text" || format == "docker-archive";
-  if (!docker && format != "oci-archive") {
-    return UsageError("--format must be docker-archive or oci-archive (got \"" + format + "\")");
+  bool docker = format == "text" || format == "docker-archive" || format == "v2s2";
+  const bool convert = format == "oci";
+  if (!docker && format != "oci-archive" && !convert) {
+    return UsageError("--format must be docker-archive (or v2s2), oci-archive or oci (got \"" + format + "\")");
   }
   std::string output = ctx.args.count("output") ? ctx.args["output"].as<std::string>() : "-";
   if (output == "-" && ::isatty(STDOUT_FILENO)) {
@@ -126,7 +148,7 @@ Result<int> RunSave(CommandContext& ctx) {
   }
   const bool signatures = !ctx.args.count("no-signatures");
   for (const Reference& ref : refs) {
-    auto saved = SaveImage(s, *dest, ref, platform);
+    auto saved = SaveImage(s, *dest, ref, platform, convert);
     if (!saved.ok()) return std::move(saved).error().WithContext("save " + ref.Familiar());
     if (!signatures) continue;
     if (docker) {  // docker load would refuse a signature manifest; say what is left behind
@@ -154,7 +176,10 @@ const CommandSpec& SaveCommand() {
       "share their blobs. The default format is the one `docker save` writes (manifest.json, repositories,\n"
       "in its Docker 25+ shape: an OCI layout with blobs/sha256/… and index.json), which docker load,\n"
       "podman load, skopeo (docker-archive:) and hoist load read. --format oci-archive writes an OCI image\n"
-      "layout in a tar (skopeo's oci-archive:), keeping blobs exactly as stored.\n"
+      "layout in a tar (skopeo's oci-archive:), keeping blobs exactly as stored. --format oci writes an\n"
+      "oci-archive whose manifests are OCI documents even where the store holds Docker schema 2 ones\n"
+      "(new manifest digests, same blobs; signatures of the old digests are left out); --format v2s2 is\n"
+      "the docker format.\n"
       "\n"
       "How digests relate in a docker archive: docker archives hold UNCOMPRESSED layers, so each layer\n"
       "is stored as blobs/sha256/<diff_id>, the digest of the uncompressed tar (the config's\n"

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_parse.h"
+#include "core/terminal_text.h"
 #include "store/layout_paths.h"
 #include "store/oci_layout.h"
 #include "tools/content_trust.h"
@@ -26,6 +27,10 @@ const char* const kTransferHelp =
     "downloads and open upload sessions are continued from where they stopped.\n"
     "Signatures and attestations (cosign sha256-<hex>.sig/.att/.sbom tags) and referrers travel\n"
     "with the image unless --no-signatures is given.\n"
+    "\n"
+    "--format oci|v2s2 converts the manifests to OCI or Docker schema 2 media types on the way (as\n"
+    "skopeo's --format): blobs and the image ID stay, the manifest digest changes, signatures of the\n"
+    "old digest are left behind. Docker schema 2 has no zstd layers and no artifacts: those are refused.\n"
     "\n"
     "Content trust: --verify-key PUB or --policy FILE (containers-policy.json, as skopeo and podman\n"
     "read it) checks the source's cosign signatures before anything moves, and the copy then reads\n"
@@ -80,7 +85,7 @@ Result<transfer::PlatformSelection> ReadPlatforms(const cxxopts::ParseResult& a,
 }
 
 void PrintReport(const CommandContext& ctx, const std::vector<transfer::CopyReport>& reports,
-                 const transfer::CopyReport& total) {
+                 const transfer::CopyReport& total, bool notes_shown) {
   if (ctx.global.format == OutputFormat::kJson) {
     nlohmann::json images = nlohmann::json::array();
     for (const auto& r : reports) {
@@ -94,6 +99,9 @@ void PrintReport(const CommandContext& ctx, const std::vector<transfer::CopyRepo
                           {"seconds", total.seconds}, {"notes", total.notes}};
     std::cout << DumpJson(out, 2) << "\n";
     return;
+  }
+  if (!notes_shown) {  // the progress output says them otherwise (a new digest must never go unsaid)
+    for (const auto& n : total.notes) std::cerr << "note: " << EscapeForTerminal(n) << "\n";
   }
   for (const auto& r : reports) {
     std::cout << r.destination << ": " << r.image.digest.str() << "\n";
@@ -171,6 +179,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
       }
     }
     options.platforms = platforms;
+    options.format = ParseManifestFormat(ctx.global.format_name);
     options.jobs = jobs;
     options.signatures = !a.count("no-signatures");
     options.progress = &progress;
@@ -190,7 +199,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
   progress.End();
   (void)cache.Save();  // a hint for later mounts; losing it costs nothing but uploads
   if (!outcome.ok()) return std::move(outcome).error();
-  PrintReport(ctx, reports, total);
+  PrintReport(ctx, reports, total, progress.mode() != transfer::ProgressMode::kNone);
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include "transfer/blob_copier.h"
 #include "transfer/cancel.h"
 #include "transfer/layer_compression.h"
+#include "transfer/plan_conversion.h"
 #include "transfer/uncompressed_layers.h"
 
 namespace hoist::transfer {
@@ -68,6 +69,10 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   CopyPlan plan = std::move(planned).value();
   Status checked = CheckConfigs(source, plan);
   if (!checked.ok()) return fail(std::move(checked).error());
+  if (options.format) {
+    Status converted = ConvertPlan(plan, *options.format);
+    if (!converted.ok()) return fail(std::move(converted).error());
+  }
   CheckedConfigs checked_source(source, plan.configs);
   std::unique_ptr<CompressedLayers> compressed;
   if (destination.WantsCompressedLayers()) {

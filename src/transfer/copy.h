@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/descriptor.h"
+#include "core/manifest_convert.h"
 #include "transfer/copy_plan.h"
 #include "transfer/image_destination.h"
 #include "transfer/image_source.h"
@@ -22,6 +23,8 @@ struct CopyOptions {
   // reference or a tag, put as the image's manifest again.
   std::vector<std::string> additional_tags;
   PlatformSelection platforms;
+  // --format oci|v2s2: manifests converted to these media types on the way (plan_conversion.h).
+  std::optional<ManifestFormat> format;
   int jobs = 8;
   bool signatures = true;  // cosign tags and referrers travel with the image
   ProgressReporter* progress = nullptr;

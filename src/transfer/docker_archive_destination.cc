@@ -1,6 +1,7 @@
 #include "transfer/docker_archive_destination.h"
 
 #include "core/compression.h"
+#include "core/manifest_convert.h"
 #include "core/image_config.h"
 #include "core/media_types.h"
 
@@ -75,14 +76,16 @@ Result<Manifest> DockerArchiveDestination::UncompressedManifest(const Manifest& 
                              ": its uncompressed content " + diff_id.str() + " was not written to the archive");
     }
     Descriptor d;
-    d.media_type = IsDocker(m.media_type()) ? kDockerLayerTar : kOciLayerTar;
+    d.media_type = kOciLayerTar;
     d.digest = diff_id;
     d.size = *size;
     layers.push_back(std::move(d));
     changed = true;
   }
-  if (!changed) return m;
-  return Manifest(m.media_type(), m.config(), std::move(layers));
+  // The manifest of a docker archive is the writer's choice (docker load reads only manifest.json):
+  // OCI media types, as Docker 25+ writes, so OCI tools read a loaded image from any layout.
+  if (!changed) return ConvertManifest(m, ManifestFormat::kOci);
+  return ConvertManifest(Manifest(m.media_type(), m.config(), std::move(layers)), ManifestFormat::kOci);
 }
 
 Status DockerArchiveDestination::PutManifest(const ManifestBytes& bytes, const std::string& tag) {

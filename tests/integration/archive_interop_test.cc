@@ -82,6 +82,15 @@ TEST_CASE("hoist loads skopeo's docker-archive and oci-archive") {
   auto from_docker = StoreManifest(other, "example.com/interop/c:docker");
   CHECK(LayerDigests(from_docker) == DiffIds(dir, source, dir / "store"));
   CHECK(from_docker["config"]["digest"] == source["config"]["digest"]);
+  // The manifest made for a docker archive has OCI media types: skopeo and umoci read it in the store.
+  CHECK(from_docker["mediaType"] == "application/vnd.oci.image.manifest.v1+json");
+  auto read = RunCommand({"skopeo", "inspect", "oci:" + other / "store:example.com/interop/c:docker"});
+  INFO(read.err);
+  CHECK(read.exit_code == 0);
+  auto unpacked = RunCommand({"umoci", "unpack", "--rootless", "--image", other / "store:example.com/interop/c:docker",
+                              other / "bundle"});
+  INFO(unpacked.err);
+  CHECK(unpacked.exit_code == 0);
 }
 
 TEST_CASE("load, save, load gives the same image and layer digests") {

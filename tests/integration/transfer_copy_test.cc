@@ -208,3 +208,54 @@ TEST_CASE("transfer commands reject bad locations with usage errors") {
   auto missing = hoist.Run({"push", "localhost:1/never:1"});
   CHECK(missing.exit_code == 3);
 }
+
+TEST_CASE("copy --format v2s2 and --format oci convert manifests on the way, blobs and image IDs unchanged") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  Layout layout(dir / "src");
+  Images im = MakeImages(layout);
+  Hoist hoist{dir / "store", {registry->host()}};
+  const std::string dst = "docker://" + registry->host() + "/conv/multi:1";
+  auto to_docker = hoist.Run({"--format", "v2s2", "copy", "oci:" + layout.dir() + ":multi", dst});
+  INFO(to_docker.err);
+  REQUIRE(to_docker.exit_code == 0);
+  CHECK_THAT(to_docker.err + to_docker.out, Catch::Contains("converted to Docker schema 2 media types"));
+  auto raw = RunCommand({"skopeo", "inspect", "--raw", "--tls-verify=false", dst});
+  INFO(raw.err);
+  REQUIRE(raw.exit_code == 0);
+  auto list = nlohmann::json::parse(raw.out);
+  CHECK(list["mediaType"] == "application/vnd.docker.distribution.manifest.list.v2+json");
+  REQUIRE(list["manifests"].size() == 2);
+  auto child = RunCommand({"skopeo", "inspect", "--raw", "--tls-verify=false",
+                           "docker://" + registry->host() + "/conv/multi@" + list["manifests"][0]["digest"].get<std::string>()});
+  REQUIRE(child.exit_code == 0);
+  auto m = nlohmann::json::parse(child.out);
+  CHECK(m["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json");
+  CHECK(m["config"]["mediaType"] == "application/vnd.docker.container.image.v1+json");
+  CHECK(m["layers"][0]["mediaType"] == "application/vnd.docker.image.rootfs.diff.tar.gzip");
+
+  // Back to OCI: the very documents hoist started from.
+  auto back = hoist.Run({"--format", "oci", "copy", dst, "oci:" + (dir / "back") + ":1"});
+  INFO(back.err);
+  REQUIRE(back.exit_code == 0);
+  auto index = nlohmann::json::parse(testing::ReadFile(dir / "back/index.json"));
+  CHECK(index["manifests"][0]["digest"] == im.index.digest.str());
+  // Pull converts too: the arm64 image comes back as it was made.
+  auto pulled = hoist.Run({"--format", "oci", "pull", "--platform", "linux/arm64", registry->host() + "/conv/multi:1"});
+  INFO(pulled.err);
+  REQUIRE(pulled.exit_code == 0);
+  CHECK_THAT(pulled.out, Catch::Contains(im.arm64.digest.str()));
+  // Stored as Docker schema 2, saved as OCI.
+  REQUIRE(hoist.Run({"--format", "v2s2", "pull", "--platform", "linux/amd64", registry->host() + "/conv/multi:1"})
+              .exit_code == 0);
+  auto saved = testing::RunHoist({"--store", hoist.store, "save", "--format", "oci", "-o", dir / "oci.tar",
+                                  registry->host() + "/conv/multi:1"});
+  INFO(saved.err);
+  REQUIRE(saved.exit_code == 0);
+  auto archived = RunCommand({"skopeo", "inspect", "--raw", "oci-archive:" + (dir / "oci.tar")});
+  REQUIRE(archived.exit_code == 0);
+  CHECK(nlohmann::json::parse(archived.out)["mediaType"] == "application/vnd.oci.image.manifest.v1+json");
+  CHECK(Digest::Of(archived.out).str() == im.amd64.digest.str());
+  // A format that is neither is a usage error.
+  CHECK(hoist.Run({"--format", "v2s1", "copy", dst, "oci:" + (dir / "x")}).exit_code == 2);
+}

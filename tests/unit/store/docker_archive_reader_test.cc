@@ -52,10 +52,10 @@ TEST_CASE("docker archive as skopeo writes it loads with its name and uncompress
   REQUIRE(raw.ok());
   auto m = Manifest::Parse(*raw);
   REQUIRE(m.ok());
-  CHECK(m->media_type() == kDockerManifest);
+  CHECK(m->media_type() == kOciManifest);  // the made manifest is OCI: skopeo and umoci read it
   REQUIRE(m->layers().size() == 2);
   for (size_t i = 0; i < 2; ++i) {
-    CHECK(m->layers()[i].media_type == kDockerLayerTar);
+    CHECK(m->layers()[i].media_type == kOciLayerTar);
     CHECK(m->layers()[i].digest.hex() == Hex(img.layers[i]));
     CHECK(s.HasBlob(m->layers()[i].digest));
   }
@@ -114,7 +114,7 @@ TEST_CASE("gzip layers inside a docker archive are checked against the diff_id a
   REQUIRE(raw.ok());
   auto m = Manifest::Parse(*raw);
   REQUIRE(m.ok());
-  CHECK(m->layers()[0].media_type == kDockerLayerGzip);
+  CHECK(m->layers()[0].media_type == kOciLayerGzip);
   CHECK(m->layers()[0].digest == Digest::Of(gz));
 }
 
