@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hoist vs skopeo vs a curl floor on the same local registries, in one run.
+# hoist vs skopeo vs an ideal client (bench/ideal_client.py) on the same local registries, in one run.
 #
 #   bench/transfer.sh [--big-mib N] [--layers N] [--small N] [--small-kib N] [--real-mib N] [--runs N]
 #                     [--hoist PATH]
@@ -7,14 +7,17 @@
 # Images (random, incompressible), made here as OCI layouts:
 #   big:   N MiB in --layers layers (default 1024 MiB in 4 layers)
 #   small: --small layers of --small-kib KiB (default 200 × 100 KiB)
-# Work measured (median of --runs, wall seconds and peak RSS from /usr/bin/time):
+# Work measured (median of --runs: wall seconds, the tool's own CPU seconds (user + sys) and peak RSS, all
+# from /usr/bin/time; against a registry on the same cores, CPU shows the client's own cost where wall time
+# shows the registry's):
 #   push  oci layout → registry B, a fresh registry for every measured run (nothing to mount or skip)
 #   copy  registry A → registry B (fresh, as for push)
 #   pull  registry A → a fresh OCI layout directory
 #   noop  the image copied again to where it already is
 #   docker-archive push  a docker-archive (uncompressed layers: a tar of /usr/lib) → fresh registry B,
 #         gzip-compressing on the way (with --real-mib N > 0)
-#   curl  push floor: every blob POST+PUT in parallel; pull floor: every blob GET in parallel
+#   ideal the floor: bench/ideal_client.py (the fewest requests, 8 blobs at a time on kept-alive connections,
+#         digests checked, one streamed PUT per blob) doing the same push, copy and pull
 # BENCH_VERBOSE=1 prints every timed run as it ends (to stderr).
 # Every tool starts cold: fresh hoist stores, and skopeo's blob-info cache removed before each of its runs,
 # so neither can mount from what an earlier run left.
@@ -36,7 +39,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 [[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
-for tool in skopeo curl python3 /usr/bin/time; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
+for tool in skopeo python3 /usr/bin/time; do command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hoist-bench.XXXXXX")"
 cleanup() {
@@ -91,46 +94,27 @@ layout("big", [big_mib * (1 << 20) // layers] * layers)
 layout("small", [small_kib * 1024] * small)
 PY
 
-declare -A SECS RSS
+declare -A SECS RSS CPU
 # measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY.
 measure() {
   local key="$1"; shift
   local out
   sync  # nobody's writeback (the last run's, the registries') lands in this run
-  if ! out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ); then :; fi
+  if ! out=$( { /usr/bin/time -f "%e %M %U %S" "$@" >/dev/null 2>"$WORK/cmd.err"; } 2>&1 ); then :; fi
   local last; last="$(tail -n 1 "$WORK/cmd.err")"
-  if [[ ! "$last" =~ ^[0-9.]+\ [0-9]+$ ]]; then echo "FAILED: $key: $(cat "$WORK/cmd.err")" >&2; return 1; fi
-  SECS[$key]+="${last%% *} "
-  [[ -n "${BENCH_VERBOSE:-}" ]] && echo "  $key: ${last%% *} s" >&2
-  RSS[$key]+="${last##* } "
+  if [[ ! "$last" =~ ^[0-9.]+\ [0-9]+\ [0-9.]+\ [0-9.]+$ ]]; then echo "FAILED: $key: $(cat "$WORK/cmd.err")" >&2; return 1; fi
+  local wall rss user sys
+  read -r wall rss user sys <<<"$last"
+  SECS[$key]+="$wall "
+  RSS[$key]+="$rss "
+  CPU[$key]+="$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}') "
+  [[ -n "${BENCH_VERBOSE:-}" ]] && echo "  $key: $wall s, cpu $user+$sys s, rss $rss KiB" >&2
+  return 0
 }
 median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
   awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# curl floors: blobs of a layout, all at once.
-curl_push() {  # curl_push LAYOUT HOST REPO
-  local dir="$1" host="$2" repo="$3" pids=()
-  for f in "$dir"/blobs/sha256/*; do
-    (
-      loc="$(curl -sS -o /dev/null -D - -X POST "http://$host/v2/$repo/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')"
-      sep='?'; [[ "$loc" == *\?* ]] && sep='&'
-      curl -sS -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$f" \
-        "$loc${sep}digest=sha256:$(basename "$f")"
-    ) & pids+=($!)
-  done
-  wait "${pids[@]}"
-}
-curl_pull() {  # curl_pull LAYOUT REPO
-  local dir="$1" repo="$2" pids=()
-  for f in "$dir"/blobs/sha256/*; do
-    # the manifest is not a blob of the repository: skip it (config and layers are what a pull GETs)
-    if [[ $(stat -c %s "$f") -lt 65536 ]] && grep -q '"schemaVersion"' "$f"; then continue; fi
-    curl -sSf -o /dev/null "http://$A/v2/$repo/blobs/sha256:$(basename "$f")" & pids+=($!)
-  done
-  wait "${pids[@]}"
-}
-export -f curl_push curl_pull
-export A
+IDEAL="$ROOT/bench/ideal_client.py"
 
 hoist_cmd() { echo "$HOIST" --progress none --store "$WORK/store-$1" copy --insecure-registry "$A" --insecure-registry "$B"; }
 
@@ -139,15 +123,16 @@ for img in big small; do
   for run in $(seq 1 "$RUNS"); do
     fresh_b; measure "$img push hoist" $(hoist_cmd "push-$img-$run") "oci:$WORK/$img:1" "docker://$B/bench/$img:1"
     fresh_b; forget_skopeo; measure "$img push skopeo" skopeo copy -q --dest-tls-verify=false "oci:$WORK/$img:1" "docker://$B/bench/$img:1"
-    fresh_b; measure "$img push curl" bash -c "curl_push '$WORK/$img' '$B' bench/$img"
+    fresh_b; measure "$img push ideal" python3 "$IDEAL" push "$WORK/$img" 1 "$B" "bench/$img"
     fresh_b; measure "$img copy hoist" $(hoist_cmd "copy-$img-$run") "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
     # the no-op: the same copy again, to where it now is
     measure "$img noop hoist" $(hoist_cmd "copy-$img-$run") "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
     fresh_b; forget_skopeo; measure "$img copy skopeo" skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
     measure "$img noop skopeo" skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$A/seed/$img:1" "docker://$B/bench/$img:1"
+    fresh_b; measure "$img copy ideal" python3 "$IDEAL" copy "$A" "seed/$img" 1 "$B" "bench/$img"
     measure "$img pull hoist" $(hoist_cmd "pull-$img-$run") "docker://$A/seed/$img:1" "oci:$WORK/pull-h-$img-$run:1"
     forget_skopeo; measure "$img pull skopeo" skopeo copy -q --src-tls-verify=false "docker://$A/seed/$img:1" "oci:$WORK/pull-s-$img-$run:1"
-    measure "$img pull curl" bash -c "curl_pull '$WORK/$img' seed/$img"
+    measure "$img pull ideal" python3 "$IDEAL" pull "$A" "seed/$img" 1 "$WORK/pull-i-$img-$run"
     rm -rf "$WORK"/pull-*-"$img"-"$run" "$WORK"/store-*-"$img"-"$run"
   done
 done
@@ -178,18 +163,31 @@ PY
   done
 fi
 
-printf "\n%-12s %-6s %9s %9s %9s %12s %12s %11s\n" image work hoist skopeo curl skopeo/hoist hoist/curl "RSS hoist"
+printf "\n%-6s %-5s %8s %8s %8s %9s %9s %11s %12s %9s\n" image work hoist skopeo ideal "CPU hoist" "CPU skopeo" hoist/ideal skopeo/hoist "RSS hoist"
 for img in big small real; do
   for work in push copy pull noop; do
     [[ -n "${SECS[$img $work hoist]:-}" ]] || continue
     h="$(median "${SECS[$img $work hoist]:-}")"; s="$(median "${SECS[$img $work skopeo]:-}")"
-    c="$(median "${SECS[$img $work curl]:-}")"; [[ "$work" == copy ]] && c="$(median "${SECS[$img push curl]:-}")"
+    i="$(median "${SECS[$img $work ideal]:-}")"
+    ch="$(median "${CPU[$img $work hoist]:-}")"; cs="$(median "${CPU[$img $work skopeo]:-}")"
     r="$(median "${RSS[$img $work hoist]:-}")"
-    ratio_s="$(awk -v a="$s" -v b="$h" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
-    ratio_c="$(awk -v a="$h" -v b="$c" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
-    printf "%-12s %-6s %8ss %8ss %8ss %12s %12s %8s MiB\n" "$img" "$work" "$h" "$s" "${c:--}" "$ratio_s" "$ratio_c" \
-      "$(awk -v k="$r" 'BEGIN{printf "%.1f", k/1024}')"
+    ratio_s="$(awk -v a="$s" -v b="$h" 'BEGIN{ if (a>0 && b>0) printf "%.2fx", a/b; else print "-" }')"
+    ratio_i="$(awk -v a="$h" -v b="$i" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+    sec() { if [[ -n "$1" ]]; then echo "${1}s"; else echo "-"; fi; }
+    printf "%-6s %-5s %8s %8s %8s %9s %9s %11s %12s %5s MiB\n" "$img" "$work" "$(sec "$h")" "$(sec "$s")" "$(sec "$i")" \
+      "$(sec "$ch")" "$(sec "$cs")" \
+      "$ratio_i" "$ratio_s" "$(awk -v k="$r" 'BEGIN{printf "%.1f", k/1024}')"
   done
 done
+# The peak RSS of every hoist job, to find the largest.
+for key in "${!RSS[@]}"; do
+  [[ "$key" == *" hoist" ]] || continue
+  for k in ${RSS[$key]}; do echo "$k $key"; done
+done | sort -n | tail -n 1 | awk '{printf "largest hoist RSS: %.1f MiB (%s %s)\n", $1/1024, $2, $3}'
+GIB="$(awk -v m="$BIG_MIB" 'BEGIN{print m/1024}')"
+for work in pull copy; do
+  [[ -n "${CPU[big $work hoist]:-}" ]] || continue
+  awk -v c="$(median "${CPU[big $work hoist]}")" -v g="$GIB" -v w="$work" 'BEGIN{printf "hoist CPU per GiB (%s): %.2f s\n", w, c/g}'
+done
 echo "(big: ${BIG_MIB} MiB in ${LAYERS} layers; small: ${SMALL} × ${SMALL_KIB} KiB; real: docker-archive of ${REAL_MIB} MiB of /usr/lib;"
-echo " median of ${RUNS} runs; copy's floor is the push floor; every push and copy goes to a fresh registry)"
+echo " median of ${RUNS} runs; every push and copy goes to a fresh registry; CPU is user + sys of the tool's process)"
