@@ -9,6 +9,7 @@
 #include "core/media_types.h"
 #include "core/spec_json.h"
 #include "store/index_file.h"
+#include "store/layer_sizes.h"
 
 namespace hoist::store {
 
@@ -20,12 +21,14 @@ struct ManifestFacts {
   std::string created;
   std::string platform;  // from the config: "linux/amd64"
   std::vector<Descriptor> blobs;  // config and layers
+  std::vector<Descriptor> layers;
   std::string problem;
 };
 
 class Summarizer {
  public:
-  explicit Summarizer(const OciLayout& layout) : layout_(layout) {}
+  explicit Summarizer(const OciLayout& layout) : layout_(layout), sizes_(layout) {}
+  ~Summarizer() { (void)sizes_.Save(); }  // a read-only store only loses the cache
 
   ImageSummary Summarize(const Descriptor& entry) {
     ImageSummary s;
@@ -35,9 +38,16 @@ class Summarizer {
       auto ref = Reference::Parse(it->second);
       if (ref.ok() && !ref->digest()) s.name = std::move(ref).value();
     }
-    std::unordered_set<Digest> counted;
+    std::unordered_set<Digest> counted, unpacked;
     auto count = [&](const Descriptor& d) {
       if (counted.insert(d.digest).second) s.size += d.size;
+    };
+    auto count_layers = [&](const ManifestFacts& f) {
+      for (const auto& l : f.layers) {
+        if (!unpacked.insert(l.digest).second) continue;
+        auto n = sizes_.Unpacked(l);
+        s.unpacked_size += n.ok() ? *n : l.size;
+      }
     };
     count(entry);
     if (IsIndex(entry.media_type)) {
@@ -56,6 +66,7 @@ class Summarizer {
         if (child.platform && child.platform->os == "unknown") continue;
         count(child);
         for (const auto& b : f.blobs) count(b);
+        count_layers(f);
         s.platforms.push_back(child.platform ? child.platform->str() : f.platform);
         if (f.created > s.created) s.created = f.created;
       }
@@ -71,6 +82,7 @@ class Summarizer {
       s.id = f.config;
       s.created = f.created;
       for (const auto& b : f.blobs) count(b);
+      count_layers(f);
     }
     return s;
   }
@@ -93,6 +105,7 @@ class Summarizer {
     f.config = m->config().digest;
     f.blobs.push_back(m->config());
     for (const auto& l : m->layers()) f.blobs.push_back(l);
+    f.layers = m->layers();
     if (IsConfig(m->config().media_type)) ReadConfigFacts(m->config(), f);
     return f;
   }
@@ -120,6 +133,7 @@ class Summarizer {
   }
 
   const OciLayout& layout_;
+  LayerSizes sizes_;
   std::map<std::string, ManifestFacts> facts_;
 };
 

@@ -22,6 +22,7 @@ struct ImageSummary {
   Digest id = Digest::Of("");
   std::string created;  // RFC 3339 from the config (the newest platform's for an index); "" unknown
   int64_t size = 0;     // every distinct blob of the image: manifests, configs, layers (compressed)
+  int64_t unpacked_size = 0;  // docker's SIZE: its distinct layers uncompressed (store/layer_sizes.h)
   bool multi_platform = false;
   std::vector<std::string> platforms;  // "linux/amd64", … for the platforms stored (indexes only)
   std::string problem;  // why the summary is partial (a missing or corrupt blob), else ""

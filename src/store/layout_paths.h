@@ -41,6 +41,7 @@ class LayoutPaths {
   std::string ContainersDir() const { return PrivateDir() + "/containers"; }
   std::string Container(const std::string& id) const { return ContainersDir() + "/" + id; }
   std::string BuildCacheDir() const { return PrivateDir() + "/build-cache"; }
+  std::string LayerSizesFile() const { return PrivateDir() + "/layer-sizes.json"; }
 
  private:
   std::string root_;
