@@ -273,6 +273,7 @@ class Parser {
         ++pos_;
         continue;
       }
+      if (AtEnd()) return Fail("the array is not closed with ]");
       if (Peek() != ']') return Fail("expected , or ] in the array");
       break;
     }
