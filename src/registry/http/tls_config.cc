@@ -103,9 +103,17 @@ std::string PlainHttpMessage(std::string_view host_port, std::string_view detail
 }
 
 bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings) {
-  return std::any_of(
-      settings.insecure_registries.begin(), settings.insecure_registries.end(),
-      [&](const std::string& e) { return HeaderNameEquals(NormalizeEntry(e), host_port); });
+  return std::any_of(settings.insecure_registries.begin(), settings.insecure_registries.end(),
+                     [&](const std::string& e) {
+                       std::string_view entry = NormalizeEntry(e);
+                       if (entry.substr(0, 2) == "*.") {  // registries.conf's wildcard: any subdomain, any port
+                         std::string_view host = HostOnly(host_port);
+                         std::string_view suffix = entry.substr(1);
+                         return host.size() > suffix.size() &&
+                                HeaderNameEquals(host.substr(host.size() - suffix.size()), suffix);
+                       }
+                       return HeaderNameEquals(entry, host_port);
+                     });
 }
 
 std::string SchemeFor(std::string_view host_port, const TlsSettings& settings) {

@@ -112,6 +112,16 @@ TEST_CASE("Host names cannot lead outside the certificate roots") {
   }
 }
 
+TEST_CASE("A *.domain insecure entry (registries.conf's wildcard) covers subdomains on any port") {
+  TlsSettings s;
+  s.insecure_registries = {"*.lab.example"};
+  CHECK(IsInsecureRegistry("a.lab.example", s));
+  CHECK(IsInsecureRegistry("B.a.LAB.example:5000", s));
+  CHECK_FALSE(IsInsecureRegistry("lab.example", s));
+  CHECK_FALSE(IsInsecureRegistry("xlab.example", s));
+  CHECK_FALSE(IsInsecureRegistry("a.lab.example.evil", s));
+}
+
 TEST_CASE("Loopback hosts are localhost, 127.0.0.0/8 and ::1, by name only") {
   for (const char* h : {"localhost", "localhost:5000", "LOCALHOST:1", "localhost.", "127.0.0.1", "127.0.0.1:5555",
                         "127.1.2.3:80", "127.255.255.255", "[::1]:5000", "[::1]", "::1"}) {
