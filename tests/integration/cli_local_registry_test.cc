@@ -126,32 +126,51 @@ TEST_CASE("a plain-HTTP registry under another name needs to be named insecure a
   CHECK_THAT(strict.err, Catch::Contains(host + " speaks plain HTTP, not HTTPS"));
   CHECK_THAT(strict.err, Catch::Contains("--insecure-registry " + host));
 
-  SECTION("--insecure-registry") {
-    CHECK(RunHoist({"catalog", "--insecure-registry", host, host}, env.vars()).exit_code == 0);
-  }
-  SECTION("HOIST_INSECURE_REGISTRIES") {
-    CHECK(RunHoist(catalog, env.with("HOIST_INSECURE_REGISTRIES=other.example," + host)).exit_code == 0);
-  }
-  SECTION("the hoist config file") {
-    std::filesystem::create_directories(env.home / "config/hoist");
-    WriteFile(env.home / "config/hoist/config.json", R"({"insecure-registries": [")" + host + R"("]})");
-    CHECK(RunHoist(catalog, env.vars()).exit_code == 0);
-  }
-  SECTION("registries.conf v2") {
-    WriteFile(env.home / "registries.conf", "[[registry]]\nlocation = \"" + host + "\"\ninsecure = true\n");
-    CHECK(RunHoist(catalog, env.vars()).exit_code == 0);
-  }
-  SECTION("registries.conf v1 in a drop-in directory") {
-    std::filesystem::create_directories(env.home / "registries.conf.d");
-    WriteFile(env.home / "registries.conf.d/50-lab.conf", "[registries.insecure]\nregistries = [\"" + host + "\"]\n");
-    CHECK(RunHoist(catalog, env.vars()).exit_code == 0);
-  }
-  SECTION("a malformed registries.conf is an error naming file and line") {
-    WriteFile(env.home / "registries.conf", "[[registry]]\nlocation = \"" + host + "\"\ninsecure = maybe\n");
-    CommandResult r = RunHoist(catalog, env.vars());
-    CHECK(r.exit_code != 0);
-    CHECK_THAT(r.err, Catch::Contains(env.home / "registries.conf:3: "));
-  }
+  // One registry for every source (a registry start costs more than these commands).
+  CHECK(RunHoist({"catalog", "--insecure-registry", host, host}, env.vars()).exit_code == 0);
+  CHECK(RunHoist(catalog, env.with("HOIST_INSECURE_REGISTRIES=other.example," + host)).exit_code == 0);
+
+  std::filesystem::create_directories(env.home / "config/hoist");
+  WriteFile(env.home / "config/hoist/config.json", R"({"insecure-registries": [")" + host + R"("]})");
+  CHECK(RunHoist(catalog, env.vars()).exit_code == 0);
+  std::filesystem::remove(env.home / "config/hoist/config.json");
+
+  WriteFile(env.home / "registries.conf", "[[registry]]\nlocation = \"" + host + "\"\ninsecure = true\n");
+  CHECK(RunHoist(catalog, env.vars()).exit_code == 0);
+  std::filesystem::remove(env.home / "registries.conf");
+
+  std::filesystem::create_directories(env.home / "registries.conf.d");
+  WriteFile(env.home / "registries.conf.d/50-lab.conf", "[registries.insecure]\nregistries = [\"" + host + "\"]\n");
+  CHECK(RunHoist(catalog, env.vars()).exit_code == 0);
+  std::filesystem::remove(env.home / "registries.conf.d/50-lab.conf");
+
+  CHECK(RunHoist(catalog, env.vars()).exit_code == 6);  // each source was what allowed it
+
+  // A malformed registries.conf is an error naming file and line.
+  WriteFile(env.home / "registries.conf", "[[registry]]\nlocation = \"" + host + "\"\ninsecure = maybe\n");
+  CommandResult bad = RunHoist(catalog, env.vars());
+  CHECK(bad.exit_code != 0);
+  CHECK_THAT(bad.err, Catch::Contains(env.home / "registries.conf:3: "));
+}
+
+TEST_CASE("run pulls an image the store lacks with pull's registry rules") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  if (SkipExternal(*registry)) return;
+  Env env;
+  ImportImage(env, "app:1");
+  const std::string ref = "localhost:" + std::to_string(registry->port()) + "/run/app:1";
+  REQUIRE(RunHoist({"tag", "app:1", ref}, env.vars()).exit_code == 0);
+  REQUIRE(RunHoist({"push", "--progress=none", ref}, env.vars()).exit_code == 0);
+  REQUIRE(RunHoist({"rmi", ref}, env.vars()).exit_code == 0);
+
+  CommandResult never = RunHoist({"run", "--rm", "--pull=never", ref, "/f"}, env.vars());
+  CHECK(never.exit_code == 3);
+  CHECK(RunHoist({"inspect", ref}, env.vars()).exit_code != 0);
+  CHECK(RunHoist({"run", "--rm", "--pull=sometimes", ref, "/f"}, env.vars()).exit_code == 2);
+  // The image's only file is not executable: what matters is that it was pulled first.
+  CommandResult run = RunHoist({"run", "--rm", "--progress=none", ref, "/f"}, env.vars());
+  INFO(run.err);
+  CHECK(RunHoist({"inspect", ref}, env.vars()).exit_code == 0);
 }
 
 TEST_CASE("run and build accept the registry flags pull accepts") {
