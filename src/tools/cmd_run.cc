@@ -74,7 +74,10 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg) {
   transfer::ProgressReporter progress(mode, stderr);
   auto st = build::builder::PullIntoStore(ep, *ref, &progress);
   progress.End();
-  if (!st.ok()) return std::move(st).error().WithContext("pull " + ref->str() + " (not in the store; --pull=never runs only stored images)");
+  if (!st.ok()) {
+    return std::move(st).error().WithContext("pull " + ref->str() +
+                                             " (not in the store; --pull=never runs only stored images)");
+  }
   return Ok();
 }
 

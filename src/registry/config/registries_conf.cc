@@ -51,6 +51,7 @@ Status ReadV1(std::string_view file, const TomlValue& registries, std::vector<In
     if (h.kind != TomlValue::Kind::kString || h.text.empty()) {
       return At(file, h, "[registries.insecure] registries must be a list of non-empty strings");
     }
+    if (h.text.find('/') != std::string::npos) continue;  // as in v2: hoist decides TLS per host
     out.push_back({h.text, true});
   }
   return Ok();

@@ -3,7 +3,7 @@
 //   v2: [[registry]] tables with location = "host[:port]" (or prefix = ...) and insecure = true;
 //   v1: [registries.insecure] registries = ["host[:port]", ...].
 // Every other key (mirrors, aliases, search registries, short-name mode) is read and ignored.
-// A v2 entry whose prefix has a path ("host/team") is ignored: hoist decides TLS per host.
+// An entry with a path ("host/team", v1 or v2) is ignored: hoist decides TLS per host.
 
 #include <string>
 #include <string_view>

@@ -131,7 +131,9 @@ class Parser {
     const bool array = Peek() == '[';
     if (array) ++pos_;
     HOIST_TRY_ASSIGN(auto path, KeyPath());
-    if (Peek() != ']' || (array && Peek(1) != ']')) return Fail(array ? "expected ]] after the table name" : "expected ] after the table name");
+    if (Peek() != ']' || (array && Peek(1) != ']')) {
+      return Fail(array ? "expected ]] after the table name" : "expected ] after the table name");
+    }
     pos_ += array ? 2 : 1;
     TomlValue* t = &root;
     for (size_t i = 0; i + 1 < path.size(); ++i) {

@@ -63,6 +63,7 @@ registries = ['docker.io']
 registries = [
   "old.example:5000",   # one per line
   "10.0.0.5",
+  "scoped.example/team",
 ]
 
 [registries.block]
