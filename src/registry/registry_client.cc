@@ -3,6 +3,7 @@
 #include "registry/auth/auth_transport.h"
 #include "registry/auth/scope.h"
 #include "registry/http/tls_config.h"
+#include "registry/plain_http_probe.h"
 
 namespace hoist::registry {
 
@@ -25,9 +26,31 @@ RegistryClient::RegistryClient(ClientOptions options)
 
 RegistryClient::~RegistryClient() = default;
 
-std::string RegistryClient::BaseUrl(std::string_view domain) const {
+std::string RegistryClient::SchemeOf(const std::string& host) {
+  const TlsSettings& tls = options_.http.tls;
+  if (IsInsecureRegistry(host, tls) || !tls.loopback_plain_http || !IsLoopbackHost(host)) {
+    return SchemeFor(host, tls);
+  }
+  // Held while probing: parallel opens of one registry wait for the one answer.
+  std::lock_guard<std::mutex> lock(scheme_mu_);
+  auto it = schemes_.find(host);
+  if (it == schemes_.end()) {
+    it = schemes_.emplace(host, SpeaksPlainHttp(options_.http, host) ? "http" : "https").first;
+  }
+  return it->second;
+}
+
+std::string RegistryClient::BaseUrl(std::string_view domain) {
   std::string host = ApiHost(domain);
-  return SchemeFor(host, options_.http.tls) + "://" + host;
+  return SchemeOf(host) + "://" + host;
+}
+
+void RegistryClient::ConfigurePlainHttp(AuthConfig& auth) {
+  auth.insecure = IsInsecureRegistry(auth.registry, options_.http.tls);
+  if (!auth.insecure && SchemeOf(auth.registry) == "http") {
+    auth.insecure = true;
+    auth.insecure_loopback_only = true;
+  }
 }
 
 Result<std::optional<Credential>> RegistryClient::CredentialFor(std::string_view domain) {
@@ -45,7 +68,7 @@ std::shared_ptr<HttpClient> RegistryClient::Transport(std::string_view domain,
                                                       std::optional<Credential> credential) {
   AuthConfig auth;
   auth.registry = ApiHost(domain);
-  auth.insecure = IsInsecureRegistry(auth.registry, options_.http.tls);
+  ConfigurePlainHttp(auth);
   auth.scopes = std::move(scopes);
   auth.credential = std::move(credential);
   auth.token_cache = &tokens_;
@@ -80,7 +103,7 @@ Status RegistryClient::CheckLogin(std::string_view domain, const Credential& cre
   HOIST_TRY(Reference::ValidateDomain(domain));
   AuthConfig auth;
   auth.registry = ApiHost(domain);
-  auth.insecure = IsInsecureRegistry(auth.registry, options_.http.tls);
+  ConfigurePlainHttp(auth);
   auth.credential = credential;
   auth.debug_log = options_.debug_log;
   // A private token cache: a token fetched earlier in this process must not stand in for the check.

@@ -5,11 +5,13 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/reference.h"
+#include "registry/auth/auth_transport.h"
 #include "registry/auth/keychain.h"
 #include "registry/auth/token.h"
 #include "registry/client/registry_api.h"
@@ -50,13 +52,16 @@ class RegistryClient {
   Status CheckLogin(std::string_view domain, const Credential& credential);
 
   Keychain& keychain() { return keychain_; }
-  // "https://registry-1.docker.io", "http://127.0.0.1:5000" for a registry named insecure.
-  std::string BaseUrl(std::string_view domain) const;
+  // "https://registry-1.docker.io"; "http://127.0.0.1:5000" for a registry named insecure, or a
+  // loopback one whose port answers TLS with plain HTTP (probed once per host, then remembered).
+  std::string BaseUrl(std::string_view domain);
 
  private:
   std::shared_ptr<HttpClient> Transport(std::string_view domain, std::vector<std::string> scopes,
                                         std::optional<Credential> credential);
   Result<std::optional<Credential>> CredentialFor(std::string_view domain);
+  std::string SchemeOf(const std::string& host);
+  void ConfigurePlainHttp(AuthConfig& auth);
 
   ClientOptions options_;
   std::shared_ptr<CurlClient> curl_;
@@ -64,6 +69,8 @@ class RegistryClient {
   std::shared_ptr<RetryingClient> retrying_;
   TokenCache tokens_;
   Keychain keychain_;
+  std::mutex scheme_mu_;
+  std::map<std::string, std::string, std::less<>> schemes_;  // loopback hosts probed so far
 };
 
 // docker.io → registry-1.docker.io; everything else as written.

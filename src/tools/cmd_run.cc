@@ -5,12 +5,15 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "build/builder/image_transfer.h"
 #include "build/containers.h"
 #include "build/sandbox.h"
 #include "build/stored_image.h"
 #include "store/import.h"
 #include "tools/command.h"
+#include "tools/registry_flags.h"
 #include "tools/store_flags.h"
+#include "transfer/progress.h"
 
 namespace hoist::tools {
 
@@ -35,7 +38,47 @@ void AddRunOptions(cxxopts::Options& o) {
       ("cap-drop", "Take a capability away from the default set (ALL: keep only the --cap-add ones); repeatable",
        cxxopts::value<std::string>(), "CAP")
       ("privileged", "Lift the confinement: every capability, no seccomp filter, no no_new_privs, /proc and /sys "
-       "unmasked and writable, device nodes usable");
+       "unmasked and writable, device nodes usable")
+      ("pull", "Pull the image first: missing (when the store lacks it), always, or never",
+       cxxopts::value<std::string>()->default_value("missing"), "POLICY");
+  AddRegistryOptions(o);
+}
+
+// docker's --pull: the image comes from its registry when the store lacks it (or always).
+Status PullImage(CommandContext& ctx, const std::string& image_arg) {
+  const std::string policy = ctx.args["pull"].as<std::string>();
+  if (policy != "missing" && policy != "always" && policy != "never") {
+    return UsageError("--pull must be missing, always or never, got \"" + policy + "\"");
+  }
+  if (policy == "never") return Ok();
+  if (policy == "missing" && StoreExists(ctx)) {
+    HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+    auto have = build::LoadStoredImage(layout, image_arg);
+    if (have.ok() || have.error().code() != ErrorCode::kNotFound) return Ok();  // errors show up again below
+  }
+  auto ref = Reference::Parse(image_arg);
+  if (!ref.ok()) return Ok();  // an image ID, not a name: nothing to pull
+  HOIST_TRY(OpenStore(ctx, StoreAccess::kWrite));
+  HOIST_TRY_ASSIGN(auto client, MakeRegistryClient(ctx));
+  transfer::Endpoints ep;
+  ep.client = client.get();
+  ep.store_path = StorePath(ctx);
+  transfer::ProgressMode mode = transfer::ProgressMode::kAuto;
+  switch (ctx.global.progress) {
+    case Progress::kTty: mode = transfer::ProgressMode::kTty; break;
+    case Progress::kPlain: mode = transfer::ProgressMode::kPlain; break;
+    case Progress::kJson: mode = transfer::ProgressMode::kJson; break;
+    case Progress::kNone: mode = transfer::ProgressMode::kNone; break;
+    default: break;
+  }
+  transfer::ProgressReporter progress(mode, stderr);
+  auto st = build::builder::PullIntoStore(ep, *ref, &progress);
+  progress.End();
+  if (!st.ok()) {
+    return std::move(st).error().WithContext("pull " + ref->str() +
+                                             " (not in the store; --pull=never runs only stored images)");
+  }
+  return Ok();
 }
 
 // Image Env overridden by -e, key by key; "-e KEY" passes our value of KEY (docker's rule).
@@ -65,8 +108,13 @@ Result<int> RunRun(CommandContext& ctx) {
     return UsageError("-t needs a terminal on standard input (drop -t when piping input)");
   }
 
+  HOIST_TRY(PullImage(ctx, image_arg));
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  HOIST_TRY_ASSIGN(build::StoredImage image, build::LoadStoredImage(layout, image_arg));
+  auto loaded = build::LoadStoredImage(layout, image_arg);
+  if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
+    if (auto ref = Reference::Parse(image_arg); ref.ok()) loaded = build::LoadStoredImage(layout, ref->str());
+  }
+  HOIST_TRY_ASSIGN(build::StoredImage image, std::move(loaded));
   const ContainerConfig defaults = image.config.config().value_or(ContainerConfig{});
 
   std::vector<std::string> entrypoint = defaults.entrypoint.value_or(std::vector<std::string>{});
@@ -159,7 +207,9 @@ const CommandSpec& RunCommand() {
       "As root this works directly; as another user hoist enters a user namespace mapping you to\n"
       "root (only root then exists inside), and says so when the kernel does not allow it.\n"
       "The exit code is the command's; 127 when the command is not in the image, 126 when it cannot be\n"
-      "executed; hoist's own failures (an unknown image, a bad flag) use the exit codes below.",
+      "executed; hoist's own failures (an unknown image, a bad flag) use the exit codes below.\n"
+      "An image the store lacks is pulled first, as docker does (--pull=never turns that off,\n"
+      "--pull=always pulls every time); the registry flags are pull's.",
       "  hoist run docker.io/library/busybox:latest sh -c 'echo hi > /greeting; rm /bin/vi'\n"
       "  hoist run -it --name work example.com/base:1 sh\n"
       "  hoist run --rm -e MODE=test -w /src -u app example.com/app:1 make check\n"

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "registry/config/insecure_registries.h"
+
 namespace hoist::tools {
 
 namespace {
@@ -15,7 +17,11 @@ std::string StripDockerPrefix(const std::string& text) {
 
 void AddRegistryOptions(cxxopts::Options& options) {
   options.add_options("Registry")
-      ("insecure-registry", "Allow plain HTTP and unverified TLS for this registry (repeatable)",
+      ("insecure-registry", "Allow plain HTTP and unverified TLS for this registry (repeatable; also read "
+                            "from $HOIST_INSECURE_REGISTRIES (comma-separated), \"insecure-registries\" in "
+                            "${XDG_CONFIG_HOME:-~/.config}/hoist/config.json, and insecure = true in "
+                            "containers' registries.conf). localhost, 127.0.0.0/8 and ::1 need no flag: "
+                            "they use plain HTTP when their port does not speak TLS",
        cxxopts::value<std::vector<std::string>>(), "HOST[:PORT]")
       ("tls-verify", "Verify TLS certificates (--tls-verify=false turns it off for every registry)",
        cxxopts::value<bool>()->default_value("true")->implicit_value("true"), "BOOL")
@@ -33,6 +39,9 @@ Result<registry::ClientOptions> RegistryClientOptions(const CommandContext& ctx)
   if (a.count("insecure-registry")) {
     o.http.tls.insecure_registries = a["insecure-registry"].as<std::vector<std::string>>();
   }
+  auto configured = registry::LoadInsecureRegistries(registry::InsecureSources::FromEnvironment());
+  if (!configured.ok()) return std::move(configured).error().WithContext("reading the insecure registries");
+  for (auto& host : *configured) o.http.tls.insecure_registries.push_back(std::move(host));
   o.http.tls.tls_verify = a["tls-verify"].as<bool>();
   if (a.count("ca-file")) o.http.tls.ca_file = a["ca-file"].as<std::string>();
   if (a.count("cert-dir")) o.http.tls.cert_dirs = {a["cert-dir"].as<std::string>()};

@@ -163,7 +163,7 @@ TEST_CASE("exit codes of the command propagate and a missing command is a clear 
   auto missing = e.Hoist({"run", "--rm", kImage, "no-such-command"});
   CHECK(missing.exit_code == 127);
   CHECK_THAT(missing.err, Catch::Contains("\"no-such-command\" not found in the image"));
-  auto no_image = e.Hoist({"run", "--rm", "localhost/test/nothing:1", "sh"});
+  auto no_image = e.Hoist({"run", "--rm", "--pull=never", "localhost/test/nothing:1", "sh"});
   CHECK(no_image.exit_code == 3);
   auto env = e.Hoist({"run", "--rm", "-e", "GREETING=hello", "-e", "LIST=a,b", "-w", "/tmp", kImage, "sh", "-c",
                       "echo $GREETING $LIST $PWD"});

@@ -8,6 +8,7 @@
 #include "registry/auth/scope.h"
 #include "registry/auth/token_fetch.h"
 #include "registry/http/sanitize.h"
+#include "registry/http/tls_config.h"
 #include "registry/http/url.h"
 #include "registry/registry_errors.h"
 
@@ -276,6 +277,10 @@ Result<std::string> AuthTransport::TokenFor(const std::optional<std::string>& st
   fetch.scopes = scopes;
   fetch.credential = config_.credential ? &*config_.credential : nullptr;
   fetch.allow_plain_http = config_.insecure;
+  if (config_.insecure_loopback_only) {
+    auto realm = ParseOrigin(challenge.realm);
+    fetch.allow_plain_http = realm.ok() && IsLoopbackHost(realm->HostPort());
+  }
   Log("fetching a token for " + config_.registry + " from " + SanitizeUrl(challenge.realm) +
       " (scope: " + JoinScopes(scopes) + ", " +
       (fetch.credential ? DescribeLogin(*fetch.credential) : std::string("anonymous")) + ")");

@@ -36,8 +36,12 @@ namespace hoist::registry {
 struct AuthConfig {
   // The registry's API host as its URLs name it: "127.0.0.1:5000", "registry-1.docker.io".
   std::string registry;
-  // Plain http is allowed for this registry (the user named it insecure).
+  // Plain http is allowed for this registry (the user named it insecure, or it is a loopback
+  // registry that speaks only plain HTTP).
   bool insecure = false;
+  // Set when `insecure` comes only from the loopback default: credentials may then go to a
+  // plain-http token realm only on a loopback host, never across the network.
+  bool insecure_loopback_only = false;
   // Token scopes the caller needs, push scope first ("repository:a/b:pull,push"); see scope.h.
   std::vector<std::string> scopes;
   // From the keychain; nullopt for anonymous access.

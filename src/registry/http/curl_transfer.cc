@@ -5,6 +5,8 @@
 #include <optional>
 
 #include "registry/http/sanitize.h"
+#include "registry/http/tls_config.h"
+#include "registry/http/url.h"
 
 namespace hoist::registry::detail {
 
@@ -161,6 +163,11 @@ Error TransportError(CURLcode rc, const char* errbuf, const Request& req) {
           ErrorCode::kNetwork,
           where + detail +
               " (trust the registry's CA with --ca-file or /etc/docker/certs.d/<host>/ca.crt)");
+    case CURLE_SSL_CONNECT_ERROR:
+      if (auto origin = ParseOrigin(req.url); origin.ok() && TlsErrorMeansPlainHttp(detail)) {
+        return Error(ErrorCode::kNetwork, where + PlainHttpMessage(origin->HostPort(), detail));
+      }
+      return Error(ErrorCode::kNetwork, where + detail);
     default: return Error(ErrorCode::kNetwork, where + detail);
   }
 }

@@ -46,12 +46,74 @@ bool SafeComponent(std::string_view name) {
          name.find('\0') == std::string_view::npos;
 }
 
+// "[::1]:5000" → "::1", "127.0.0.1:5000" → "127.0.0.1", "localhost" → "localhost".
+std::string_view HostOnly(std::string_view host_port) {
+  if (!host_port.empty() && host_port.front() == '[') {
+    size_t close = host_port.find(']');
+    return close == std::string_view::npos ? std::string_view() : host_port.substr(1, close - 1);
+  }
+  if (std::count(host_port.begin(), host_port.end(), ':') > 1) return host_port;  // bare IPv6
+  return host_port.substr(0, host_port.find(':'));
+}
+
+// Four decimal octets, each 0-255 without leading zeros, the first 127.
+bool IsLoopbackIPv4(std::string_view h) {
+  int parts = 0;
+  while (true) {
+    size_t dot = h.find('.');
+    std::string_view octet = h.substr(0, dot);
+    if (octet.empty() || octet.size() > 3 || (octet.size() > 1 && octet[0] == '0')) return false;
+    int value = 0;
+    for (char c : octet) {
+      if (c < '0' || c > '9') return false;
+      value = value * 10 + (c - '0');
+    }
+    if (value > 255 || (parts == 0 && value != 127)) return false;
+    ++parts;
+    if (dot == std::string_view::npos) break;
+    h.remove_prefix(dot + 1);
+  }
+  return parts == 4;
+}
+
 }  // namespace
 
+bool IsLoopbackHost(std::string_view host_port) {
+  std::string_view h = HostOnly(host_port);
+  if (!h.empty() && h.back() == '.') h.remove_suffix(1);  // "localhost." is the same name
+  return HeaderNameEquals(h, "localhost") || h == "::1" || h == "0:0:0:0:0:0:0:1" || IsLoopbackIPv4(h);
+}
+
+bool TlsErrorMeansPlainHttp(std::string_view curl_error) {
+  // OpenSSL 1.1/3.x read "HTTP/1.x ..." as a TLS record: its version bytes are wrong, or (older
+  // versions) its length is; GnuTLS says the packet was unexpected.
+  for (std::string_view words : {"wrong version number", "packet length too long", "http request",
+                                 "An unexpected TLS packet was received"}) {
+    if (curl_error.find(words) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+std::string PlainHttpMessage(std::string_view host_port, std::string_view detail) {
+  std::string h(host_port);
+  return h + " " + std::string(kPlainHttpReply) + " (" + std::string(detail) +
+         "): to use plain http, name it with --insecure-registry " + h +
+         ", or list it in HOIST_INSECURE_REGISTRIES, \"insecure-registries\" of ~/.config/hoist/config.json, "
+         "or a registries.conf [[registry]] with insecure = true";
+}
+
 bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings) {
-  return std::any_of(
-      settings.insecure_registries.begin(), settings.insecure_registries.end(),
-      [&](const std::string& e) { return HeaderNameEquals(NormalizeEntry(e), host_port); });
+  return std::any_of(settings.insecure_registries.begin(), settings.insecure_registries.end(),
+                     [&](const std::string& e) {
+                       std::string_view entry = NormalizeEntry(e);
+                       if (entry.substr(0, 2) == "*.") {  // registries.conf's wildcard: any subdomain, any port
+                         std::string_view host = HostOnly(host_port);
+                         std::string_view suffix = entry.substr(1);
+                         return host.size() > suffix.size() &&
+                                HeaderNameEquals(host.substr(host.size() - suffix.size()), suffix);
+                       }
+                       return HeaderNameEquals(entry, host_port);
+                     });
 }
 
 std::string SchemeFor(std::string_view host_port, const TlsSettings& settings) {

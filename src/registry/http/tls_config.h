@@ -1,7 +1,8 @@
 #pragma once
 // Which TLS a registry host gets: docker/podman per-host certificate directories, an explicit CA
-// file, and the user's list of insecure registries. Nothing here falls back silently: a host is
-// spoken to over plain http only when the user named it insecure.
+// file, and the user's list of insecure registries. A host is spoken to over plain http when the
+// user named it insecure, or (docker's default) when it is a loopback host whose port answers a
+// TLS handshake with plain HTTP; RegistryClient makes that second choice after one probe.
 
 #include <string>
 #include <string_view>
@@ -27,7 +28,24 @@ struct TlsSettings {
   // Per-host directories <root>/<host[:port]>/ with *.crt (CAs), *.cert + *.key (client pair).
   // The first root holding a directory for the host wins, as in containers/image.
   std::vector<std::string> cert_dirs = {"/etc/containers/certs.d", "/etc/docker/certs.d"};
+  // A loopback registry (IsLoopbackHost) that speaks plain HTTP is used over http without being
+  // named insecure, as docker does for 127.0.0.0/8. Its TLS, when it has some, is still verified.
+  bool loopback_plain_http = true;
 };
+
+// localhost, 127.0.0.0/8 and ::1, with or without a port. Decided by the name alone, never by a
+// DNS lookup: a name that merely resolves to 127.0.0.1 could resolve elsewhere tomorrow.
+bool IsLoopbackHost(std::string_view host_port);
+
+// The words the transport puts in an error when a server answered the TLS handshake with plain
+// HTTP (OpenSSL's "wrong version number"); see PlainHttpError.
+inline constexpr std::string_view kPlainHttpReply = "speaks plain HTTP, not HTTPS";
+
+// True for the OpenSSL/curl texts that mean "the peer answered TLS with plain HTTP".
+bool TlsErrorMeansPlainHttp(std::string_view curl_error);
+
+// "HOST speaks plain HTTP, not HTTPS (DETAIL): ..." naming the ways to allow plain http.
+std::string PlainHttpMessage(std::string_view host_port, std::string_view detail);
 
 // host_port is "host" for the scheme's default port, else "host:port" (UrlOrigin::HostPort()).
 bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings);

@@ -410,6 +410,26 @@ TEST_CASE("an insecure registry's plain-http realm does get the credentials") {
   CHECK(http->seen()[2].authorization == "Bearer tok1");
 }
 
+TEST_CASE("a loopback registry used over http sends credentials to a plain-http realm only on loopback") {
+  for (const char* realm : {"http://auth.example/token", "http://127.0.0.1:5001/token"}) {
+    INFO(realm);
+    TokenWorld world;
+    world.realm = realm;
+    auto http = std::make_shared<FakeHttp>([&](const Seen& s) { return world.Handle(s); });
+    AuthConfig config = Config(Credential{"alice", "s3cret", ""});
+    config.registry = "127.0.0.1:5000";
+    config.insecure = true;
+    config.insecure_loopback_only = true;  // not named insecure: http came from the loopback default
+    AuthTransport auth(http, config);
+    Request req;
+    req.url = "http://127.0.0.1:5000/v2/a/b/manifests/latest";
+    REQUIRE(auth.Do(req).ok());
+    const bool loopback_realm = StartsWith(realm, "http://127.0.0.1");
+    CHECK(http->seen()[1].authorization ==
+          (loopback_realm ? "Basic " + EncodeBase64("alice:s3cret") : std::string()));
+  }
+}
+
 TEST_CASE("Authorization goes only to the registry's own host, port and scheme") {
   std::string good = "Basic " + EncodeBase64("alice:s3cret");
   auto http = std::make_shared<FakeHttp>([&](const Seen& s) {

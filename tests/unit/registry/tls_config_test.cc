@@ -111,3 +111,38 @@ TEST_CASE("Host names cannot lead outside the certificate roots") {
     CHECK(TlsForHost(host, SettingsWith(dir)).value().ca_pem.empty());
   }
 }
+
+TEST_CASE("A *.domain insecure entry (registries.conf's wildcard) covers subdomains on any port") {
+  TlsSettings s;
+  s.insecure_registries = {"*.lab.example"};
+  CHECK(IsInsecureRegistry("a.lab.example", s));
+  CHECK(IsInsecureRegistry("B.a.LAB.example:5000", s));
+  CHECK_FALSE(IsInsecureRegistry("lab.example", s));
+  CHECK_FALSE(IsInsecureRegistry("xlab.example", s));
+  CHECK_FALSE(IsInsecureRegistry("a.lab.example.evil", s));
+}
+
+TEST_CASE("Loopback hosts are localhost, 127.0.0.0/8 and ::1, by name only") {
+  for (const char* h : {"localhost", "localhost:5000", "LOCALHOST:1", "localhost.", "127.0.0.1", "127.0.0.1:5555",
+                        "127.1.2.3:80", "127.255.255.255", "[::1]:5000", "[::1]", "::1"}) {
+    INFO(h);
+    CHECK(IsLoopbackHost(h));
+  }
+  for (const char* h : {"localhost.example", "mylocalhost", "128.0.0.1", "127.0.0", "127.0.0.1.5", "127.0.0.256",
+                        "127.00.0.1", "0127.0.0.1", "[::2]:5000", "vm:5000", "registry.example", "", "[::1",
+                        "localhost:5000:1"}) {
+    INFO(h);
+    CHECK_FALSE(IsLoopbackHost(h));
+  }
+}
+
+TEST_CASE("A TLS handshake answered by plain HTTP is recognised and explained") {
+  CHECK(TlsErrorMeansPlainHttp("OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number"));
+  CHECK(TlsErrorMeansPlainHttp("error:1408F10B:SSL routines:ssl3_get_record:wrong version number"));
+  CHECK(TlsErrorMeansPlainHttp("error:1408F119:SSL routines:ssl3_get_record:packet length too long"));
+  CHECK_FALSE(TlsErrorMeansPlainHttp("SSL certificate problem: self-signed certificate"));
+  std::string m = PlainHttpMessage("vm:5000", "wrong version number");
+  CHECK(m.rfind("vm:5000 speaks plain HTTP, not HTTPS (wrong version number): ", 0) == 0);
+  CHECK(m.find("--insecure-registry vm:5000") != std::string::npos);
+  CHECK(m.find("HOIST_INSECURE_REGISTRIES") != std::string::npos);
+}
