@@ -7,6 +7,7 @@
 #include "core/json_parse.h"
 #include "core/media_types.h"
 #include "store/image_summary.h"
+#include "tools/inspect_output.h"
 #include "tools/store_flags.h"
 #include "tools/store_image.h"
 
@@ -98,7 +99,7 @@ Result<int> InspectStoreImage(CommandContext& ctx, const std::string& arg) {
                      {"Config", DescriptorJson(m.config())},
                      {"Layers", layers}};
   if (!m.annotations().empty()) out["Manifest"]["Annotations"] = m.annotations();
-  std::cout << DumpJson(json::array({out}), 4) << "\n";
+  HOIST_TRY(PrintInspectDocuments(ctx, json::array({out})));
   return kExitOk;
 }
 

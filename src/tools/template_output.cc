@@ -119,6 +119,15 @@ Status TemplatePrinter::Print(const std::vector<nlohmann::json>& rows, const nlo
     text += '\n';
     return Ok();
   };
+  if (strict) {
+    // Rows have the header's fields: a misspelt field is refused even when there is no row.
+    TemplateOptions o;
+    o.strict_fields = true;
+    auto r = template_.Execute(headers, o);
+    if (!r.ok() && r.error().code() == ErrorCode::kInvalidArgument) {
+      return UsageError("--format: " + r.error().message());
+    }
+  }
   if (table_) HOIST_TRY(add(headers, true));
   for (const auto& row : rows) HOIST_TRY(add(row, false));
   out << (table_ ? TabWrite(text) : text);
