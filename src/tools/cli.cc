@@ -209,16 +209,7 @@ struct ErrorReporter {
     std::string message = code == kExitUsage
                               ? e.message() + " (see 'hoist " + (verb.empty() ? "" : verb + " ") + "--help')"
                               : e.ToString();
-    if (json) {
-      nlohmann::json j{{"error", message}, {"code", code},
-                       {"kind", code == kExitUsage ? "usage" : ErrorCodeName(e.code())}};
-      // The serializer escapes control characters; invalid UTF-8 becomes U+FFFD.
-      err << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    } else {
-      // One line, so scripts can take stderr's last line as the reason. Messages quote registries,
-      // archives and images; escaped, the error also stays on one line.
-      err << "hoist: " << EscapeForTerminal(message) << "\n";
-    }
+    PrintErrorLine(err, message, code, code == kExitUsage ? "usage" : ErrorCodeName(e.code()), json);
     return code;
   }
 };

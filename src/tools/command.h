@@ -74,4 +74,10 @@ std::vector<std::string> RepeatedFlag(const cxxopts::ParseResult& args, const st
 // A usage error: main prints it with a pointer to --help and exits 2.
 Error UsageError(std::string message);
 
+// Writes one error line on stderr: "hoist: MESSAGE" (terminal controls escaped), or with
+// `--format json` the object {"code": exit code, "error": MESSAGE, "kind": "usage" or the error's
+// category} (README: "Errors as JSON"). For commands that report each operand's failure (rm, rmi).
+void PrintErrorLine(std::ostream& err, const std::string& message, int code, const std::string& kind, bool json);
+void PrintOperandError(const CommandContext& ctx, const Error& e);
+
 }  // namespace hoist::tools

@@ -124,6 +124,15 @@ TEST_CASE("forms: --format json makes errors one JSON object on stderr") {
   CHECK(m["code"] == 3);
   CHECK(m["kind"] == "not found");
   CHECK_THAT(f.Hoist({"inspect", "localhost/forms/none:1"}).err, Catch::StartsWith("hoist: "));
+  // Commands that report each operand on its own line do it as JSON too.
+  f.Import("localhost/forms/a:1");
+  auto rmi = f.Hoist({"rmi", "--format", "json", "localhost/forms/none:1", "localhost/forms/gone:2"});
+  CHECK(rmi.exit_code == 3);
+  REQUIRE(Lines(rmi.err) == 2);
+  CHECK(json::parse(rmi.err.substr(0, rmi.err.find('\n')))["kind"] == "not found");
+  auto rm = f.Hoist({"rm", "--format=json", "no-such-container"});
+  CHECK(rm.exit_code == 3);
+  CHECK_THAT(json::parse(rm.err)["error"].get<std::string>(), Catch::StartsWith("rm: "));
 }
 
 TEST_CASE("forms: images -q, --no-trunc and --filter dangling, reference, label, before, since") {
