@@ -92,7 +92,7 @@ TEST_CASE("template: limits on size, nesting and output are named in the error")
   CHECK_THAT(r.error().message(), Catch::Contains("kMaxTemplateSteps"));
 }
 
-TEST_CASE("template: strict rows name the missing field; text from data is escaped for the terminal") {
+TEST_CASE("template: strict rows name the missing field, and text from data is escaped for the terminal") {
   auto t = GoTemplate::Parse("{{.Repo}}");
   REQUIRE(t.ok());
   TemplateOptions strict;
