@@ -19,6 +19,7 @@
 #include "core/tar_writer.h"
 #include "store/import.h"
 #include "store/import_changes.h"
+#include "store/layer_sizes.h"
 
 namespace hoist::build {
 
@@ -53,6 +54,7 @@ Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage
   HOIST_TRY(UnpackStoredImage(layout, base, base_dir));
 
   // The layer goes to a temp file (compressed, hashed uncompressed), then into the store.
+  uint64_t unpacked = 0;
   const std::string layer_path = scratch.path() + "/layer.tar.gz";
   UniqueFd fd(::open(layer_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (!fd.valid()) return ErrnoError("create " + layer_path, errno);
@@ -66,11 +68,13 @@ Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage
     HOIST_TRY_ASSIGN(result.stats, WriteRootfsDiff(base_dir, changed_dir, tar_bytes, diff));
     HOIST_TRY(gzip->Close());
     result.diff_id = tar_bytes.Finish();
+    unpacked = tar_bytes.bytes();
   }
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoError("rewind " + layer_path, errno);
   FdReader layer_reader(fd.get(), /*owned=*/false);
   HOIST_TRY_ASSIGN(result.layer,
                    layout.IngestBlob(layer_reader, std::string(docker ? kDockerLayerGzip : kOciLayerGzip)));
+  (void)store::LayerSizes::Record(layout, result.layer.digest, unpacked);  // a cache: images computes it otherwise
 
   const std::string created = Now(options.timestamp);
   config.set_created(created);

@@ -16,6 +16,7 @@
 #include "core/tar_reader.h"
 #include "core/tar_writer.h"
 #include "store/import_changes.h"
+#include "store/layer_sizes.h"
 
 namespace hoist::store {
 
@@ -102,6 +103,7 @@ Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Refer
   int64_t layer_size = static_cast<int64_t>(compressed.bytes());
   if (::lseek(fd, 0, SEEK_SET) != 0) return ErrnoError("seek " + spool, errno);
   HOIST_TRY(store.PutBlob(file_reader, layer_digest, layer_size));
+  (void)LayerSizes::Record(store, layer_digest, uncompressed.bytes());  // a cache: images computes it otherwise
 
   ImageConfig config(options.platform);
   HOIST_TRY_ASSIGN(std::string created, CreatedTime(options));

@@ -6,11 +6,14 @@
 #include <cerrno>
 #include <cstring>
 #include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
 
 #include "core/manifest_convert.h"
 #include "core/terminal_text.h"
 #include "core/version.h"
 #include "tools/command.h"
+#include "tools/management.h"
+#include "tools/template_output.h"
 
 namespace hoist::tools {
 
@@ -21,7 +24,8 @@ bool GlobalFlagTakesValue(const std::string& arg) {
   return arg == "--store" || arg == "--progress" || arg == "--format";
 }
 
-void AddGlobalOptions(cxxopts::Options& o) {
+// `inspect` also takes -f for --format, as docker's does.
+void AddGlobalOptions(cxxopts::Options& o, bool short_format) {
   o.add_options("Global")
       ("h,help", "Show help for this command")
       ("v,verbose", "More output (repeat for more)")
@@ -30,7 +34,40 @@ void AddGlobalOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>(), "DIR")
       ("progress", "Progress output: auto|tty|plain|json|none", cxxopts::value<std::string>()->default_value("auto"),
        "MODE")
-      ("format", "Output format: text|json", cxxopts::value<std::string>()->default_value("text"), "FMT");
+      (short_format ? "f,format" : "format", "Output format: text|json, or a Go template where the command has one ('{{.ID}}', 'table {{.ID}}\\t{{.Size}}')",
+       cxxopts::value<std::string>()->default_value("text"), "FMT");
+}
+
+// Commands whose --format also takes a Go template (they print rows or a document).
+bool TakesTemplate(const CommandSpec& c) {
+  static const char* const kNames[] = {"images", "ps", "history", "inspect", "system df", "system info"};
+  for (const char* n : kNames) {
+    if (c.name == std::string(n)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> SubcommandNames(const CommandGroup& g) {
+  std::vector<std::string> names;
+  for (const auto& sc : g.subcommands) names.push_back(sc.name);
+  return names;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+std::vector<std::string> TopLevelNames() {
+  std::vector<std::string> names;
+  for (const auto& g : CommandGroups()) names.push_back(g.name);
+  for (const CommandSpec* c : AllCommands()) {
+    names.push_back(c->name);
+    for (const auto& a : c->aliases) names.push_back(a);
+  }
+  names.push_back("help");
+  return names;
 }
 
 const char* kExitCodesHelp =
@@ -46,7 +83,13 @@ const char* kExitCodesHelp =
 
 void PrintTopHelp(std::ostream& out) {
   out << "hoist " << kVersion << ": a fast, verifying OCI registry client and image toolkit\n\n"
-      << "Usage: hoist [GLOBAL FLAGS] COMMAND [FLAGS] [ARGS]\n\nCommands:\n";
+      << "Usage: hoist [GLOBAL FLAGS] COMMAND [FLAGS] [ARGS]\n\nManagement commands:\n";
+  for (const auto& g : CommandGroups()) {
+    std::string subs;
+    for (const auto& sc : g.subcommands) subs += (subs.empty() ? "" : "|") + std::string(sc.name);
+    out << "  " << g.name << std::string(14 - std::string(g.name).size(), ' ') << g.summary << " (" << subs << ")\n";
+  }
+  out << "\nCommands:\n";
   for (const CommandSpec* c : AllCommands()) {
     std::string name = c->name;
     for (const auto& a : c->aliases) name += ", " + a;
@@ -57,7 +100,7 @@ void PrintTopHelp(std::ostream& out) {
       << "      --debug         debug logging (secrets are never logged)\n"
       << "      --store DIR     local image store (default $HOIST_STORE or ~/.local/share/hoist/store)\n"
       << "      --progress MODE auto|tty|plain|json|none\n"
-      << "      --format FMT    text|json\n\n"
+      << "      --format FMT    text|json, or a Go template for images, ps, history, inspect, system df|info\n\n"
       << kExitCodesHelp << "\nRun 'hoist COMMAND --help' for a command's flags and examples.\n";
 }
 
@@ -84,19 +127,20 @@ void EndFlagsAfterFirstOperand(const cxxopts::Options& o, std::vector<std::strin
   }
 }
 
-cxxopts::Options MakeOptions(const CommandSpec& c) {
-  cxxopts::Options o(std::string("hoist ") + c.name, c.summary);
+// `display` is how the user named the command ("images", "image ls").
+cxxopts::Options MakeOptions(const CommandSpec& c, const std::string& display) {
+  cxxopts::Options o("hoist " + display, c.summary);
   o.custom_help("[FLAGS]");
   o.positional_help(c.positional);
   if (c.add_options) c.add_options(o);
-  AddGlobalOptions(o);
+  AddGlobalOptions(o, std::string(c.name) == "inspect");
   o.add_options()("args", "", cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"args"});
   return o;
 }
 
-void PrintCommandHelp(const CommandSpec& c, std::ostream& out) {
-  auto o = MakeOptions(c);
+void PrintCommandHelp(const CommandSpec& c, std::ostream& out, const std::string& display = "") {
+  auto o = MakeOptions(c, display.empty() ? c.name : display);
   std::vector<std::string> groups;
   for (const auto& g : o.groups()) {
     if (g != "Global") groups.push_back(g);
@@ -130,11 +174,16 @@ Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r, const Com
   else if (progress == "none") g.progress = Progress::kNone;
   else return UsageError("--progress must be auto, tty, plain, json or none (got \"" + progress + "\")");
   const std::string format = r["format"].as<std::string>();
-  if (format == "text") g.format = OutputFormat::kText;
+  // "table" alone is docker's name for the default table.
+  if (format == "text" || (format == "table" && TakesTemplate(command))) g.format = OutputFormat::kText;
   else if (format == "json") g.format = OutputFormat::kJson;
   else if (CommandConvertsFormat(command) && ParseManifestFormat(format)) g.format = OutputFormat::kText;
   else if (CommandConvertsFormat(command)) {
     return UsageError("--format must be text, json, oci or v2s2 (got \"" + format + "\")");
+  } else if (TakesTemplate(command) && IsTemplateFormat(format)) {
+    g.format = OutputFormat::kTemplate;
+  } else if (TakesTemplate(command)) {
+    return UsageError("--format must be text, json or a Go template such as '{{.ID}}' (got \"" + format + "\")");
   } else if (!CommandOwnsFormat(command)) {
     return UsageError("--format must be text or json (got \"" + format + "\")");
   }
@@ -150,18 +199,31 @@ void ApplyLogLevel(const GlobalOptions& g) {
   }
 }
 
-int ReportError(const Error& e, const std::string& verb, std::ostream& err) {
-  int code = ExitCodeFor(e);
-  if (code == kExitUsage) {
-    // One line, so scripts can take stderr's last line as the reason.
-    err << "hoist: " << EscapeForTerminal(e.message()) << " (see 'hoist " << (verb.empty() ? "" : verb + " ")
-        << "--help')\n";
-  } else {
-    // Messages quote registries, archives and images; escaped, the error also stays on one line.
-    err << "hoist: " << EscapeForTerminal(e.ToString()) << "\n";
+// `--format json` anywhere before "--" asks for errors as JSON too.
+bool WantsJsonErrors(const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--format=json") return true;
+    if (args[i] == "--format" && i + 1 < args.size() && args[i + 1] == "json") return true;
   }
-  return code;
+  return false;
 }
+
+// How errors are printed: one line on stderr, as text or (with --format json) as a JSON object
+// {"error": MESSAGE, "code": EXIT_CODE, "kind": "usage" | ErrorCodeName} (README: "Errors as JSON").
+struct ErrorReporter {
+  std::ostream& err;
+  bool json = false;
+
+  int operator()(const Error& e, const std::string& verb) const {
+    int code = ExitCodeFor(e);
+    std::string message = code == kExitUsage
+                              ? e.message() + " (see 'hoist " + (verb.empty() ? "" : verb + " ") + "--help')"
+                              : e.ToString();
+    PrintErrorLine(err, message, code, code == kExitUsage ? "usage" : ErrorCodeName(e.code()), json);
+    return code;
+  }
+};
 
 // A listing whose stdout is a full disk, a closed pipe's file or /dev/full must not exit 0: flush what
 // is buffered and look at the stream's state once the command is done.
@@ -180,7 +242,7 @@ Status CheckOutputWritten(std::ostream& out) {
                                    (e != 0 ? std::strerror(e) : "the output stream failed"));
 }
 
-int RunParsed(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int RunParsed(const std::vector<std::string>& args, std::ostream& out, const ErrorReporter& report) {
   // Find the verb: the first argument that is neither a global flag nor a global flag's value.
   size_t verb_at = args.size();
   for (size_t i = 0; i < args.size(); ++i) {
@@ -191,6 +253,8 @@ int RunParsed(const std::vector<std::string>& args, std::ostream& out, std::ostr
     }
     if (GlobalFlagTakesValue(a)) ++i;
   }
+  const bool asked_help = std::find(args.begin(), args.end(), "--help") != args.end() ||
+                          std::find(args.begin(), args.end(), "-h") != args.end();
   if (verb_at == args.size()) {
     for (const auto& a : args) {
       if (a == "--version") {
@@ -199,37 +263,77 @@ int RunParsed(const std::vector<std::string>& args, std::ostream& out, std::ostr
       }
     }
     // `hoist` alone or `hoist --help` is a request for help; anything else is a usage error.
-    bool asked = args.empty() || std::find(args.begin(), args.end(), "--help") != args.end() ||
-                 std::find(args.begin(), args.end(), "-h") != args.end();
-    if (asked) {
+    if (args.empty() || asked_help) {
       PrintTopHelp(out);
       return kExitOk;
     }
-    if (GlobalFlagTakesValue(args.back())) return ReportError(UsageError(args.back() + " needs a value"), "", err);
-    return ReportError(UsageError("no command given (after " + args.back() + ")"), "", err);
+    if (GlobalFlagTakesValue(args.back())) return report(UsageError(args.back() + " needs a value"), "");
+    return report(UsageError("no command given (after " + args.back() + ")"), "");
   }
 
   std::string verb = args[verb_at];
   if (verb == "help") {
     if (verb_at + 1 < args.size()) {
-      if (const CommandSpec* c = FindCommand(args[verb_at + 1])) {
+      const std::string& topic = args[verb_at + 1];
+      if (const CommandGroup* g = FindGroup(topic)) {
+        if (verb_at + 2 < args.size()) {
+          const Subcommand* sub = FindSubcommand(*g, args[verb_at + 2]);
+          if (!sub) return report(UnknownCommand(args[verb_at + 2], SubcommandNames(*g), g->name), "");
+          PrintCommandHelp(sub->spec(), out, std::string(g->name) + " " + sub->name);
+          return kExitOk;
+        }
+        PrintGroupHelp(*g, out);
+        return kExitOk;
+      }
+      if (const CommandSpec* c = FindCommand(topic)) {
         PrintCommandHelp(*c, out);
         return kExitOk;
       }
-      return ReportError(UsageError("unknown command \"" + args[verb_at + 1] + "\""), "", err);
+      return report(UnknownCommand(topic, TopLevelNames()), "");
     }
     PrintTopHelp(out);
     return kExitOk;
   }
-  const CommandSpec* command = FindCommand(verb);
-  if (!command) return ReportError(UsageError("unknown command \"" + verb + "\""), "", err);
 
-  // Everything except the verb goes to the command's parser, which knows the global flags too.
+  // A management form (`hoist image ls`): its subcommand is the next operand.
+  std::string display = verb;
+  std::string object_type;
+  size_t sub_at = args.size();
+  const CommandSpec* command = nullptr;
+  if (const CommandGroup* group = FindGroup(verb)) {
+    for (size_t i = verb_at + 1; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a == "--") break;
+      if (a.empty() || a[0] != '-') {
+        sub_at = i;
+        break;
+      }
+      if (GlobalFlagTakesValue(a)) ++i;
+    }
+    if (sub_at == args.size()) {
+      if (asked_help || verb_at + 1 == args.size()) {
+        PrintGroupHelp(*group, out);
+        return kExitOk;
+      }
+      return report(UsageError(verb + " needs a subcommand: " + JoinNames(SubcommandNames(*group))), verb);
+    }
+    const Subcommand* sub = FindSubcommand(*group, args[sub_at]);
+    if (!sub) return report(UnknownCommand(args[sub_at], SubcommandNames(*group), verb), verb);
+    command = &sub->spec();
+    object_type = sub->object_type;
+    display = verb + " " + sub->name;
+  } else {
+    command = FindCommand(verb);
+    if (!command) return report(UnknownCommand(verb, TopLevelNames()), "");
+  }
+
+  // Everything except the verb (and subcommand) goes to the command's parser, which knows the global
+  // flags too.
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (i != verb_at) rest.push_back(args[i]);
+    if (i != verb_at && i != sub_at) rest.push_back(args[i]);
   }
-  auto options = MakeOptions(*command);
+  auto options = MakeOptions(*command, display);
   if (std::string(command->name) == "run") EndFlagsAfterFirstOperand(options, rest);
   std::vector<char*> argv;
   std::string prog = "hoist";
@@ -239,29 +343,30 @@ int RunParsed(const std::vector<std::string>& args, std::ostream& out, std::ostr
   try {
     auto parsed = options.parse(static_cast<int>(argv.size()), argv.data());
     if (parsed.count("help")) {
-      PrintCommandHelp(*command, out);
+      PrintCommandHelp(*command, out, display);
       return kExitOk;
     }
     auto global = ReadGlobalOptions(parsed, *command);
-    if (!global.ok()) return ReportError(global.error(), verb, err);
+    if (!global.ok()) return report(global.error(), display);
     ApplyLogLevel(*global);
-    CommandContext ctx{*global, parsed, {}};
+    CommandContext ctx{*global, parsed, {}, object_type};
     if (parsed.count("args")) ctx.positional = parsed["args"].as<std::vector<std::string>>();
     auto result = command->run(ctx);
-    if (!result.ok()) return ReportError(result.error(), verb, err);
+    if (!result.ok()) return report(result.error(), display);
     return *result;
   } catch (const cxxopts::exceptions::exception& e) {
-    return ReportError(UsageError(e.what()), verb, err);
+    return report(UsageError(e.what()), display);
   }
 }
 
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  int code = RunParsed(args, out, err);
+  ErrorReporter report{err, WantsJsonErrors(args)};
+  int code = RunParsed(args, out, report);
   if (code != kExitOk) return code;  // the command's own error is the one to report
   Status written = CheckOutputWritten(out);
-  if (!written.ok()) return ReportError(written.error(), "", err);
+  if (!written.ok()) return report(written.error(), "");
   return code;
 }
 

@@ -1,14 +1,18 @@
-// `hoist export REF [-o FILE]`: the flattened root filesystem of an image as one tar.
+// `hoist export NAME [-o FILE]`: a working container's root filesystem, or the flattened root
+// filesystem of an image, as one tar.
 
 #include <unistd.h>
 
+#include "build/containers.h"
 #include "core/image_config.h"
+#include "core/tar_writer.h"
 #include "core/manifest.h"
 #include "core/platform.h"
 #include "store/flatten.h"
 #include "store/oci_archive_output.h"
 #include "store/oci_layout.h"
 #include "tools/command.h"
+#include "tools/store_flags.h"
 
 namespace hoist::tools {
 
@@ -36,14 +40,42 @@ Result<Manifest> ImageManifest(const store::OciLayout& s, const Reference& ref, 
   return std::get<Manifest>(std::move(any));
 }
 
+// The container's rootfs as it is now: what `docker export` gives.
+Result<int> ExportContainer(const store::OciLayout& s, const build::ContainerRecord& c, const std::string& output) {
+  if (c.running()) {
+    return Error(ErrorCode::kConflict, "container " + c.name + " is running (hoist process " + std::to_string(c.pid) +
+                                           "): export it once its command has exited");
+  }
+  if (!c.problem.empty()) return ParseError("container " + c.id + " is broken (" + c.problem + "): remove it with hoist rm");
+  HOIST_TRY_ASSIGN(auto out, store::ArchiveFileOutput::Open(output, s.paths().TempDir()));
+  TarWriter tar(out->writer());
+  auto st = WriteDirectoryTree(build::ContainerStore(s.paths()).Rootfs(c.id), tar);
+  if (st.ok()) st = tar.Close();
+  if (!st.ok()) return std::move(st).error().WithContext("export container " + c.name);
+  HOIST_TRY(out->Commit());
+  return kExitOk;
+}
+
 Result<int> RunExport(CommandContext& ctx) {
-  if (ctx.positional.size() != 1) return UsageError("export needs exactly one image reference");
-  auto ref = Reference::Parse(ctx.positional[0]);
-  if (!ref.ok()) return UsageError(ref.error().message());
+  if (ctx.positional.size() != 1) return UsageError("export needs exactly one container or image");
   std::string output = ctx.args.count("output") ? ctx.args["output"].as<std::string>() : "-";
   if (output == "-" && ::isatty(STDOUT_FILENO)) {
     return UsageError("refusing to write a tar to a terminal: use -o FILE or redirect standard output");
   }
+  // A container first, as docker export; then an image (`hoist container export` wants a container).
+  if (StoreExists(ctx)) {
+    HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+    auto c = build::ContainerStore(layout.paths()).Find(ctx.positional[0]);
+    if (c.ok()) {
+      if (ctx.args.count("platform")) return UsageError("--platform applies to images; " + c->name + " is a container");
+      return ExportContainer(layout, *c, output);
+    }
+    if (c.error().code() != ErrorCode::kNotFound || ctx.object_type == "container") return std::move(c).error();
+  } else if (ctx.object_type == "container") {
+    return NotFound("no container named " + ctx.positional[0] + " (see hoist ps -a)");
+  }
+  auto ref = Reference::Parse(ctx.positional[0]);
+  if (!ref.ok()) return UsageError(ref.error().message());
   Platform platform = Platform::Host();
   if (ctx.args.count("platform")) {
     auto p = Platform::Parse(ctx.args["platform"].as<std::string>());
@@ -76,12 +108,17 @@ Result<int> RunExport(CommandContext& ctx) {
 
 const CommandSpec& ExportCommand() {
   static const CommandSpec spec{
-      "export", {}, "Write an image's flattened root filesystem as a tar", "REF",
-      "Applies the image's layers bottom to top, whiteouts included (a .wh.NAME entry deletes NAME from\n"
+      "export", {}, "Write a container's or an image's root filesystem as a tar", "CONTAINER | REF",
+      "A working container (name, id or id prefix) is written as its root filesystem is now, changes\n"
+      "made by its commands included, as `docker export` does; it must not be running. `hoist\n"
+      "container export` accepts only a container.\n"
+      "\n"
+      "For an image (when no container has that name), applies the image's layers bottom to top, whiteouts included (a .wh.NAME entry deletes NAME from\n"
       "the layers below, .wh..wh..opq empties its directory of what lower layers put there), and writes\n"
       "the resulting root filesystem as one tar, as `docker export` gives for a container made from the\n"
       "image. Whiteout entries themselves are not written. Every layer's digest is verified as it is read.",
       "  hoist export -o rootfs.tar alpine:3.19\n"
+      "  hoist container export -o work.tar work\n"
       "  hoist export app:1 | tar -t | head\n"
       "  hoist export --platform linux/arm64 -o arm.tar multi:latest",
       AddExportOptions, RunExport};

@@ -6,9 +6,12 @@
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/platform.h"
+#include "build/containers.h"
 #include "registry/client/blob_sink.h"
 #include "tools/command.h"
+#include "tools/inspect_output.h"
 #include "tools/registry_flags.h"
+#include "tools/store_flags.h"
 #include "tools/store_inspect.h"
 
 namespace hoist::tools {
@@ -23,7 +26,9 @@ void AddInspectOptions(cxxopts::Options& o) {
       ("config", "Print the image's config blob")
       ("platform", "For a multi-platform image, the platform to describe (default: this machine's)",
        cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
-      ("no-tags", "Do not list the repository's tags (docker://)");
+      ("no-tags", "Do not list the repository's tags (docker://)")
+      ("type", "What NAME is: image or container (default: a container of that name or id, else an image)",
+       cxxopts::value<std::string>(), "TYPE");
   AddRegistryOptions(o);
 }
 
@@ -38,10 +43,51 @@ Result<std::string> FetchConfig(const registry::Repository& repo, const Descript
   return sink.Take();
 }
 
+// A working container by name, id or id prefix; nullopt when there is none (kNotFound).
+Result<std::optional<build::ContainerRecord>> FindContainer(const CommandContext& ctx, const std::string& name) {
+  if (!StoreExists(ctx)) return std::optional<build::ContainerRecord>();
+  HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+  auto c = build::ContainerStore(layout.paths()).Find(name);
+  if (!c.ok()) {
+    if (c.error().code() == ErrorCode::kNotFound) return std::optional<build::ContainerRecord>();
+    return std::move(c).error();
+  }
+  return std::optional<build::ContainerRecord>(std::move(*c));
+}
+
+Result<int> InspectContainer(CommandContext& ctx, const build::ContainerRecord& c) {
+  if (ctx.args.count("raw") || ctx.args.count("config")) {
+    return UsageError("--raw and --config describe images; " + c.name + " is a container");
+  }
+  HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
+  const std::string rootfs = build::ContainerStore(layout.paths()).Rootfs(c.id);
+  HOIST_TRY(PrintInspectDocuments(ctx, nlohmann::ordered_json::array({ContainerDocument(c, rootfs)})));
+  return kExitOk;
+}
+
 Result<int> RunInspect(CommandContext& ctx) {
-  if (ctx.positional.size() != 1) return UsageError("inspect needs exactly one image (REF or docker://REF)");
+  if (ctx.positional.size() != 1) {
+    return UsageError("inspect needs exactly one image or container (NAME, REF or docker://REF)");
+  }
   const std::string& where = ctx.positional[0];
-  if (where.rfind(kDockerPrefix, 0) != 0) return InspectStoreImage(ctx, where);
+  std::string type = ctx.object_type;
+  if (ctx.args.count("type")) {
+    const std::string given = ctx.args["type"].as<std::string>();
+    if (given != "image" && given != "container") {
+      return UsageError("--type must be image or container (got \"" + given + "\")");
+    }
+    if (!type.empty() && type != given) return UsageError("--type " + given + " contradicts `" + type + " inspect`");
+    type = given;
+  }
+  const bool remote = where.rfind(kDockerPrefix, 0) == 0;
+  if (remote && type == "container") return UsageError("a container is local: docker://… names an image");
+  // docker looks for a container first, then an image.
+  if (!remote && type != "image") {
+    HOIST_TRY_ASSIGN(auto container, FindContainer(ctx, where));
+    if (container) return InspectContainer(ctx, *container);
+    if (type == "container") return NotFound("no container named " + where + " (see hoist ps -a)");
+  }
+  if (!remote) return InspectStoreImage(ctx, where);
   HOIST_TRY_ASSIGN(Reference ref, ParseRegistryReference(where));
   HOIST_TRY_ASSIGN(auto client, MakeRegistryClient(ctx));
   HOIST_TRY_ASSIGN(auto repo, client->OpenRepository(ref, registry::Access::kPull));
@@ -106,6 +152,11 @@ Result<int> RunInspect(CommandContext& ctx) {
   }
   out["Layers"] = layers;
   out["LayersData"] = layers_data;
+  if (ctx.global.format == OutputFormat::kTemplate) {
+    HOIST_TRY(PrintInspectDocuments(ctx, nlohmann::ordered_json::array({nlohmann::ordered_json::parse(
+        out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))})));
+    return kExitOk;
+  }
   std::cout << DumpJson(out, 4) << "\n";
   return kExitOk;
 }
@@ -114,7 +165,7 @@ Result<int> RunInspect(CommandContext& ctx) {
 
 const CommandSpec& InspectCommand() {
   static const CommandSpec spec{
-      "inspect", {}, "Show an image's manifest and config summary", "REF | docker://REF",
+      "inspect", {}, "Show an image's or a container's details", "NAME | REF | docker://REF",
       "REF (a name, name@digest or image ID in the local store) prints a `docker inspect`-like JSON\n"
       "array: Id (config digest; the index digest for a multi-platform image), Digest, RepoTags,\n"
       "RepoDigests, Size, Created, Author, Architecture, Os, Config (the run defaults as stored),\n"
@@ -126,10 +177,22 @@ const CommandSpec& InspectCommand() {
       "For a multi-platform image the rest describes the manifest for this machine's platform (or\n"
       "--platform). --raw prints the manifest (or index) bytes exactly as stored or served (their sha256\n"
       "is the image digest); --config prints the config blob. The output is JSON either way, so\n"
-      "--format json changes nothing.",
+      "--format json changes nothing.\n"
+      "\n"
+      "NAME may also be a working container (name, id or id prefix; docker's order: a container first,\n"
+      "then an image; --type image|container, or `hoist image inspect` / `hoist container inspect`,\n"
+      "decides). A container prints docker's fields Id, Created, Path, Args, State (Status, Running,\n"
+      "ExitCode, Pid), Image (the manifest digest), Name, Config (Image, Cmd) and GraphDriver.Data.MergedDir\n"
+      "(its root filesystem).\n"
+      "\n"
+      "-f/--format TEMPLATE prints each document through a Go template, as `docker inspect -f`:\n"
+      "'{{.Id}}', '{{json .Config}}', '{{index .Config.Labels \"org.opencontainers.image.version\"}}'\n"
+      "(README, \"Templates\", lists what is supported).",
       "  hoist inspect alpine:3.19\n"
       "  hoist inspect --raw alpine:3.19 | sha256sum\n"
       "  hoist inspect docker://localhost:5000/team/app:v1\n"
+      "  hoist inspect -f '{{.Config.Cmd}}' alpine:3.19\n"
+      "  hoist container inspect -f '{{.State.Status}}' work\n"
       "  hoist inspect --config --platform linux/arm64 docker://localhost:5000/team/app:v1",
       AddInspectOptions, RunInspect};
   return spec;

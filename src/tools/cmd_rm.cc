@@ -22,19 +22,20 @@ Result<int> RunRm(CommandContext& ctx) {
   for (const auto& arg : ctx.positional) {
     auto c = containers.Find(arg);
     if (!c.ok()) {
-      std::cerr << "hoist: rm: " << c.error().ToString() << "\n";
+      PrintOperandError(ctx, Error(c.error()).WithContext("rm"));
       code = ExitCodeFor(c.error());
       continue;
     }
     if (c->running() && !ctx.args.count("force")) {
-      std::cerr << "hoist: rm: container " << arg << " is running (hoist process " << c->pid
-                << "); stop it first or use --force\n";
+      PrintOperandError(ctx, Error(ErrorCode::kConflict, "container " + arg + " is running (hoist process " +
+                                                             std::to_string(c->pid) + "); stop it first or use --force")
+                                 .WithContext("rm"));
       code = kExitFailure;
       continue;
     }
     auto s = containers.Remove(c->id);
     if (!s.ok()) {
-      std::cerr << "hoist: rm: " << s.error().ToString() << "\n";
+      PrintOperandError(ctx, Error(s.error()).WithContext("rm"));
       code = ExitCodeFor(s.error());
       continue;
     }

@@ -76,7 +76,7 @@ Result<int> RunRmi(CommandContext& ctx) {
       return RemoveById(layout, arg, found.descriptor.digest, force);
     }();
     if (!st.ok()) {
-      std::cerr << "hoist: " << st.error().ToString() << "\n";
+      PrintOperandError(ctx, st.error());
       last = std::move(st).error();
     }
   }

@@ -11,7 +11,9 @@
 namespace hoist::tools {
 
 enum class Progress { kAuto, kTty, kPlain, kJson, kNone };
-enum class OutputFormat { kText, kJson };
+// kTemplate: --format holds a Go template (format_name), see go_template.h; only commands that
+// print rows or documents (images, ps, history, inspect, system df, system info) accept one.
+enum class OutputFormat { kText, kJson, kTemplate };
 
 // Flags every command accepts, before or after the verb.
 struct GlobalOptions {
@@ -20,7 +22,8 @@ struct GlobalOptions {
   std::string store;  // --store, else $HOIST_STORE, else the XDG default
   Progress progress = Progress::kAuto;
   OutputFormat format = OutputFormat::kText;
-  // --format as given: `save` reads its archive formats (docker-archive, oci-archive) from it.
+  // --format as given: `save` reads its archive formats (docker-archive, oci-archive) from it, and
+  // it holds the template for kTemplate.
   std::string format_name = "text";
 };
 
@@ -28,6 +31,9 @@ struct CommandContext {
   GlobalOptions global;
   const cxxopts::ParseResult& args;
   std::vector<std::string> positional;
+  // Set by a management form: "image" (`hoist image inspect`) or "container" (`hoist container
+  // inspect`, `hoist container export`) when the operand must name that kind of object; "" otherwise.
+  std::string object_type;
 };
 
 struct CommandSpec {
@@ -67,5 +73,11 @@ std::vector<std::string> RepeatedFlag(const cxxopts::ParseResult& args, const st
 
 // A usage error: main prints it with a pointer to --help and exits 2.
 Error UsageError(std::string message);
+
+// Writes one error line on stderr: "hoist: MESSAGE" (terminal controls escaped), or with
+// `--format json` the object {"code": exit code, "error": MESSAGE, "kind": "usage" or the error's
+// category} (README: "Errors as JSON"). For commands that report each operand's failure (rm, rmi).
+void PrintErrorLine(std::ostream& err, const std::string& message, int code, const std::string& kind, bool json);
+void PrintOperandError(const CommandContext& ctx, const Error& e);
 
 }  // namespace hoist::tools

@@ -1,3 +1,7 @@
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/terminal_text.h"
 #include "tools/command.h"
 
 namespace hoist::tools {
@@ -28,6 +32,23 @@ Result<int> IntegerFlag(const cxxopts::ParseResult& args, const std::string& nam
     value = value * 10 + (c - '0');
   }
   return value;
+}
+
+void PrintErrorLine(std::ostream& err, const std::string& message, int code, const std::string& kind, bool json) {
+  if (json) {
+    nlohmann::json j{{"error", message}, {"code", code}, {"kind", kind}};
+    // The serializer escapes control characters; invalid UTF-8 becomes U+FFFD.
+    err << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    // Messages quote registries, archives and images; escaped, the error also stays on one line.
+    err << "hoist: " << EscapeForTerminal(message) << "\n";
+  }
+}
+
+void PrintOperandError(const CommandContext& ctx, const Error& e) {
+  const int code = ExitCodeFor(e);
+  PrintErrorLine(std::cerr, code == kExitUsage ? e.message() : e.ToString(), code,
+                 code == kExitUsage ? "usage" : ErrorCodeName(e.code()), ctx.global.format == OutputFormat::kJson);
 }
 
 int ExitCodeFor(const Error& e) {

@@ -79,4 +79,14 @@ std::string HumanAge(const std::string& rfc3339, time_t now) {
   return out + " ago";
 }
 
+std::string DockerTime(const std::string& rfc3339) {
+  auto t = ParseRfc3339(rfc3339);
+  if (!t) return "";
+  struct tm tm {};
+  gmtime_r(&*t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+  return buf;
+}
+
 }  // namespace hoist::tools

@@ -17,4 +17,8 @@ std::optional<time_t> ParseRfc3339(const std::string& text);
 // "3 days ago", "About an hour ago", as docker's units.HumanDuration; "N/A" for an unknown time.
 std::string HumanAge(const std::string& rfc3339, time_t now);
 
+// Go's time.Time.String() in UTC, as docker's CreatedAt fields print: "2024-01-02 03:04:05 +0000 UTC";
+// "" for an unknown time.
+std::string DockerTime(const std::string& rfc3339);
+
 }  // namespace hoist::tools

@@ -7,6 +7,7 @@
 #include "core/json_parse.h"
 #include "core/media_types.h"
 #include "store/image_summary.h"
+#include "tools/inspect_output.h"
 #include "tools/store_flags.h"
 #include "tools/store_image.h"
 
@@ -71,7 +72,8 @@ Result<int> InspectStoreImage(CommandContext& ctx, const std::string& arg) {
   out["Digest"] = top.digest.str();
   HOIST_TRY(AddNames(layout, top.digest, out));
   store::ImageSummary summary = store::SummarizeImage(layout, top);
-  out["Size"] = summary.size;
+  out["Size"] = summary.unpacked_size;  // docker's: the layers unpacked
+  out["CompressedSize"] = summary.size;
   if (multi) out["Platforms"] = summary.platforms;
   if (IsConfig(m.config().media_type)) {
     HOIST_TRY_ASSIGN(ImageConfig config, ImageConfig::Parse(image.config_raw));
@@ -98,7 +100,7 @@ Result<int> InspectStoreImage(CommandContext& ctx, const std::string& arg) {
                      {"Config", DescriptorJson(m.config())},
                      {"Layers", layers}};
   if (!m.annotations().empty()) out["Manifest"]["Annotations"] = m.annotations();
-  std::cout << DumpJson(json::array({out}), 4) << "\n";
+  HOIST_TRY(PrintInspectDocuments(ctx, json::array({out})));
   return kExitOk;
 }
 

@@ -28,21 +28,24 @@ std::string Show(const std::vector<std::string>& args) {
   return out;
 }
 
-// The command names `hoist --help` lists ("  name, alias   summary" lines under "Commands:").
+// The command names `hoist --help` lists ("  name, alias   summary" lines under "Management
+// commands:" and "Commands:").
 std::vector<std::string> CommandNames() {
   CommandResult help = RunHoist({"--help"});
   REQUIRE(help.exit_code == 0);
   std::vector<std::string> names;
-  size_t at = help.out.find("Commands:\n");
-  REQUIRE(at != std::string::npos);
-  size_t pos = at + 10;
-  while (pos < help.out.size() && help.out.compare(pos, 2, "  ") == 0) {
-    size_t end = help.out.find('\n', pos);
-    std::string line = help.out.substr(pos + 2, end - pos - 2);
-    names.push_back(line.substr(0, line.find_first_of(", ")));
-    pos = end + 1;
+  for (const std::string section : {"Management commands:\n", "\nCommands:\n"}) {
+    size_t at = help.out.find(section);
+    REQUIRE(at != std::string::npos);
+    size_t pos = at + section.size();
+    while (pos < help.out.size() && help.out.compare(pos, 2, "  ") == 0) {
+      size_t end = help.out.find('\n', pos);
+      std::string line = help.out.substr(pos + 2, end - pos - 2);
+      names.push_back(line.substr(0, line.find_first_of(", ")));
+      pos = end + 1;
+    }
   }
-  REQUIRE(names.size() > 20);
+  REQUIRE(names.size() > 23);
   return names;
 }
 

@@ -11,6 +11,7 @@
 #include "build/unique_fd.h"
 #include "core/compression.h"
 #include "core/io.h"
+#include "store/layer_sizes.h"
 
 namespace hoist::build::builder {
 
@@ -74,6 +75,7 @@ Status StageRootfs::ApplyToBoth(const std::string& file, const Descriptor* blob)
 Result<LayerResult> StageRootfs::Snapshot(std::optional<int64_t> timestamp, const std::string& media_type) {
   if (!materialized_) return Internal("snapshot of a stage that was never unpacked");
   LayerResult result;
+  uint64_t unpacked = 0;
   const std::string path = dir_ + "/layer-" + std::to_string(++snapshots_) + ".tar.gz";
   {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
@@ -86,6 +88,7 @@ Result<LayerResult> StageRootfs::Snapshot(std::optional<int64_t> timestamp, cons
     HOIST_TRY_ASSIGN(result.stats, WriteRootfsDiff(dir_ + "/base", root(), tar_bytes, diff));
     HOIST_TRY(gzip->Close());
     result.diff_id = tar_bytes.Finish();
+    unpacked = tar_bytes.bytes();
   }
   struct Cleanup {
     std::string p;
@@ -98,6 +101,7 @@ Result<LayerResult> StageRootfs::Snapshot(std::optional<int64_t> timestamp, cons
     FdReader in(fd.get(), /*owned=*/false);
     HOIST_TRY_ASSIGN(result.layer, layout_.IngestBlob(in, media_type));
   }
+  (void)store::LayerSizes::Record(layout_, result.layer->digest, unpacked);  // a cache: images computes it otherwise
   HOIST_TRY(ApplyToBoth(path, nullptr));
   return result;
 }
