@@ -68,6 +68,7 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   CopyPlan plan = std::move(planned).value();
   Status checked = CheckConfigs(source, plan);
   if (!checked.ok()) return fail(std::move(checked).error());
+  if (Status wanted = CheckRequestedPlatform(plan, platforms); !wanted.ok()) return fail(std::move(wanted).error());
   CheckedConfigs checked_source(source, plan.configs);
   std::unique_ptr<CompressedLayers> compressed;
   if (destination.WantsCompressedLayers()) {
