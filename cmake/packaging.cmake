@@ -29,9 +29,9 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "hoist")
 set(CPACK_PACKAGE_CONTACT "hoist maintainers <hoist@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "fast, verifying OCI registry client and image toolkit")
-set(CPACK_PACKAGE_DESCRIPTION
-    "One binary that pulls, pushes and copies images between registries, OCI layouts, archives and a\n"
-    "local store, builds Dockerfiles without a daemon, and signs and verifies images (cosign).")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "One binary that pulls, pushes and copies images between registries, OCI layouts, archives and a\n"
+       "local store, builds Dockerfiles without a daemon, and signs and verifies images (cosign).")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # hoist_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # runtime libraries found by dpkg-shlibdeps (dpkg-dev)
