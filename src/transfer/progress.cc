@@ -108,7 +108,9 @@ std::string ProgressReporter::TotalLocked(bool final) {
   const uint64_t done = moved_bytes_ + skipped_bytes_;
   if (!final) return TotalLine(done_blobs_, total_blobs_, done, total_bytes_, RateLocked());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  return TotalLine(done_blobs_, total_blobs_, done, total_bytes_, 0) + " in " + ShortDuration(secs);
+  char tenths[32];
+  std::snprintf(tenths, sizeof tenths, "%.1fs", secs);  // a quick copy: "in 0.3s", not "in 0s"
+  return TotalLine(done_blobs_, total_blobs_, done, total_bytes_, 0) + " in " + (secs < 10 ? tenths : ShortDuration(secs));
 }
 
 size_t ProgressReporter::ColumnsLocked() const {
