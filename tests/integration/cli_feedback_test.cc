@@ -14,6 +14,7 @@
 #include "support/registry_fixture.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
+#include "integration/transfer_test_support.h"
 
 using namespace hoist;
 using hoist::testing::Registry;
@@ -90,4 +91,20 @@ TEST_CASE("a pull from a registry that cannot be reached says so in one line wit
   CHECK_THAT(r.err, Catch::StartsWith("hoist: pull 127.0.0.1:1/team/app:1: cannot reach the registry 127.0.0.1:1: "));
   CHECK(Count(r.err, "\n") == 1);
   CHECK(Count(r.err, "team/app") == 1);
+}
+
+TEST_CASE("pull --platform of an index without that platform names the platforms it has") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  hoist::testing::TempDir dir;
+  transfer_test::Layout layout(dir / "src");
+  Descriptor amd = layout.AddImage({1000}, "amd64", 7);
+  Descriptor arm = layout.AddImage({1000}, "arm64", 8);
+  layout.Name("multi", layout.AddIndex({{amd, "linux/amd64"}, {arm, "linux/arm64/v8"}}));
+  transfer_test::Hoist hoist{dir / "store", {registry->host()}};
+  const std::string ref = registry->host() + "/multi:1";
+  hoist.Report({"copy", "oci:" + layout.dir() + ":multi", "docker://" + ref});
+  auto r = hoist.Run({"pull", "--platform", "linux/s390x", ref});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "hoist: pull " + ref + ": no image for platform linux/s390x in the index (it has: linux/amd64, "
+                 "linux/arm64/v8)\n");
 }
