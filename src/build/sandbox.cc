@@ -83,6 +83,9 @@ int WaitFor(pid_t pid) {
 }
 
 volatile pid_t g_command_pid = 0;
+volatile sig_atomic_t g_interrupted = 0;
+
+void NoteInterrupt(int) { g_interrupted = 1; }
 
 void ForwardSignal(int sig) {
   if (g_command_pid > 0) ::kill(g_command_pid, sig);
@@ -205,6 +208,8 @@ std::vector<std::string> BuildEnv(const SandboxOptions& o, const ImageUser& user
 
 }  // namespace
 
+bool SandboxInterrupted() { return g_interrupted != 0; }
+
 Result<int> RunInSandbox(const SandboxOptions& options) {
   if (options.argv.empty() || options.argv[0].empty()) {
     return InvalidArgument("no command to run: the image has no Entrypoint or Cmd and none was given");
@@ -258,10 +263,13 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
     RunNamespaces(plan);
   }
   ::close(pipe_fds[1]);
-  // Ctrl-C at a terminal reaches the command (same process group); we wait for its verdict.
-  struct sigaction ign = {}, old_int, old_quit;
+  // Ctrl-C at a terminal reaches the command (same process group); we wait for its verdict and
+  // note that it came (SandboxInterrupted), so a build stops with 130 rather than "exit code 130".
+  struct sigaction ign = {}, note = {}, old_int, old_quit;
   ign.sa_handler = SIG_IGN;
-  ::sigaction(SIGINT, &ign, &old_int);
+  note.sa_handler = NoteInterrupt;
+  g_interrupted = 0;
+  ::sigaction(SIGINT, &note, &old_int);
   ::sigaction(SIGQUIT, &ign, &old_quit);
   int code = WaitFor(pid);
   ::sigaction(SIGINT, &old_int, nullptr);

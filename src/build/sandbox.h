@@ -45,4 +45,8 @@ inline constexpr int kExitCommandNotFound = 127;
 
 Result<int> RunInSandbox(const SandboxOptions& options);
 
+// Whether SIGINT reached hoist while the last RunInSandbox waited for its command (Ctrl-C at a
+// terminal reaches both): the command's end was the user's doing, not its own failure.
+bool SandboxInterrupted();
+
 }  // namespace hoist::build

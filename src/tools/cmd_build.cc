@@ -137,6 +137,7 @@ struct Transfers {
   Status Copy(const Reference& source, const transfer::Location& dst) {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
+    progress.SetLabels(dst.kind == transfer::LocationKind::kRegistry ? transfer::PushLabels() : transfer::CopyLabels());
     auto st = build::builder::CopyFromStore(*e, source, dst, &progress);
     progress.End();
     return st;

@@ -4,19 +4,6 @@
 
 namespace hoist::tools {
 
-std::string HumanSize(int64_t bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-  double v = static_cast<double>(bytes);
-  size_t u = 0;
-  while (v >= 1000.0 && u + 1 < sizeof(kUnits) / sizeof(kUnits[0])) {
-    v /= 1000.0;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g%s", v, kUnits[u]);
-  return buf;
-}
-
 std::optional<time_t> ParseRfc3339(const std::string& text) {
   int y, mo, d, h, mi, s, n = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &n) != 6 || n == 0) {

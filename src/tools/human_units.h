@@ -6,10 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "core/human_size.h"
+
 namespace hoist::tools {
 
-// Decimal units with three significant digits, as docker's units.HumanSizeWithPrecision(n, 3).
-std::string HumanSize(int64_t bytes);
+using hoist::HumanSize;  // core/human_size.h: "62.9MB", as docker prints sizes
 
 // RFC 3339 ("2024-01-02T03:04:05.123Z", "…+02:00") → seconds since the epoch; nullopt if malformed.
 std::optional<time_t> ParseRfc3339(const std::string& text);

@@ -5,12 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/human_size.h"
 #include "core/json_parse.h"
 #include "core/terminal_text.h"
 #include "store/layout_paths.h"
 #include "store/oci_layout.h"
 #include "tools/content_trust.h"
 #include "tools/registry_flags.h"
+#include "tools/transfer_errors.h"
 #include "transfer/cancel.h"
 #include "transfer/copy.h"
 #include "transfer/docker_archive_destination.h"
@@ -72,6 +74,7 @@ Result<transfer::PlatformSelection> ReadPlatforms(const cxxopts::ParseResult& a,
   if (a.count("all") && a.count("platform")) return UsageError("--all and --platform cannot be used together");
   if (a.count("platform")) {
     sel.all = false;
+    sel.requested = true;
     for (const auto& text : a["platform"].as<std::vector<std::string>>()) {
       auto p = Platform::Parse(text);
       if (!p.ok()) return UsageError("--platform: " + p.error().message());
@@ -107,10 +110,26 @@ void PrintReport(const CommandContext& ctx, const std::vector<transfer::CopyRepo
     std::cout << r.destination << ": " << r.image.digest.str() << "\n";
   }
   std::cout << total.copied << " blobs copied, " << total.reused << " already there, " << total.mounted
-            << " mounted; " << transfer::HumanBytes(total.bytes) << " in ";
+            << " mounted; " << HumanSize(total.bytes) << " in ";
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.2f s", total.seconds);
   std::cout << secs << "\n";
+}
+
+// One line naming the image once: pull and push name the reference, copy both ends.
+Error ShapeError(Error e, TrustRole role, const Location& source, const Location& destination) {
+  if (!e.context().empty() && e.context().front() == "usage") return e;
+  std::vector<std::string> names = {source.str(), destination.str()};
+  for (const Location* l : {&source, &destination}) {
+    if (l->ref) names.insert(names.end(), {l->ref->str(), l->ref->name(), l->ref->Familiar()});
+  }
+  std::string action;
+  switch (role) {
+    case TrustRole::kPull: action = "pull " + (source.ref ? source.ref->str() : source.str()); break;
+    case TrustRole::kPush: action = "push " + (destination.ref ? destination.ref->str() : destination.str()); break;
+    case TrustRole::kCopy: action = "copy " + source.str() + " to " + destination.str(); break;
+  }
+  return ShapeTransferError(e, action, names);
 }
 
 }  // namespace
@@ -150,10 +169,17 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
 
   transfer::InstallInterruptHandler();
   transfer::ProgressReporter progress(ModeOf(ctx.global.progress), stderr);
+  progress.SetLabels(role == TrustRole::kPush   ? transfer::PushLabels()
+                     : role == TrustRole::kPull ? transfer::PullLabels()
+                                                : transfer::CopyLabels());
   std::vector<transfer::CopyReport> reports;
   transfer::CopyReport total;
   Status outcome = Ok();
+  const Location* failed_source = &pairs.front().first;
+  const Location* failed_destination = &pairs.front().second;
   for (const auto& [unchecked, d] : pairs) {
+    failed_source = &unchecked;
+    failed_destination = &d;
     auto checked = CheckSourceTrust(ctx, trust, unchecked);
     if (!checked.ok()) {
       outcome = std::move(checked).error();
@@ -198,7 +224,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
   }
   progress.End();
   (void)cache.Save();  // a hint for later mounts; losing it costs nothing but uploads
-  if (!outcome.ok()) return std::move(outcome).error();
+  if (!outcome.ok()) return ShapeError(std::move(outcome).error(), role, *failed_source, *failed_destination);
   PrintReport(ctx, reports, total, progress.mode() != transfer::ProgressMode::kNone);
   return kExitOk;
 }

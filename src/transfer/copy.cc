@@ -69,6 +69,7 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   CopyPlan plan = std::move(planned).value();
   Status checked = CheckConfigs(source, plan);
   if (!checked.ok()) return fail(std::move(checked).error());
+  if (Status wanted = CheckRequestedPlatform(plan, platforms); !wanted.ok()) return fail(std::move(wanted).error());
   if (options.format) {
     Status converted = ConvertPlan(plan, *options.format);
     if (!converted.ok()) return fail(std::move(converted).error());

@@ -102,8 +102,8 @@ Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platfor
   for (const auto& want : platforms.platforms) {
     const Descriptor* child = index->FindManifest(want);
     if (!child) {
-      return NotFound(source.Describe() + " has no image for platform " + want.str() + " (it has: " +
-                      PlatformList(*index) + ")");
+      return NotFound("no image for platform " + want.str() + " in the index (it has: " + PlatformList(*index) +
+                      ")");
     }
     bool dup = false;
     for (const auto& c : chosen) dup = dup || c.digest == child->digest;
@@ -113,6 +113,7 @@ Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platfor
     HOIST_TRY_ASSIGN(ManifestBytes child, source.GetManifest(chosen[0].digest));
     if (child.media_type.empty()) child.media_type = chosen[0].media_type;
     HOIST_TRY_ASSIGN(plan.top, planner.Add(std::move(child), tag, 1));
+    plan.chosen_from_index = true;
     plan.notes.push_back("platform " + (chosen[0].platform ? chosen[0].platform->str() : std::string("?")) +
                          ": image " + chosen[0].digest.str() + " of index " + Digest::Of(top.bytes).str());
     return plan;
@@ -151,6 +152,30 @@ Status CheckConfigs(ImageSource& source, CopyPlan& plan) {
     Status checked = CheckImageConfig(*m, *raw);
     if (!checked.ok()) return fail(std::move(checked).error());
     plan.configs.emplace(config.digest, std::move(raw).value());
+  }
+  return Ok();
+}
+
+Status CheckRequestedPlatform(const CopyPlan& plan, const PlatformSelection& platforms) {
+  if (platforms.all || !platforms.requested || platforms.platforms.empty() || plan.chosen_from_index) return Ok();
+  for (const auto& planned : plan.manifests) {
+    if (!(planned.descriptor.digest == plan.top.digest)) continue;
+    auto any = ParseAnyManifest(planned.bytes.bytes, planned.bytes.media_type);
+    if (!any.ok()) return Ok();  // CheckConfigs read it already
+    const Manifest* m = std::get_if<Manifest>(&*any);
+    if (m == nullptr) return Ok();  // an index: PlanImage chose from it
+    auto raw = plan.configs.find(m->config().digest);
+    if (raw == plan.configs.end()) return Ok();  // not an image (an artifact): no platform to compare
+    auto config = ImageConfig::Parse(raw->second);
+    if (!config.ok()) return Ok();
+    Platform have = config->platform().Normalized();
+    std::string wanted;
+    for (const auto& want : platforms.platforms) {
+      if (have.Matches(want.Normalized())) return Ok();
+      wanted += (wanted.empty() ? "" : ", ") + want.str();
+    }
+    return NotFound("the image was found but does not match the specified platform: wanted " + wanted +
+                    ", actual: " + have.str() + " (a single-platform image, not an index)");
   }
   return Ok();
 }

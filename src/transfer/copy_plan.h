@@ -18,6 +18,9 @@ namespace hoist::transfer {
 struct PlatformSelection {
   bool all = true;                   // the whole index, byte for byte
   std::vector<Platform> platforms;   // otherwise these (one: that image alone; several: a new index)
+  // Named by the user (--platform): a single image for another platform is refused, as
+  // `docker pull --platform` does; a default choice (this machine's) lets it through.
+  bool requested = false;
 };
 
 struct PlannedManifest {
@@ -32,6 +35,7 @@ struct CopyPlan {
   std::vector<Descriptor> blobs;           // unique by digest, in manifest order
   std::vector<std::string> notes;          // said to the user (platform picked, index rewritten)
   std::map<Digest, std::string> configs;   // image configs CheckConfigs read (and checked), by digest
+  bool chosen_from_index = false;          // top is an index's entry for the platform asked for
   uint64_t blob_bytes() const;
 };
 
@@ -43,6 +47,10 @@ Result<CopyPlan> PlanImage(ImageSource& source, const PlatformSelection& platfor
 // rather than stored, named or passed on. The configs are kept in plan.configs, so the copy reads
 // each from the source once.
 Status CheckConfigs(ImageSource& source, CopyPlan& plan);
+
+// With platforms.requested and a single image (not chosen from an index) at the top: refuses the copy unless the
+// image's config (read by CheckConfigs) is for one of the platforms.
+Status CheckRequestedPlatform(const CopyPlan& plan, const PlatformSelection& platforms);
 
 // Adds what is attached (cosign tags, referrers) to every image manifest in the plan.
 Status PlanAttached(ImageSource& source, CopyPlan& plan);

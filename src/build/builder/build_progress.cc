@@ -2,19 +2,9 @@
 
 #include <cinttypes>
 
-namespace hoist::build::builder {
+#include "core/human_size.h"
 
-std::string HumanBytes(uint64_t n) {
-  char buf[32];
-  if (n < 1000) {
-    std::snprintf(buf, sizeof buf, "%" PRIu64 " B", n);
-  } else if (n < 1000 * 1000) {
-    std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(n) / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(n) / 1e6);
-  }
-  return buf;
-}
+namespace hoist::build::builder {
 
 void BuildProgress::Step(const std::string& text) {
   ++step_;
@@ -35,7 +25,7 @@ void BuildProgress::Done(const std::optional<Descriptor>& layer) {
   std::snprintf(buf, sizeof buf, " ---> %.2fs, ", s);
   std::string text = buf;
   if (layer) {
-    text += "layer " + layer->digest.str().substr(0, 19) + " (" + HumanBytes(static_cast<uint64_t>(layer->size)) + ")";
+    text += "layer " + layer->digest.str().substr(0, 19) + " (" + HumanSize(static_cast<uint64_t>(layer->size)) + ")";
   } else {
     text += "no filesystem change";
   }

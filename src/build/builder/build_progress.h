@@ -41,6 +41,5 @@ class BuildProgress {
   std::chrono::steady_clock::time_point started_;
 };
 
-std::string HumanBytes(uint64_t n);
 
 }  // namespace hoist::build::builder

@@ -134,6 +134,11 @@ Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs,
   }();
   if (!code.ok()) return std::move(code).error().WithContext(ins.location.ToString() + ": RUN");
   if (*code == 0) return Ok();
+  if (SandboxInterrupted()) {
+    // Ctrl-C: exit 130 (kCancelled), as the build's --help documents, not a failed RUN.
+    return Error(ErrorCode::kCancelled, ins.location.ToString() + ": RUN " + Quoted(command.argv) +
+                                            " interrupted (Ctrl-C); nothing was tagged");
+  }
   if (quiet) {
     auto text = ReadFileToString(log_path, 64 * 1024);
     if (text.ok()) std::fprintf(output, "%s", text->c_str());

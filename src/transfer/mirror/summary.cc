@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/human_size.h"
 #include "core/terminal_text.h"
 #include "transfer/progress.h"
 
@@ -63,7 +64,7 @@ std::string ToText(const MirrorSummary& s, bool plan) {
     out += std::string(OutcomeName(i.outcome)) + "  " + EscapeForTerminal(i.source) + " → " +
            EscapeForTerminal(i.destination);
     if (!i.digest.empty()) out += "  " + i.digest;
-    if (plan) out += "  (" + std::to_string(i.new_blobs.size()) + " new blobs, " + HumanBytes(i.bytes) + ")";
+    if (plan) out += "  (" + std::to_string(i.new_blobs.size()) + " new blobs, " + HumanSize(i.bytes) + ")";
     if (!i.reason.empty()) out += ": " + EscapeForTerminal(i.reason);
     out += "\n";
   }
@@ -72,10 +73,10 @@ std::string ToText(const MirrorSummary& s, bool plan) {
   if (plan) {
     out += std::to_string(s.Count(Outcome::kPlanned)) + " images to copy, " + std::to_string(s.Count(Outcome::kUpToDate)) +
            " up to date, " + std::to_string(s.Count(Outcome::kFailed)) + " failed; " +
-           std::to_string(s.unique_new_blobs) + " new blobs, " + HumanBytes(s.unique_new_bytes) + "\n";
+           std::to_string(s.unique_new_blobs) + " new blobs, " + HumanSize(s.unique_new_bytes) + "\n";
   } else {
     out += std::to_string(s.Count(Outcome::kCopied)) + " images copied, " + std::to_string(s.Count(Outcome::kUpToDate)) +
-           " up to date, " + std::to_string(s.Count(Outcome::kFailed)) + " failed; " + HumanBytes(s.Bytes()) +
+           " up to date, " + std::to_string(s.Count(Outcome::kFailed)) + " failed; " + HumanSize(s.Bytes()) +
            " in " + secs + "\n";
   }
   return out;

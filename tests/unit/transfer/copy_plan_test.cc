@@ -149,3 +149,43 @@ TEST_CASE("a child the source cannot serve fails the plan") {
   REQUIRE_FALSE(plan.ok());
   CHECK(plan.error().code() == ErrorCode::kNotFound);
 }
+
+namespace {
+
+// A plan for one linux/amd64 image whose config CheckConfigs would have read.
+CopyPlan Amd64Plan() {
+  const std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+  Manifest m(std::string(kOciManifest), Descriptor::For(std::string(kOciConfig), config), {});
+  CopyPlan plan;
+  plan.top = Descriptor::For(std::string(kOciManifest), m.raw());
+  plan.manifests.push_back(PlannedManifest{plan.top, ManifestBytes{m.raw(), std::string(kOciManifest)}, "1"});
+  plan.configs[m.config().digest] = config;
+  return plan;
+}
+
+PlatformSelection Requested(const std::string& p) {
+  PlatformSelection sel;
+  sel.all = false;
+  sel.requested = true;
+  sel.platforms.push_back(*Platform::Parse(p));
+  return sel;
+}
+
+}  // namespace
+
+TEST_CASE("a single-platform image is refused when --platform names another, as docker pull does") {
+  CopyPlan plan = Amd64Plan();
+  Status refused = CheckRequestedPlatform(plan, Requested("linux/arm64"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code() == ErrorCode::kNotFound);
+  CHECK_THAT(refused.error().message(),
+             Catch::Contains("does not match the specified platform: wanted linux/arm64, actual: linux/amd64"));
+  CHECK(CheckRequestedPlatform(plan, Requested("linux/amd64")).ok());
+  // This machine's platform as a default (pull without --platform, a build's FROM) lets it through.
+  PlatformSelection by_default = Requested("linux/arm64");
+  by_default.requested = false;
+  CHECK(CheckRequestedPlatform(plan, by_default).ok());
+  // An index's entry was chosen by its platform already.
+  plan.chosen_from_index = true;
+  CHECK(CheckRequestedPlatform(plan, Requested("linux/arm64")).ok());
+}
