@@ -61,7 +61,7 @@ TEST_CASE("save, load, import and export have complete help") {
   CHECK_THAT(RunHoist({"save", "--help"}).out, Catch::Contains("diff_id"));
   auto bad = RunHoist({"save", "--format", "zip", "x:1"});
   CHECK(bad.exit_code == 2);
-  CHECK_THAT(bad.err, Catch::Contains("docker-archive or oci-archive"));
+  CHECK_THAT(bad.err, Catch::Contains("docker-archive (or v2s2), oci-archive or oci"));
 }
 
 TEST_CASE("load of a corrupt archive fails clearly (exit 5) and changes nothing") {

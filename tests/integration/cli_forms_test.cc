@@ -192,7 +192,7 @@ TEST_CASE("forms: Go templates on images, history and inspect with table headers
   }
   CHECK_THAT(f.Hoist({"images", "--format", "{{printf \"%s\" .ID}}"}).err,
              Catch::Contains("unsupported template construct function \"printf\""));
-  CHECK_THAT(f.Hoist({"pull", "--format", "{{.ID}}", "x"}).err, Catch::Contains("--format must be text or json"));
+  CHECK_THAT(f.Hoist({"pull", "--format", "{{.ID}}", "x"}).err, Catch::Contains("--format must be text, json, oci or v2s2"));
 }
 
 TEST_CASE("forms: ps filters and -q, inspect and export of a container, system prune removes stopped ones") {
