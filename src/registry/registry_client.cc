@@ -99,6 +99,12 @@ Result<RegistryApi> RegistryClient::OpenRegistry(std::string_view domain) {
                            BaseUrl(domain));
 }
 
+Result<RegistryApi> RegistryClient::OpenSearch(std::string_view domain) {
+  if (ApiHost(domain) != "registry-1.docker.io") return OpenRegistry(domain);
+  HOIST_TRY_ASSIGN(auto credential, CredentialFor(domain));
+  return RegistryApi::Open(Transport(domain, {}, std::move(credential)), "https://index.docker.io");
+}
+
 Status RegistryClient::CheckLogin(std::string_view domain, const Credential& credential) {
   HOIST_TRY(Reference::ValidateDomain(domain));
   AuthConfig auth;

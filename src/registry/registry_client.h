@@ -48,6 +48,9 @@ class RegistryClient {
                                     const std::vector<std::string>& mount_from = {});
   // Registry-wide API (ping, catalog) for a registry as the user names it ("docker.io", "host:port").
   Result<RegistryApi> OpenRegistry(std::string_view domain);
+  // The host whose /v1/search answers for `domain`: Docker Hub's search lives on index.docker.io,
+  // not on its registry host; any other registry answers on its own host.
+  Result<RegistryApi> OpenSearch(std::string_view domain);
   // Checks `credential` against `domain` without storing anything (for `hoist login`).
   Status CheckLogin(std::string_view domain, const Credential& credential);
 

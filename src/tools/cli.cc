@@ -40,7 +40,7 @@ void AddGlobalOptions(cxxopts::Options& o, bool short_format) {
 
 // Commands whose --format also takes a Go template (they print rows or a document).
 bool TakesTemplate(const CommandSpec& c) {
-  static const char* const kNames[] = {"images", "ps", "history", "inspect", "system df", "system info"};
+  static const char* const kNames[] = {"images", "ps", "history", "inspect", "system df", "system info", "search"};
   for (const char* n : kNames) {
     if (c.name == std::string(n)) return true;
   }

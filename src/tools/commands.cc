@@ -9,6 +9,7 @@ const CommandSpec& LoginCommand();
 const CommandSpec& LogoutCommand();
 const CommandSpec& TagsCommand();
 const CommandSpec& CatalogCommand();
+const CommandSpec& SearchCommand();
 const CommandSpec& InspectCommand();
 const CommandSpec& ImagesCommand();
 const CommandSpec& TagCommand();
@@ -55,6 +56,7 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &FsckCommand(),
       &TagsCommand(),
       &CatalogCommand(),
+      &SearchCommand(),
       &DeleteCommand(),
       &RunCommand(),
       &PsCommand(),

@@ -2,6 +2,7 @@
 // Host-level calls of the Distribution API: the /v2/ ping and the catalog.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "registry/http/tls_config.h"
 
 namespace hoist::registry {
+
+inline constexpr uint64_t kMaxSearchBody = 8 * 1024 * 1024;
 
 class RegistryApi {
  public:
@@ -26,6 +29,10 @@ class RegistryApi {
   // GET /v2/_catalog, every page.
   Result<std::vector<std::string>> Catalog(const ListOptions& options = {}) const;
   Result<Repository> Repo(std::string_view name) const;
+  // GET /v1/search?q=TERM&n=LIMIT, the search API of Docker Hub (index.docker.io) and of the
+  // registries that copy it: the JSON body, or nullopt when the registry offers no search (404,
+  // 405, or a 401/403 on that path alone). At most kMaxSearchBody bytes.
+  Result<std::optional<std::string>> SearchV1(std::string_view term, int limit) const;
 
  private:
   RegistryApi(std::shared_ptr<HttpClient> http, std::string base_url)
