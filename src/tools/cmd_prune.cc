@@ -1,11 +1,7 @@
-#include <iostream>
-#include <nlohmann/json.hpp>
-
 #include "build/containers.h"
-#include "core/json_parse.h"
 #include "store/prune.h"
 #include "tools/command.h"
-#include "tools/human_units.h"
+#include "tools/prune_output.h"
 #include "tools/store_flags.h"
 
 namespace hoist::tools {
@@ -19,35 +15,15 @@ void AddPruneOptions(cxxopts::Options& o) {
 
 Result<int> RunPrune(CommandContext& ctx) {
   if (!ctx.positional.empty()) return UsageError("prune takes no arguments");
-  store::PruneReport report;
-  std::vector<std::string> broken;  // container directories without a record
+  PruneOutcome outcome;
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
     store::PruneOptions options;
     options.all = ctx.args.count("all") > 0;
-    HOIST_TRY_ASSIGN(report, store::Prune(layout, options));
-    HOIST_TRY_ASSIGN(broken, build::ContainerStore(layout.paths()).RemoveBroken());
+    HOIST_TRY_ASSIGN(outcome.report, store::Prune(layout, options));
+    HOIST_TRY_ASSIGN(outcome.broken, build::ContainerStore(layout.paths()).RemoveBroken());
   }
-  if (ctx.global.format == OutputFormat::kJson) {
-    nlohmann::json removed = nlohmann::json::array(), deleted = nlohmann::json::array();
-    for (const auto& d : report.removed_entries) removed.push_back(d.digest.str());
-    for (const auto& d : report.removed_blobs) deleted.push_back(d.digest.str());
-    nlohmann::json out{{"RemovedImages", removed},
-                       {"DeletedBlobs", deleted},
-                       {"StaleFilesRemoved", report.removed_stale_files},
-                       {"BrokenContainersRemoved", broken},
-                       {"SpaceReclaimed", report.freed_bytes}};
-    std::cout << DumpJson(out, 2) << "\n";
-    return kExitOk;
-  }
-  if (!report.removed_entries.empty() || !report.removed_blobs.empty()) {
-    std::cout << "Deleted Images:\n";
-    for (const auto& d : report.removed_entries) std::cout << "untagged: " << d.digest.str() << "\n";
-    for (const auto& d : report.removed_blobs) std::cout << "deleted: " << d.digest.str() << "\n";
-    std::cout << "\n";
-  }
-  for (const auto& id : broken) std::cout << "removed broken container: " << id << "\n";
-  std::cout << "Total reclaimed space: " << HumanSize(static_cast<int64_t>(report.freed_bytes)) << "\n";
+  PrintPruneOutcome(ctx, outcome);
   return kExitOk;
 }
 

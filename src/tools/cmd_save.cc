@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/attachment_tags.h"
 #include "core/compression.h"
 #include "core/image_config.h"
 #include "core/manifest.h"

@@ -16,6 +16,7 @@
 #include "store/prune.h"
 #include "tools/command.h"
 #include "tools/human_units.h"
+#include "tools/prune_output.h"
 #include "tools/store_flags.h"
 #include "tools/template_output.h"
 #include "tools/text_table.h"
@@ -212,8 +213,8 @@ void AddPruneOptions(cxxopts::Options& o) {
 
 Result<int> RunSystemPrune(CommandContext& ctx) {
   if (!ctx.positional.empty()) return UsageError("system prune takes no arguments");
-  std::vector<std::string> removed_containers, broken;
-  store::PruneReport report;
+  PruneOutcome outcome;
+  outcome.containers_pruned = true;
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
     build::ContainerStore containers(layout.paths());
@@ -224,39 +225,14 @@ Result<int> RunSystemPrune(CommandContext& ctx) {
       if (c.status == "running" && !c.running()) c.status = "interrupted";
       if (!c.problem.empty() || (c.status != "exited" && c.status != "interrupted")) continue;
       HOIST_TRY(containers.Remove(c.id));
-      removed_containers.push_back(c.id);
+      outcome.removed_containers.push_back(c.id);
     }
-    HOIST_TRY_ASSIGN(broken, containers.RemoveBroken());
+    HOIST_TRY_ASSIGN(outcome.broken, containers.RemoveBroken());
     store::PruneOptions options;
     options.all = ctx.args.count("all") > 0;
-    HOIST_TRY_ASSIGN(report, store::Prune(layout, options));
+    HOIST_TRY_ASSIGN(outcome.report, store::Prune(layout, options));
   }
-  if (ctx.global.format == OutputFormat::kJson) {
-    nlohmann::json removed = nlohmann::json::array(), deleted = nlohmann::json::array();
-    for (const auto& d : report.removed_entries) removed.push_back(d.digest.str());
-    for (const auto& d : report.removed_blobs) deleted.push_back(d.digest.str());
-    nlohmann::json out{{"ContainersDeleted", removed_containers},
-                       {"BrokenContainersRemoved", broken},
-                       {"RemovedImages", removed},
-                       {"DeletedBlobs", deleted},
-                       {"StaleFilesRemoved", report.removed_stale_files},
-                       {"SpaceReclaimed", report.freed_bytes}};
-    std::cout << DumpJson(out, 2) << "\n";
-    return kExitOk;
-  }
-  if (!removed_containers.empty()) {
-    std::cout << "Deleted Containers:\n";
-    for (const auto& id : removed_containers) std::cout << id << "\n";
-    std::cout << "\n";
-  }
-  if (!report.removed_entries.empty() || !report.removed_blobs.empty()) {
-    std::cout << "Deleted Images:\n";
-    for (const auto& d : report.removed_entries) std::cout << "untagged: " << d.digest.str() << "\n";
-    for (const auto& d : report.removed_blobs) std::cout << "deleted: " << d.digest.str() << "\n";
-    std::cout << "\n";
-  }
-  for (const auto& id : broken) std::cout << "removed broken container: " << id << "\n";
-  std::cout << "Total reclaimed space: " << HumanSize(static_cast<int64_t>(report.freed_bytes)) << "\n";
+  PrintPruneOutcome(ctx, outcome);
   return kExitOk;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "core/attachment_tags.h"
 #include "core/manifest.h"
 #include "registry/client/repository.h"
 #include "transfer/registry_source.h"

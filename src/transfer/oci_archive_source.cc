@@ -121,20 +121,19 @@ Result<std::unique_ptr<Reader>> ArchiveSource::GetBlob(const Descriptor& blob, u
 }
 
 Result<std::vector<ImageSource::Attached>> ArchiveSource::ListAttached(const Descriptor& subject) {
+  // A ref.name is the tag itself ("sha256-<hex>.sig", copy's) or a reference ending in it (save's).
+  auto named = [](const store::ArchiveImage& a, const std::string& tag) {
+    const std::string& n = a.ref_name;
+    return n == tag || (n.size() > tag.size() && n.ends_with(tag) && n[n.size() - tag.size() - 1] == ':');
+  };
   std::vector<Attached> out;
   for (const std::string& tag : CosignTags(subject.digest)) {
-    auto matches = [&](const store::ArchiveImage& a) {
-      const std::string& n = a.ref_name;
-      return n == tag || (n.size() > tag.size() && n.compare(n.size() - tag.size() - 1, std::string::npos, ":" + tag) == 0);
-    };
-    const auto& lists = {&plan_.attached, &plan_.images};
-    bool found = false;
-    for (const auto* list : lists) {
-      for (const auto& a : *list) {
-        if (found || !matches(a)) continue;
-        out.push_back(Attached{tag, a.root});
-        found = true;
-      }
+    // The attached index first; archives of older hoist and other tools list them in index.json.
+    for (const auto* list : {&plan_.attached, &plan_.images}) {
+      auto it = std::find_if(list->begin(), list->end(), [&](const auto& a) { return named(a, tag); });
+      if (it == list->end()) continue;
+      out.push_back(Attached{tag, it->root});
+      break;
     }
   }
   return out;

@@ -1,5 +1,6 @@
 #include "transfer/registry_source.h"
 
+#include "core/attachment_tags.h"
 #include "transfer/registry_blob_reader.h"
 
 namespace hoist::transfer {

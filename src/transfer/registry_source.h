@@ -4,7 +4,6 @@
 
 #include <memory>
 
-#include "core/attachment_tags.h"
 #include "core/reference.h"
 #include "registry/client/repository.h"
 #include "transfer/blob_info_cache.h"

@@ -1,5 +1,6 @@
 #include "transfer/mirror/attached_lookup.h"
 
+#include "core/attachment_tags.h"
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "transfer/registry_source.h"
