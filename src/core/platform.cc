@@ -4,16 +4,12 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
 #include "core/spec_json.h"
 
 namespace hoist {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool ValidComponent(std::string_view s) {
   if (s.empty()) return false;
@@ -60,9 +56,9 @@ std::string Platform::str() const {
 
 Platform Platform::Normalized() const {
   Platform p = *this;
-  p.os = Lower(p.os);
-  p.architecture = Lower(p.architecture);
-  p.variant = Lower(p.variant);
+  p.os = AsciiLower(p.os);
+  p.architecture = AsciiLower(p.architecture);
+  p.variant = AsciiLower(p.variant);
   if (p.os == "macos") p.os = "darwin";
   std::string& arch = p.architecture;
   std::string& var = p.variant;

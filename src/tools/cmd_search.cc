@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/ascii.h"
 #include "core/json_parse.h"
 #include "registry/client/listing.h"
 #include "tools/command.h"
@@ -75,11 +76,6 @@ std::pair<std::string, std::string> SplitHost(const std::string& text) {
   return {"docker.io", text};
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Rows from a v1 search answer ({"results": [{"name", "description", "star_count", "is_official",
 // "is_automated"}]}), as docker's template fields.
 Result<std::vector<nlohmann::json>> ParseSearchAnswer(const std::string& body, const std::string& host) {
@@ -126,10 +122,10 @@ Result<int> RunSearch(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(rows, ParseSearchAnswer(**answer, host));
   } else {
     // No search API: the catalog, names containing TERM (case-insensitive), in the catalog's order.
-    const std::string want = Lower(term);
+    const std::string want = AsciiLower(term);
     Status listed = registry::ForEachCatalogPage(api, {}, [&](std::vector<std::string> page) -> Status {
       for (auto& name : page) {
-        if (Lower(name).find(want) == std::string::npos) continue;
+        if (AsciiLower(name).find(want) == std::string::npos) continue;
         rows.push_back({{"Name", host + "/" + name},
                         {"Description", ""},
                         {"StarCount", 0},

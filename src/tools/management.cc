@@ -4,6 +4,8 @@
 #include <cctype>
 #include <ostream>
 
+#include "core/ascii.h"
+
 namespace hoist::tools {
 
 const CommandSpec& ImagesCommand();
@@ -31,11 +33,6 @@ namespace {
 
 constexpr size_t kMaxSuggestDistance = 2;  // cobra's SuggestionsMinimumDistance
 constexpr size_t kMaxSuggestLength = 64;   // longer words are not compared (the distance is quadratic)
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 size_t Levenshtein(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -110,12 +107,12 @@ void PrintGroupHelp(const CommandGroup& group, std::ostream& out) {
 
 std::string Suggest(const std::string& typed, const std::vector<std::string>& candidates) {
   if (typed.empty() || typed.size() > kMaxSuggestLength) return "";
-  const std::string t = Lower(typed);
+  const std::string t = AsciiLower(typed);
   std::string best;
   size_t best_distance = kMaxSuggestDistance + 1;
   for (const auto& c : candidates) {
     if (c.size() > kMaxSuggestLength) continue;
-    const std::string lc = Lower(c);
+    const std::string lc = AsciiLower(c);
     size_t d = Levenshtein(t, lc);
     if (lc.rfind(t, 0) == 0) d = std::min<size_t>(d, 1);  // a prefix: "hoist imag" → image
     if (d < best_distance) {

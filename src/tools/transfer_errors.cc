@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace hoist::tools {
 
 namespace {
@@ -24,11 +26,6 @@ std::pair<std::string, std::string> SplitRequest(const std::string& message) {
   return {"", message};
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // What went wrong, without the request line or the registry's raw codes.
 std::string Reason(const Error& e) {
   auto [host, rest] = SplitRequest(e.message());
@@ -36,7 +33,7 @@ std::string Reason(const Error& e) {
   if (e.registry()) {
     const RegistryDetails& r = *e.registry();
     const RegistryDiagnostic* d = r.diagnostics.empty() ? nullptr : &r.diagnostics.front();
-    const std::string said = d && !d->message.empty() ? Lower(d->message) : (d ? Lower(d->code) : "");
+    const std::string said = d && !d->message.empty() ? AsciiLower(d->message) : (d ? AsciiLower(d->code) : "");
     const std::string code = d ? d->code : "";
     switch (e.code()) {
       case ErrorCode::kNotFound:

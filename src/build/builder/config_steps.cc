@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/dockerfile/expand.h"
+#include "core/ascii.h"
 #include "core/json_parse.h"
 
 namespace hoist::build::builder {
@@ -55,8 +56,7 @@ Result<std::vector<std::string>> ExposedPorts(const dockerfile::Instruction& ins
     std::string port = w, proto = "tcp";
     if (auto slash = w.find('/'); slash != std::string::npos) {
       port = w.substr(0, slash);
-      proto = w.substr(slash + 1);
-      std::transform(proto.begin(), proto.end(), proto.begin(), [](unsigned char c) { return std::tolower(c); });
+      proto = AsciiLower(w.substr(slash + 1));
     }
     if (proto != "tcp" && proto != "udp" && proto != "sctp") return At(ins, "unknown protocol in \"" + w + "\"");
     auto dash = port.find('-');

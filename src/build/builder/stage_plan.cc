@@ -5,20 +5,16 @@
 #include <set>
 
 #include "build/dockerfile/expand.h"
+#include "core/ascii.h"
 
 namespace hoist::build::builder {
 
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 }  // namespace
 
 std::optional<int> FindStage(const dockerfile::Dockerfile& file, const std::string& name, int before) {
-  const std::string lower = Lower(name);
+  const std::string lower = AsciiLower(name);
   for (int i = 0; i < before && i < static_cast<int>(file.stages.size()); ++i) {
     if (!file.stages[i].name.empty() && file.stages[i].name == lower) return i;
   }
@@ -61,7 +57,7 @@ Result<StagePlan> PlanStages(const dockerfile::Dockerfile& file, const std::stri
     // --target takes a stage name, as docker's does.
     int found = -1;
     for (int i = 0; i < count; ++i) {
-      if (file.stages[i].name == Lower(target)) found = i;
+      if (file.stages[i].name == AsciiLower(target)) found = i;
     }
     if (found < 0) return InvalidArgument("--target " + target + ": no stage of that name in " + file.file);
     plan.target = found;

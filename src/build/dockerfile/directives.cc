@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace hoist::build::dockerfile {
 namespace {
 
@@ -15,8 +17,7 @@ bool SplitDirective(std::string_view line, std::string* name, std::string* value
   if (i == line.size() || !std::isalpha(static_cast<unsigned char>(line[i]))) return false;
   size_t start = i;
   while (i < line.size() && std::isalnum(static_cast<unsigned char>(line[i]))) ++i;
-  name->assign(line.substr(start, i - start));
-  for (char& c : *name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  *name = AsciiLower(line.substr(start, i - start));
   while (i < line.size() && IsSpaceOrTab(line[i])) ++i;
   if (i == line.size() || line[i] != '=') return false;
   ++i;

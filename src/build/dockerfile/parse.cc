@@ -6,6 +6,7 @@
 #include "build/dockerfile/instruction.h"
 #include "build/dockerfile/lines.h"
 #include "build/dockerfile/words.h"
+#include "core/ascii.h"
 
 namespace hoist::build::dockerfile {
 namespace {
@@ -18,12 +19,6 @@ Error At(const Location& where, const std::string& message) {
   m += ": ";
   m += message;
   return ParseError(std::move(m));
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Docker's stage-name rule: ^[a-z][a-z0-9-_.]*$ (after lower-casing).
@@ -39,8 +34,8 @@ bool IsValidStageName(std::string_view name) {
 Status StartStage(Dockerfile& dockerfile, const Instruction& from) {
   std::vector<std::string> words = SplitOnBlanks(from.text);
   Stage stage;
-  if (words.size() == 3 && Lower(words[1]) == "as") {
-    stage.name = Lower(words[2]);
+  if (words.size() == 3 && AsciiLower(words[1]) == "as") {
+    stage.name = AsciiLower(words[2]);
     if (!IsValidStageName(stage.name)) {
       return At(from.location, "invalid name for build stage: \"" + words[2] +
                                    "\", name can't start with a number or contain symbols");
