@@ -37,6 +37,9 @@ bool Expect(std::string_view s, size_t& pos, char c) {
 
 }  // namespace
 
+constexpr int kMinTokenYear = 1970;
+constexpr int kMaxTokenYear = 2200;
+
 Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
   using namespace std::chrono;
   auto bad = [&] { return ParseError(AuthQuote(s) + " is not an RFC 3339 time"); };
@@ -88,6 +91,12 @@ Result<std::chrono::system_clock::time_point> ParseRfc3339(std::string_view s) {
   if (p != s.size()) return bad();
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return bad();
+  // system_clock counts nanoseconds in 64 bits (years 1678 to 2262): outside the named years a
+  // time could not be held, and no token was issued then.
+  if (y < kMinTokenYear || y > kMaxTokenYear) {
+    return ParseError(AuthQuote(s) + " is outside the years " + std::to_string(kMinTokenYear) + " to " +
+                      std::to_string(kMaxTokenYear) + " a token time may name");
+  }
   auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} - minutes{offset_minutes};
   return time_point_cast<system_clock::duration>(tp + frac);
 }

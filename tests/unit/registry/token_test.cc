@@ -206,3 +206,18 @@ TEST_CASE("a token response nested 120,000 deep is refused with a parse error") 
   CHECK(t.error().code() == ErrorCode::kParse);
   CHECK_THAT(t.error().message(), Catch::Contains("nested deeper than 64 levels"));
 }
+
+TEST_CASE("an RFC 3339 time outside the years a clock can hold is refused, not overflowed") {
+  // Found by fuzz_token_response: year 1012 overflowed system_clock's 64-bit nanoseconds.
+  for (const char* far : {"1012-03-01T10:00:00.123456789+01:00", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+                          "1969-12-31T23:59:59Z", "2201-01-01T00:00:00Z"}) {
+    INFO(far);
+    auto t = ParseRfc3339(far);
+    REQUIRE_FALSE(t.ok());
+    CHECK_THAT(t.error().message(), Catch::Contains("outside the years 1970 to 2200"));
+  }
+  CHECK(ParseRfc3339("2200-12-31T23:59:59Z").ok());
+  auto response = ParseTokenResponse(R"({"token":"t","issued_at":"1012-03-01T10:00:00+01:00"})", kRealm);
+  REQUIRE_FALSE(response.ok());
+  CHECK(response.error().code() == ErrorCode::kParse);
+}
