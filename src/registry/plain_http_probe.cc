@@ -6,7 +6,7 @@
 
 namespace hoist::registry {
 
-bool SpeaksPlainHttp(const HttpClientOptions& http, std::string_view host_port) {
+HttpsProbe ProbeHttps(const HttpClientOptions& http, std::string_view host_port) {
   HttpClientOptions o = http;
   o.connect_timeout = kPlainHttpProbeTimeout;
   o.low_speed_time = std::chrono::duration_cast<std::chrono::seconds>(kPlainHttpProbeTimeout);
@@ -17,14 +17,16 @@ bool SpeaksPlainHttp(const HttpClientOptions& http, std::string_view host_port) 
   req.follow_redirects = false;
   req.max_buffered_body = 4096;
   auto r = probe.Do(req);
-  bool plain = !r.ok() && r.error().message().find(kPlainHttpReply) != std::string::npos;
+  HttpsProbe result = r.ok() ? HttpsProbe::kTls
+                      : r.error().message().find(kPlainHttpReply) != std::string::npos ? HttpsProbe::kPlainHttp
+                                                                                        : HttpsProbe::kFailed;
   if (http.debug_log) {
     http.debug_log("probe https://" + std::string(host_port) + "/v2/: " +
-                   (r.ok() ? "answers TLS (HTTP " + std::to_string(r->status) + ")"
-                           : plain ? std::string("speaks plain HTTP; using http:// (loopback registry)")
-                                   : "failed (" + r.error().message() + "); keeping https"));
+                   (result == HttpsProbe::kTls         ? "answers TLS (HTTP " + std::to_string(r->status) + ")"
+                    : result == HttpsProbe::kPlainHttp ? std::string("speaks plain HTTP")
+                                                       : "failed (" + r.error().message() + ")"));
   }
-  return plain;
+  return result;
 }
 
 }  // namespace hoist::registry

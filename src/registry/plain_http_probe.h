@@ -1,6 +1,10 @@
 #pragma once
-// Docker's default for loopback registries: a registry on localhost, 127.0.0.0/8 or ::1 that
-// answers a TLS handshake with plain HTTP is used over http without --insecure-registry.
+// Which scheme a registry that may use plain http gets, decided by one https request, as docker does:
+//   - a loopback registry (localhost, 127.0.0.0/8, ::1) not named insecure keeps https (verified)
+//     unless it answers the TLS handshake with plain HTTP;
+//   - a registry named insecure is tried over https first (unverified) and falls back to http when
+//     no TLS handshake completes, so `insecure = true` serves self-signed TLS registries and plain
+//     HTTP ones alike.
 
 #include <chrono>
 #include <string_view>
@@ -9,12 +13,17 @@
 
 namespace hoist::registry {
 
-// The probe's bound on connecting and handshaking: a loopback server answers at once or not at all.
+// The probe's bound on connecting and handshaking: a registry named insecure or on loopback is near;
+// it answers at once or not at all.
 inline constexpr std::chrono::milliseconds kPlainHttpProbeTimeout{5'000};
 
-// One GET https://HOST/v2/ with `http`'s TLS settings. True only when the handshake was answered
-// with plain HTTP; any HTTP status, a certificate failure, a refused connection or silence keep
-// https, so the real request reports what went wrong.
-bool SpeaksPlainHttp(const HttpClientOptions& http, std::string_view host_port);
+enum class HttpsProbe {
+  kTls,        // the handshake completed (any HTTP status after it)
+  kPlainHttp,  // the handshake was answered with plain HTTP
+  kFailed,     // refused, silent, a certificate failure or another TLS error
+};
+
+// One GET https://HOST/v2/ with `http`'s TLS settings (which leave a host named insecure unverified).
+HttpsProbe ProbeHttps(const HttpClientOptions& http, std::string_view host_port);
 
 }  // namespace hoist::registry

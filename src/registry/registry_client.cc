@@ -28,14 +28,18 @@ RegistryClient::~RegistryClient() = default;
 
 std::string RegistryClient::SchemeOf(const std::string& host) {
   const TlsSettings& tls = options_.http.tls;
-  if (IsInsecureRegistry(host, tls) || !tls.loopback_plain_http || !IsLoopbackHost(host)) {
-    return SchemeFor(host, tls);
-  }
+  const bool named_insecure = IsInsecureRegistry(host, tls);
+  if (!named_insecure && (!tls.loopback_plain_http || !IsLoopbackHost(host))) return "https";
   // Held while probing: parallel opens of one registry wait for the one answer.
   std::lock_guard<std::mutex> lock(scheme_mu_);
   auto it = schemes_.find(host);
   if (it == schemes_.end()) {
-    it = schemes_.emplace(host, SpeaksPlainHttp(options_.http, host) ? "http" : "https").first;
+    HttpsProbe probe = ProbeHttps(options_.http, host);
+    // Named insecure: https (unverified) when a handshake completes, else http. Loopback only:
+    // https unless the port plainly speaks HTTP, so a TLS error there is reported, not hidden.
+    bool http = named_insecure ? probe != HttpsProbe::kTls : probe == HttpsProbe::kPlainHttp;
+    if (options_.debug_log) options_.debug_log("registry " + host + ": using " + (http ? "http" : "https"));
+    it = schemes_.emplace(host, http ? "http" : "https").first;
   }
   return it->second;
 }

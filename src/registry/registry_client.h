@@ -73,7 +73,7 @@ class RegistryClient {
   TokenCache tokens_;
   Keychain keychain_;
   std::mutex scheme_mu_;
-  std::map<std::string, std::string, std::less<>> schemes_;  // loopback hosts probed so far
+  std::map<std::string, std::string, std::less<>> schemes_;  // insecure and loopback hosts probed so far
 };
 
 // docker.io → registry-1.docker.io; everything else as written.

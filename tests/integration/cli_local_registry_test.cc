@@ -109,6 +109,42 @@ TEST_CASE("a TLS registry on 127.0.0.1 is still verified and never downgraded") 
   CHECK(verified.exit_code == 0);
 }
 
+TEST_CASE("a TLS registry named insecure is used over https without verification, never downgraded") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kTls);
+  if (SkipExternal(*registry)) return;
+  Env env;
+  ImportImage(env, "app:1");
+  const std::string host = registry->host();
+  const std::string ref = host + "/insecure-tls/app:1";
+  REQUIRE(RunHoist({"tag", "app:1", ref}, env.vars()).exit_code == 0);
+  // Named on the command line: the registry's self-signed certificate is not checked, and -v shows
+  // (-vv) hoist chose https after its probe (a plain-http fallback would fail: the port speaks only TLS).
+  CommandResult push = RunHoist({"-vv", "push", "--progress=none", "--insecure-registry", host, ref}, env.vars());
+  INFO(push.err);
+  CHECK(push.exit_code == 0);
+  CHECK_THAT(push.err, Catch::Contains("registry " + host + ": using https"));
+  // Named in registries.conf or the environment: the same.
+  WriteFile(env.home / "registries.conf", "[[registry]]\nlocation = \"" + host + "\"\ninsecure = true\n");
+  CommandResult tags = RunHoist({"tags", host + "/insecure-tls/app"}, env.vars());
+  INFO(tags.err);
+  CHECK(tags.exit_code == 0);
+  CHECK_THAT(tags.out, Catch::Contains("1"));
+  REQUIRE(RunHoist({"rmi", ref}, env.vars()).exit_code == 0);
+  CommandResult pull = RunHoist({"pull", "--progress=none", ref}, env.with("HOIST_INSECURE_REGISTRIES=" + host));
+  INFO(pull.err);
+  CHECK(pull.exit_code == 0);
+}
+
+TEST_CASE("a plain-HTTP registry named insecure falls back to http after the https probe") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  if (SkipExternal(*registry)) return;
+  Env env;
+  CommandResult r = RunHoist({"-vv", "catalog", "--insecure-registry", registry->host(), registry->host()}, env.vars());
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("registry " + registry->host() + ": using http"));
+}
+
 TEST_CASE("a plain-HTTP registry under another name needs to be named insecure and the error says how") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   if (SkipExternal(*registry)) return;

@@ -69,6 +69,10 @@ bool IEquals(std::string_view a, std::string_view b) {
 
 // --- Conn
 
+// The first byte of a TLS handshake record, and what a plain HTTP server answers to one.
+constexpr char kTlsHandshakeRecord = '\x16';
+constexpr std::string_view kNotHttpAnswer = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+
 std::unique_ptr<Conn> Conn::Dial(const std::string& host_port, const std::atomic<bool>& stop) {
   size_t colon = host_port.rfind(':');
   if (colon == std::string::npos) return nullptr;
@@ -108,6 +112,11 @@ bool Conn::ReadMore() {
 bool Conn::ReadHead(std::string& head) {
   size_t pos;
   while ((pos = buf_.find("\r\n\r\n")) == std::string::npos) {
+    if (!buf_.empty() && buf_[0] == kTlsHandshakeRecord) {
+      // A TLS ClientHello (a client probing https first): answer as Go's net/http does.
+      Send(kNotHttpAnswer);
+      return false;
+    }
     if (buf_.size() > (1 << 20) || !ReadMore()) return false;
   }
   head = buf_.substr(0, pos);

@@ -82,6 +82,11 @@ class Conn {
   bool ReadUntil(std::string_view delim, std::string& out) {
     size_t pos;
     while ((pos = buf_.find(delim)) == std::string::npos) {
+      if (delim == "\r\n\r\n" && !buf_.empty() && buf_[0] == '\x16') {
+        // A TLS ClientHello (a client probing https first): answer as Go's net/http does.
+        Send("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return false;
+      }
       if (!ReadMore()) return false;
     }
     out = buf_.substr(0, pos);

@@ -32,8 +32,4 @@ Result<Repository> RegistryApi::Repo(std::string_view name) const {
   return Repository::Open(http_, base_url_, name);
 }
 
-std::string BaseUrlForHost(std::string_view host_port, const TlsSettings& settings) {
-  return SchemeFor(host_port, settings) + "://" + std::string(host_port);
-}
-
 }  // namespace hoist::registry

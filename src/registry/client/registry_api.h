@@ -42,7 +42,5 @@ class RegistryApi {
   std::string base_url_;
 };
 
-// "https://host[:port]", or "http://…" for a host the user named insecure.
-std::string BaseUrlForHost(std::string_view host_port, const TlsSettings& settings);
 
 }  // namespace hoist::registry

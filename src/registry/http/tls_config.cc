@@ -116,10 +116,6 @@ bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings)
                      });
 }
 
-std::string SchemeFor(std::string_view host_port, const TlsSettings& settings) {
-  return IsInsecureRegistry(host_port, settings) ? "http" : "https";
-}
-
 Result<TlsOptions> TlsForHost(const std::string& host_port, const TlsSettings& settings) {
   TlsOptions out;
   out.verify = settings.tls_verify && !IsInsecureRegistry(host_port, settings);

@@ -1,8 +1,9 @@
 #pragma once
 // Which TLS a registry host gets: docker/podman per-host certificate directories, an explicit CA
-// file, and the user's list of insecure registries. A host is spoken to over plain http when the
-// user named it insecure, or (docker's default) when it is a loopback host whose port answers a
-// TLS handshake with plain HTTP; RegistryClient makes that second choice after one probe.
+// file, and the user's list of insecure registries. A host named insecure is spoken to over https
+// without verification when it answers TLS, else over plain http; a loopback host not named is
+// spoken to over http only when its port answers a TLS handshake with plain HTTP (docker's default).
+// RegistryClient makes both choices after one probe (registry/plain_http_probe.h).
 
 #include <string>
 #include <string_view>
@@ -49,9 +50,6 @@ std::string PlainHttpMessage(std::string_view host_port, std::string_view detail
 
 // host_port is "host" for the scheme's default port, else "host:port" (UrlOrigin::HostPort()).
 bool IsInsecureRegistry(std::string_view host_port, const TlsSettings& settings);
-
-// "http" for a registry named insecure, "https" for every other.
-std::string SchemeFor(std::string_view host_port, const TlsSettings& settings);
 
 // Fails when a certificate directory is unreadable or holds a client certificate without its
 // key (or a key without its certificate).

@@ -24,16 +24,16 @@ void MakeHostDir(const TempDir& dir, const std::string& root, const std::string&
 
 }  // namespace
 
-TEST_CASE("SchemeFor is https unless the registry is named insecure") {
+TEST_CASE("IsInsecureRegistry matches the named hosts, case-insensitively, with their ports") {
   TlsSettings s;
   s.insecure_registries = {"localhost:5000", "http://lab.example/"};
-  CHECK(SchemeFor("localhost:5000", s) == "http");
-  CHECK(SchemeFor("LAB.example", s) == "http");
-  CHECK(SchemeFor("localhost:5001", s) == "https");
-  CHECK(SchemeFor("localhost", s) == "https");
-  CHECK(SchemeFor("registry.example", s) == "https");
-  s.tls_verify = false;  // turns verification off, never plain http
-  CHECK(SchemeFor("registry.example", s) == "https");
+  CHECK(IsInsecureRegistry("localhost:5000", s));
+  CHECK(IsInsecureRegistry("LAB.example", s));
+  CHECK_FALSE(IsInsecureRegistry("localhost:5001", s));
+  CHECK_FALSE(IsInsecureRegistry("localhost", s));
+  CHECK_FALSE(IsInsecureRegistry("registry.example", s));
+  s.tls_verify = false;  // turns verification off, never names a host insecure
+  CHECK_FALSE(IsInsecureRegistry("registry.example", s));
 }
 
 TEST_CASE("Verification is off for insecure registries and with tls_verify=false") {
