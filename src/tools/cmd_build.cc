@@ -45,6 +45,13 @@ void AddBuildOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>(), "SECONDS")
       ("q,quiet", "Print only the image ID (RUN output only when a step fails)")
       ("iidfile", "Write the image ID to FILE", cxxopts::value<std::string>(), "FILE")
+      ("label", "Set a label on the image (KEY=VALUE; repeatable)", cxxopts::value<std::string>(), "KEY=VALUE")
+      ("annotation", "Set an annotation on the image's manifest (KEY=VALUE, or manifest:KEY=VALUE; repeatable); "
+                     "an image with Docker media types is written with OCI ones",
+       cxxopts::value<std::string>(), "KEY=VALUE")
+      ("network", "The network of RUN steps that do not set RUN --network: default (the host's), host or none",
+       cxxopts::value<std::string>(), "MODE")
+      ("pull", "Fetch every FROM image from its registry again, even one the store has")
       ("push", "Push every -t name to its registry when the build is done")
       ("output", "Also write the image to oci-archive:FILE or docker-archive:FILE (named by its :REF, else the "
                  "first -t)", cxxopts::value<std::string>(), "LOCATION");
@@ -73,6 +80,31 @@ Result<std::map<std::string, std::string>> BuildArgs(const CommandContext& ctx) 
     }
   }
   return args;
+}
+
+// Repeated KEY=VALUE flags (--label, --annotation); a bare KEY sets "". `prefix` ("manifest:") may
+// lead a pair, as buildx writes an annotation's target.
+Result<std::map<std::string, std::string>> KeyValues(const CommandContext& ctx, const std::string& flag,
+                                                     std::string_view prefix = "") {
+  std::map<std::string, std::string> out;
+  for (std::string a : RepeatedFlag(ctx.args, flag)) {
+    if (!prefix.empty() && a.rfind(prefix, 0) == 0) a.erase(0, prefix.size());
+    auto eq = a.find('=');
+    std::string key = a.substr(0, eq);
+    if (key.empty() || key.find_first_of(" \t\n") != std::string::npos) {
+      return UsageError("--" + flag + " needs KEY=VALUE with a non-empty KEY without spaces, got \"" + a + "\"");
+    }
+    out[key] = eq == std::string::npos ? "" : a.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<std::optional<build::SandboxOptions::Network>> NetworkFlag(const CommandContext& ctx) {
+  if (!ctx.args.count("network")) return std::optional<build::SandboxOptions::Network>();
+  const std::string v = ctx.args["network"].as<std::string>();
+  if (v == "none") return std::optional(build::SandboxOptions::Network::kNone);
+  if (v == "host" || v == "default") return std::optional(build::SandboxOptions::Network::kHost);
+  return UsageError("--network takes default, host or none, got \"" + v + "\"");
 }
 
 Result<transfer::Location> OutputLocation(const CommandContext& ctx) {
@@ -165,6 +197,10 @@ Result<int> RunBuild(CommandContext& ctx) {
       return UsageError("--allow takes security.insecure or network.host, got \"" + a + "\"");
     }
   }
+  HOIST_TRY_ASSIGN(options.labels, KeyValues(ctx, "label"));
+  HOIST_TRY_ASSIGN(options.annotations, KeyValues(ctx, "annotation", "manifest:"));
+  HOIST_TRY_ASSIGN(options.network, NetworkFlag(ctx));
+  options.pull_always = ctx.args.count("pull") > 0;
   options.quiet = ctx.args.count("quiet") > 0;
   HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
   HOIST_TRY_ASSIGN(options.fetch, FetchOptions(ctx));
@@ -245,14 +281,18 @@ const CommandSpec& BuildCommand() {
       "the checksum alone; without it the file is fetched on every build and cached by its content.\n"
       "--output writes the image also to oci-archive:FILE or docker-archive:FILE (as `hoist save`\n"
       "writes it; named by FILE:REF, else the first -t). Names (-t) are set only when the build\n"
-      "succeeded. Not supported: ADD of git repositories, RUN --mount, other platforms than this\n"
-      "machine's, ONBUILD triggers of a base.",
+      "succeeded. A base image's ONBUILD triggers run right after its FROM (and are not passed on).\n"
+      "--label sets labels on the final image, --annotation annotations on its manifest; both leave\n"
+      "every step cached. --pull fetches each FROM image again, so a moved tag is seen. --network sets\n"
+      "RUN steps' network (default: the host's, as docker's default bridge reaches out too).\n"
+      "Not supported: ADD of git repositories, RUN --mount, other platforms than this machine's.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
       "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"
       "  tar -C ctx -c . | hoist build -t app:1 -\n"
       "  hoist build -t localhost:5000/app:1 --push --output oci-archive:app.tar .\n"
-      "  hoist build -t app:1 --output docker-archive:app.tar . && docker load -i app.tar",
+      "  hoist build -t app:1 --output docker-archive:app.tar . && docker load -i app.tar\n"
+      "  hoist build --pull --network none --label org.opencontainers.image.version=1.2 -t app:1 .",
       AddBuildOptions, RunBuild};
   return spec;
 }

@@ -43,15 +43,18 @@ Status CheckNativePlatform(const std::string& text, const std::string& what) {
   return Ok();
 }
 
-Result<StoredImage> LoadBaseImage(const store::OciLayout& layout, const std::string& name, const PullFunction& pull) {
-  auto image = LoadStoredImage(layout, name);
-  if (!image.ok() && image.error().code() == ErrorCode::kNotFound && pull) {
+Result<StoredImage> LoadBaseImage(const store::OciLayout& layout, const std::string& name, const PullFunction& pull,
+                                  bool pull_always) {
+  auto fetch = [&]() -> Result<StoredImage> {
     auto ref = Reference::Parse(name);
     if (!ref.ok()) return std::move(ref).error().WithContext("image " + name);
     Status pulled = pull(*ref);
     if (!pulled.ok()) return NotInStore(*ref, std::move(pulled).error());
-    image = LoadStoredImage(layout, ref->str());
-  }
+    return LoadStoredImage(layout, ref->str());
+  };
+  // --pull fetches even an image the store has, so a moved tag is seen; else only a missing one.
+  auto image = pull_always && pull ? fetch() : LoadStoredImage(layout, name);
+  if (!image.ok() && image.error().code() == ErrorCode::kNotFound && pull && !pull_always) image = fetch();
   if (!image.ok()) return image;
   Platform host = Platform::Host();
   Platform have = image->config.platform().Normalized();

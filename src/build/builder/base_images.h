@@ -13,7 +13,8 @@ namespace hoist::build::builder {
 
 using PullFunction = std::function<Status(const Reference& image)>;
 
-Result<StoredImage> LoadBaseImage(const store::OciLayout& layout, const std::string& name, const PullFunction& pull);
+Result<StoredImage> LoadBaseImage(const store::OciLayout& layout, const std::string& name, const PullFunction& pull,
+                                  bool pull_always = false);
 
 // A platform string (FROM --platform, --platform) that must name this machine's platform.
 Status CheckNativePlatform(const std::string& text, const std::string& what);

@@ -13,6 +13,7 @@
 #include "core/digest.h"
 #include "core/error.h"
 #include "core/reference.h"
+#include "build/sandbox.h"
 #include "transfer/url_fetch.h"
 
 namespace hoist::build::builder {
@@ -27,6 +28,14 @@ struct BuildOptions {
   bool allow_insecure = false;  // --allow security.insecure: RUN --security=insecure may run privileged
   std::optional<int64_t> timestamp;  // SOURCE_DATE_EPOCH / --timestamp: fixed times, clamped mtimes
   std::vector<Reference> tags;       // names set once everything else is written
+  // --label: set on the final image's config (not on intermediate stages), as docker does.
+  std::map<std::string, std::string> labels;
+  // --annotation: set on the final image's manifest; an image with Docker media types becomes OCI,
+  // as a Docker manifest has no annotations (BuildKit needs oci-mediatypes for them too).
+  std::map<std::string, std::string> annotations;
+  // --network: RUN steps' network when the step does not say (RUN --network); host by default.
+  std::optional<SandboxOptions::Network> network;
+  bool pull_always = false;          // --pull: fetch every FROM image again, even one in the store
   bool quiet = false;                // no progress; RUN output only when a step fails
   std::FILE* progress = stderr;
   // Fetches a registry image into the store (FROM or COPY --from an image the store lacks); null:

@@ -13,6 +13,7 @@
 #include "build/root_dir.h"
 #include "build/scratch_dir.h"
 #include "core/fs.h"
+#include "core/manifest_convert.h"
 #include "core/media_types.h"
 
 namespace hoist::build::builder {
@@ -40,11 +41,39 @@ Status DeclareGlobals(const dockerfile::Dockerfile& file, BuildScope& scope) {
   return Ok();
 }
 
-Result<Descriptor> WriteImage(store::OciLayout& layout, const StageImage& image) {
+// --label and --annotation on the final image; both enter its cache key, so a changed label makes a
+// new image while every step stays cached.
+void ApplyFinalEdits(StageImage& image, const BuildOptions& options) {
+  if (!options.labels.empty()) {
+    ContainerConfig c = image.config.config().value_or(ContainerConfig{});
+    std::string text;
+    for (const auto& [k, v] : options.labels) {
+      c.labels[k] = v;
+      text += k + "=" + v + "\n";
+    }
+    image.config.set_config(std::move(c));
+    image.chain = CacheKey(image.chain, {"--label", text});
+  }
+  if (!options.annotations.empty()) {
+    std::string text;
+    for (const auto& [k, v] : options.annotations) text += k + "=" + v + "\n";
+    image.chain = CacheKey(image.chain, {"--annotation", text});
+  }
+}
+
+Result<Descriptor> WriteImage(store::OciLayout& layout, const StageImage& image,
+                              const std::map<std::string, std::string>& annotations) {
   const bool docker = image.docker;
   HOIST_TRY_ASSIGN(Descriptor config,
                    layout.PutBytes(image.config.raw(), std::string(docker ? kDockerConfig : kOciConfig)));
   Manifest manifest(std::string(docker ? kDockerManifest : kOciManifest), config, image.layers);
+  if (!annotations.empty()) {
+    if (docker) {
+      // Only the media types change: the config and layer blobs are the same bytes.
+      HOIST_TRY_ASSIGN(manifest, ConvertManifest(manifest, ManifestFormat::kOci));
+    }
+    manifest.set_annotations(annotations);
+  }
   return layout.PutBytes(manifest.raw(), manifest.media_type());
 }
 
@@ -104,7 +133,8 @@ Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options)
     session.stages.emplace(index, std::move(built));
   }
 
-  const StageImage& image = session.stages.at(plan.target).image;
+  StageImage image = session.stages.at(plan.target).image;
+  ApplyFinalEdits(image, options);
   BuildResult result;
   auto cached = options.no_cache ? std::nullopt : cache.LookupImage(image.chain);
   auto config = cached ? ReadConfigDigest(layout, *cached) : std::nullopt;
@@ -112,7 +142,7 @@ Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options)
     result.manifest = *cached;
     result.config = *config;
   } else {
-    HOIST_TRY_ASSIGN(result.manifest, WriteImage(layout, image));
+    HOIST_TRY_ASSIGN(result.manifest, WriteImage(layout, image, options.annotations));
     result.config = image.config.digest();
     HOIST_TRY(cache.StoreImage(image.chain, result.manifest));
   }

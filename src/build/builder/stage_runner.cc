@@ -12,6 +12,7 @@
 #include "build/builder/base_images.h"
 #include "build/builder/build_session.h"
 #include "build/builder/config_steps.h"
+#include "build/builder/onbuild.h"
 #include "build/builder/copy_step.h"
 #include "build/builder/run_step.h"
 #include "build/dockerfile/expand.h"
@@ -74,7 +75,7 @@ class StageRunner {
       image_ = s_.stages.at(*other).image;
       image_.chain = CacheKey(image_.chain, {"FROM stage", Timestamp()});
     } else {
-      HOIST_TRY_ASSIGN(StoredImage img, LoadBaseImage(s_.layout, base, s_.options.pull));
+      HOIST_TRY_ASSIGN(StoredImage img, LoadBaseImage(s_.layout, base, s_.options.pull, s_.options.pull_always));
       image_.config = img.config;
       image_.layers = img.manifest.layers();
       image_.docker = IsDocker(img.manifest.media_type());
@@ -90,6 +91,31 @@ class StageRunner {
       }
     }
     s_.scope.BeginStage(sc_.config.env);
+    return OnbuildTriggers(base);
+  }
+
+  // A base's ONBUILD triggers run right after FROM, before the stage's own instructions, and are not
+  // passed on to this stage's image (as docker and BuildKit do).
+  Status OnbuildTriggers(const std::string& base) {
+    auto found = sc_.config.extra.find("OnBuild");
+    if (found == sc_.config.extra.end()) return Ok();
+    nlohmann::ordered_json triggers = *found;
+    sc_.config.extra.erase(found);
+    if (triggers.is_null()) return Ok();
+    const std::string where = "ONBUILD of " + base;
+    if (!triggers.is_array()) return ParseError(where + ": OnBuild in the image config is not a list");
+    if (triggers.size() > kMaxOnbuildTriggers) {
+      return ParseError(where + ": more than " + std::to_string(kMaxOnbuildTriggers) +
+                        " triggers (kMaxOnbuildTriggers)");
+    }
+    int n = 0;
+    for (const auto& t : triggers) {
+      ++n;
+      if (!t.is_string()) return ParseError(where + ": trigger " + std::to_string(n) + " is not a string");
+      HOIST_TRY_ASSIGN(dockerfile::Instruction ins, ParseOnbuildTrigger(t.get<std::string>(), where, n));
+      s_.progress.Step(ins.original);
+      HOIST_TRY(Instruction(ins));
+    }
     return Ok();
   }
 
@@ -136,6 +162,7 @@ class StageRunner {
     cmd.argv = RunArgv(ins, sc_.shell);
     HOIST_TRY_ASSIGN(RunFlags flags, ParseRunFlags(ins, s_.options.allow_insecure));
     cmd.network = flags.network;
+    if (!ins.FlagValue("network") && s_.options.network) cmd.network = *s_.options.network;  // build --network
     cmd.insecure = flags.insecure;
     auto pairs = s_.scope.ArgPairs(sc_.config.env);
     cmd.env = s_.scope.RunEnv(sc_.config.env);
@@ -232,7 +259,7 @@ class StageRunner {
       return NotFound(where + ": no stage named \"" + from + "\" before this line (an image needs a tag or a registry, "
                       "e.g. " + from + ":latest)");
     }
-    auto img = LoadBaseImage(s_.layout, from, s_.options.pull);
+    auto img = LoadBaseImage(s_.layout, from, s_.options.pull, s_.options.pull_always);
     if (!img.ok()) return std::move(img).error().WithContext(where);
     return img;
   }

@@ -1,0 +1,135 @@
+// `hoist build` as BuildKit does it (issue 21, builds): a base's ONBUILD triggers, --label,
+// --annotation, --network and --pull.
+
+#include <catch2/catch.hpp>
+
+#include "integration/build_test_support.h"
+#include "support/registry_fixture.h"
+
+using hoist::testing::BuildEnv;
+using hoist::testing::Count;
+using hoist::testing::kBuildBase;
+using hoist::testing::Registry;
+using hoist::testing::RegistryVariant;
+
+#define REQUIRE_BUSYBOX(e)                         \
+  if (!(e).ok) {                                   \
+    WARN("busybox-static not installed: skipped"); \
+    return;                                        \
+  }
+
+TEST_CASE("a base's ONBUILD triggers run in the child build after FROM and are not passed on") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  auto base = e.Context("base", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\n"
+                                                "ONBUILD COPY trigger.txt /from-child-context.txt\n"
+                                                "ONBUILD RUN echo ran > /onbuild-ran\n"
+                                                "RUN echo base > /base\n"}});
+  e.Build(base, {"-t", "localhost/test/onbuild-base:1"});
+  CHECK(e.Run("localhost/test/onbuild-base:1", "ls /onbuild-ran 2>/dev/null; cat /base") == "base\n");
+  CHECK(e.Config("localhost/test/onbuild-base:1")["config"]["OnBuild"].size() == 2);
+
+  auto child = e.Context("child", {{"Dockerfile", "FROM localhost/test/onbuild-base:1\nRUN echo child > /child\n"},
+                                   {"trigger.txt", "from the child's context\n"}});
+  auto built = e.Build(child, {"-t", "localhost/test/onbuild-child:1"});
+  CHECK_THAT(built.err, Catch::Contains("ONBUILD COPY") || Catch::Contains("COPY trigger.txt"));
+  CHECK(e.Run("localhost/test/onbuild-child:1", "cat /from-child-context.txt /onbuild-ran /child") ==
+        "from the child's context\nran\nchild\n");
+  auto config = e.Config("localhost/test/onbuild-child:1");
+  CHECK_FALSE(config["config"].contains("OnBuild"));
+  bool trigger_in_history = false;
+  for (const auto& h : config["history"]) {
+    if (h.value("created_by", "").find("echo ran > /onbuild-ran") != std::string::npos) trigger_in_history = true;
+  }
+  CHECK(trigger_in_history);
+  // A grandchild runs nothing of the base's triggers.
+  auto grandchild = e.Context("grandchild", {{"Dockerfile", "FROM localhost/test/onbuild-child:1\nRUN true\n"}});
+  auto again = e.Build(grandchild, {"-t", "localhost/test/onbuild-grandchild:1"});
+  CHECK(Count(again.err, "onbuild-ran") == 0);
+}
+
+TEST_CASE("a bad ONBUILD trigger in a base fails the child build naming the trigger") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  auto base = e.Context("base", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\nONBUILD RUN exit 3\n"}});
+  e.Build(base, {"-t", "localhost/test/onbuild-bad:1"});
+  auto child = e.Context("child", {{"Dockerfile", "FROM localhost/test/onbuild-bad:1\n"}});
+  auto r = e.Hoist({"build", "-t", "localhost/test/onbuild-bad-child:1", child});
+  CHECK(r.exit_code != 0);
+  CHECK_THAT(r.err, Catch::Contains("ONBUILD of localhost/test/onbuild-bad:1 trigger 1"));
+  CHECK(e.Hoist({"inspect", "localhost/test/onbuild-bad-child:1"}).exit_code != 0);
+}
+
+TEST_CASE("build --label and --annotation mark the final image and keep every step cached") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  auto ctx = e.Context("labels", {{"Dockerfile", std::string("FROM ") + kBuildBase +
+                                                     " AS first\nLABEL stage=first\nRUN echo a > /a\n"
+                                                     "FROM first\nRUN echo b > /b\n"}});
+  auto plain = e.Build(ctx, {"-t", "localhost/test/labels:1"});
+  auto labelled = e.Build(ctx, {"-t", "localhost/test/labels:2", "--label", "org.opencontainers.image.version=1.2",
+                                "--label", "empty", "--annotation", "org.example.note=hello",
+                                "--annotation", "manifest:org.example.other=x"});
+  CHECK(Count(labelled.err, " ---> CACHED") == 2);
+  CHECK(labelled.out != plain.out);
+  auto labels = e.Config("localhost/test/labels:2")["config"]["Labels"];
+  CHECK(labels["org.opencontainers.image.version"] == "1.2");
+  CHECK(labels["empty"] == "");
+  CHECK(labels["stage"] == "first");
+  auto manifest = e.Hoist({"inspect", "--raw", "localhost/test/labels:2"});
+  REQUIRE(manifest.exit_code == 0);
+  auto m = nlohmann::json::parse(manifest.out);
+  CHECK(m["mediaType"] == "application/vnd.oci.image.manifest.v1+json");
+  CHECK(m["annotations"]["org.example.note"] == "hello");
+  CHECK(m["annotations"]["org.example.other"] == "x");
+  CHECK(e.Run("localhost/test/labels:2", "cat /a /b") == "a\nb\n");
+
+  for (const char* bad : {"=x", " spaced=1"}) {
+    auto r = e.Hoist({"build", "--label", bad, ctx});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--label needs KEY=VALUE"));
+  }
+}
+
+TEST_CASE("build --network none cuts RUN steps off the network unless a step says otherwise") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  // With no network namespace of its own, a step sees the host's interfaces; with none, only lo.
+  auto ctx = e.Context("net", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\n"
+                                              "RUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' > /none.txt\n"
+                                              "RUN --network=host tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' > /host.txt\n"}});
+  e.Build(ctx, {"--network", "none", "-t", "localhost/test/net:1"});
+  CHECK(e.Run("localhost/test/net:1", "cat /none.txt") == "lo\n");
+  // The host network's interfaces, as this test process sees them.
+  auto host = hoist::testing::RunCommand({"sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"});
+  REQUIRE(host.exit_code == 0);
+  CHECK(e.Run("localhost/test/net:1", "cat /host.txt") == host.out);
+  auto bad = e.Hoist({"build", "--network", "bridge", ctx});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--network takes default, host or none"));
+}
+
+TEST_CASE("build --pull fetches a FROM image the store has again, so a moved tag is seen") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  const std::string base = registry->host() + "/pull/base:1";
+  // Version 1 of the base in the registry and the store.
+  auto v1 = e.Context("v1", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\nRUN echo 1 > /version\n"}});
+  e.Build(v1, {"-t", base, "--push"});
+  auto ctx = e.Context("app", {{"Dockerfile", "FROM " + base + "\nRUN cat /version > /seen\n"}});
+  e.Build(ctx, {"-t", "localhost/test/pull-app:1"});
+  CHECK(e.Run("localhost/test/pull-app:1", "cat /seen") == "1\n");
+  // Version 2 pushed from another store: this store still has version 1 under the tag.
+  BuildEnv other;
+  auto v2 = other.Context("v2", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\nRUN echo 2 > /version\n"}});
+  other.Build(v2, {"-t", base, "--push"});
+  e.Build(ctx, {"-t", "localhost/test/pull-app:2"});
+  CHECK(e.Run("localhost/test/pull-app:2", "cat /seen") == "1\n");
+  e.Build(ctx, {"--pull", "-t", "localhost/test/pull-app:3"});
+  CHECK(e.Run("localhost/test/pull-app:3", "cat /seen") == "2\n");
+  // --pull of a registry that cannot be reached fails the build.
+  auto gone = e.Context("gone", {{"Dockerfile", "FROM 127.0.0.1:9/none/base:1\n"}});
+  auto r = e.Hoist({"build", "--pull", gone});
+  CHECK(r.exit_code != 0);
+}
