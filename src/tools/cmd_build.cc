@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/builder/builder.h"
+#include "build/builder/cache_artifact.h"
 #include "build/builder/docker_archive_output.h"
 #include "build/builder/image_transfer.h"
 #include "build/commit.h"
@@ -16,10 +17,12 @@
 #include "core/output_file.h"
 #include "store/import.h"
 #include "store/layout_paths.h"
+#include "tools/build_cache_flags.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
 #include "tools/store_flags.h"
 #include "transfer/blob_info_cache.h"
+#include "transfer/endpoints.h"
 #include "transfer/location.h"
 
 namespace hoist::tools {
@@ -52,6 +55,12 @@ void AddBuildOptions(cxxopts::Options& o) {
       ("network", "The network of RUN steps that do not set RUN --network: default (the host's), host or none",
        cxxopts::value<std::string>(), "MODE")
       ("pull", "Fetch every FROM image from its registry again, even one the store has")
+      ("cache-from", "Import a step cache exported by --cache-to before building: REF, oci:DIR[:NAME], "
+                     "type=registry,ref=REF or type=local,src=DIR (repeatable; one that is missing is a warning)",
+       cxxopts::value<std::string>(), "CACHE")
+      ("cache-to", "Export the steps this build used as a cache artifact: REF, oci:DIR[:NAME], "
+                   "type=registry,ref=REF or type=local,dest=DIR",
+       cxxopts::value<std::string>(), "CACHE")
       ("push", "Push every -t name to its registry when the build is done")
       ("output", "Also write the image to oci-archive:FILE or docker-archive:FILE (named by its :REF, else the "
                  "first -t)", cxxopts::value<std::string>(), "LOCATION");
@@ -166,6 +175,29 @@ struct Transfers {
     progress.End();
     return st;
   }
+  // --cache-from: a missing or unreadable cache is a warning, as BuildKit's; the build goes on.
+  void ImportCache(store::OciLayout& layout, const transfer::Location& from) {
+    auto run = [&]() -> Result<size_t> {
+      HOIST_TRY_ASSIGN(auto* e, Get(from.kind == transfer::LocationKind::kRegistry));
+      HOIST_TRY_ASSIGN(auto source, transfer::OpenSource(from, *e));
+      HOIST_TRY_ASSIGN(auto lease, layout.BeginWrite());
+      return build::builder::ImportCacheArtifact(layout, *source);
+    };
+    auto imported = run();
+    if (!imported.ok()) {
+      std::fprintf(stderr, "[Warning] --cache-from %s: %s\n", from.str().c_str(), imported.error().ToString().c_str());
+    } else if (!quiet) {
+      std::fprintf(stderr, "Imported %zu cached steps from %s\n", *imported, from.str().c_str());
+    }
+  }
+  Status ExportCache(store::OciLayout& layout, const build::builder::BuildResult& result,
+                     const transfer::Location& to) {
+    std::map<Digest, build::builder::CachedStep> steps(result.cache_steps.begin(), result.cache_steps.end());
+    HOIST_TRY_ASSIGN(Descriptor artifact, build::builder::WriteCacheArtifact(layout, steps));
+    auto st = Copy(Reference::Parse("localhost/hoist-build-cache@" + artifact.digest.str()).value(), to);
+    if (!st.ok()) return std::move(st).error().WithContext("--cache-to " + to.str());
+    return Ok();
+  }
   Status Copy(const Reference& source, const transfer::Location& dst) {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
@@ -211,9 +243,20 @@ Result<int> RunBuild(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(output, OutputLocation(ctx));
   }
 
+  std::vector<transfer::Location> cache_from;
+  for (const auto& c : RepeatedFlag(ctx.args, "cache-from")) {
+    HOIST_TRY_ASSIGN(auto loc, ParseCacheLocation(c, /*to=*/false));
+    cache_from.push_back(std::move(loc));
+  }
+  std::optional<transfer::Location> cache_to;
+  if (ctx.args.count("cache-to")) {
+    HOIST_TRY_ASSIGN(cache_to, ParseCacheLocation(ctx.args["cache-to"].as<std::string>(), /*to=*/true));
+  }
+
   Transfers transfers{ctx, options.quiet, nullptr, nullptr, {}};
   options.pull = [&](const Reference& image) { return transfers.Pull(image); };
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kWrite));
+  for (const auto& from : cache_from) transfers.ImportCache(layout, from);
   HOIST_TRY_ASSIGN(auto result, build::builder::Build(layout, options));
 
   if (ctx.args.count("iidfile")) {
@@ -230,6 +273,7 @@ Result<int> RunBuild(CommandContext& ctx) {
   } else if (output) {
     HOIST_TRY(transfers.Copy(built, *output));
   }
+  if (cache_to) HOIST_TRY(transfers.ExportCache(layout, result, *cache_to));
   if (push) {
     for (const auto& tag : options.tags) {
       transfer::Location dst;
@@ -285,6 +329,9 @@ const CommandSpec& BuildCommand() {
       "--label sets labels on the final image, --annotation annotations on its manifest; both leave\n"
       "every step cached. --pull fetches each FROM image again, so a moved tag is seen. --network sets\n"
       "RUN steps' network (default: the host's, as docker's default bridge reaches out too).\n"
+      "--cache-to exports the step records this build used (and their layers) as one OCI artifact\n"
+      "(hoist's format, documented in the README) to a registry or an OCI layout; --cache-from imports\n"
+      "one before building, so a fresh machine reuses those steps. Only import caches you trust.\n"
       "Not supported: ADD of git repositories, RUN --mount, other platforms than this machine's.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
@@ -292,7 +339,8 @@ const CommandSpec& BuildCommand() {
       "  tar -C ctx -c . | hoist build -t app:1 -\n"
       "  hoist build -t localhost:5000/app:1 --push --output oci-archive:app.tar .\n"
       "  hoist build -t app:1 --output docker-archive:app.tar . && docker load -i app.tar\n"
-      "  hoist build --pull --network none --label org.opencontainers.image.version=1.2 -t app:1 .",
+      "  hoist build --pull --network none --label org.opencontainers.image.version=1.2 -t app:1 .\n"
+      "  hoist build --cache-from reg.example/app:buildcache --cache-to reg.example/app:buildcache -t app:1 .",
       AddBuildOptions, RunBuild};
   return spec;
 }

@@ -133,3 +133,62 @@ TEST_CASE("build --pull fetches a FROM image the store has again, so a moved tag
   auto r = e.Hoist({"build", "--pull", gone});
   CHECK(r.exit_code != 0);
 }
+
+TEST_CASE("build --cache-to a registry and --cache-from it on a fresh store reuses every step") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  const std::string cache = registry->host() + "/cache/app:buildcache";
+  const std::string files = std::string("FROM ") + kBuildBase + "\nRUN echo one > /one\nCOPY a.txt /a.txt\n"
+                                                                  "RUN cat /a.txt /one > /both\n";
+  auto ctx = e.Context("app", {{"Dockerfile", files}, {"a.txt", "a\n"}});
+  auto first = e.Build(ctx, {"-t", "localhost/test/cached:1", "--cache-to", "type=registry,ref=" + cache});
+  CHECK(Count(first.err, " ---> CACHED") == 0);
+  auto inspected = hoist::testing::RunCommand({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + cache});
+  if (inspected.exit_code == 0) {
+    CHECK_THAT(inspected.out, Catch::Contains("application/vnd.hoist.build-cache.v1"));
+  }
+
+  // Another machine: a fresh store with the same base image (made from the same tar) and context.
+  BuildEnv fresh;
+  fresh.ImportBase(e.tmp / "rootfs.tar");
+  auto ctx2 = fresh.Context("app", {{"Dockerfile", files}, {"a.txt", "a\n"}});
+  auto reused = fresh.Build(ctx2, {"-t", "localhost/test/cached:1", "--cache-from", cache});
+  CHECK_THAT(reused.err, Catch::Contains("Imported 3 cached steps"));
+  CHECK(Count(reused.err, " ---> CACHED") == 3);
+  CHECK(fresh.Run("localhost/test/cached:1", "cat /both") == "a\none\n");
+
+  // A changed source file: the steps before its COPY come from the cache, the rest run.
+  BuildEnv changed;
+  changed.ImportBase(e.tmp / "rootfs.tar");
+  auto ctx3 = changed.Context("app", {{"Dockerfile", files}, {"a.txt", "b\n"}});
+  auto partial = changed.Build(ctx3, {"--cache-from", "docker://" + cache});
+  CHECK(Count(partial.err, " ---> CACHED") == 1);
+
+  // An OCI layout as the cache, and a cache that is missing (a warning, the build goes on).
+  auto local = e.Build(ctx, {"--cache-to", "type=local,dest=" + e.tmp / "cachedir"});
+  BuildEnv third;
+  third.ImportBase(e.tmp / "rootfs.tar");
+  auto ctx4 = third.Context("app", {{"Dockerfile", files}, {"a.txt", "a\n"}});
+  auto from_dir = third.Build(ctx4, {"--cache-from", "type=local,src=" + e.tmp / "cachedir",
+                                     "--cache-from", registry->host() + "/cache/none:missing"});
+  CHECK(Count(from_dir.err, " ---> CACHED") == 3);
+  CHECK_THAT(from_dir.err, Catch::Contains("[Warning] --cache-from"));
+}
+
+TEST_CASE("build --cache-from of something that is not a cache warns and builds, bad values exit 2") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  auto ctx = e.Context("app", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\nRUN true\n"}});
+  // An image is not a cache.
+  REQUIRE(e.Hoist({"copy", kBuildBase, "oci:" + e.tmp / "image" + ":1"}).exit_code == 0);
+  auto r = e.Build(ctx, {"--cache-from", "oci:" + e.tmp / "image" + ":1"});
+  CHECK_THAT(r.err, Catch::Contains("is not a hoist build cache"));
+  for (const std::string bad : {"type=gha", "type=registry", "type=local,dest=x", "type=registry,ref=a,mode=all",
+                                "type=registry,ref=a,foo=1", "type=local", "docker-archive:x.tar"}) {
+    auto b = e.Hoist({"build", "--cache-from", bad, ctx});
+    INFO(bad << ": " << b.err);
+    CHECK(b.exit_code == 2);
+    CHECK_THAT(b.err, Catch::Contains("--cache-from"));
+  }
+}

@@ -26,13 +26,19 @@ std::string BuildCache::PathOf(const Digest& key) const {
   return layout_.paths().BuildCacheDir() + "/" + key.hex() + ".json";
 }
 
-std::optional<CachedStep> BuildCache::Lookup(const Digest& key) const {
-  auto text = ReadFileToString(PathOf(key), kMaxRecordSize);
-  if (!text.ok()) return std::nullopt;
-  auto parsed = ParseOrderedJson(*text);
-  if (!parsed.ok()) return std::nullopt;
-  nlohmann::ordered_json& j = *parsed;
-  if (!j.is_object() || !j["diff_id"].is_string() || !j["created"].is_string()) return std::nullopt;
+nlohmann::ordered_json CachedStepToJson(const CachedStep& step) {
+  nlohmann::ordered_json j;
+  j["layer"] = step.layer ? ToJson(*step.layer) : nlohmann::ordered_json();
+  j["diff_id"] = step.diff_id.str();
+  j["created"] = step.created;
+  return j;
+}
+
+std::optional<CachedStep> CachedStepFromJson(const nlohmann::ordered_json& j) {
+  if (!j.is_object() || !j.contains("diff_id") || !j["diff_id"].is_string() || !j.contains("created") ||
+      !j["created"].is_string()) {
+    return std::nullopt;
+  }
   CachedStep step;
   auto diff_id = Digest::Parse(j["diff_id"].get<std::string>());
   if (!diff_id.ok()) return std::nullopt;
@@ -40,19 +46,25 @@ std::optional<CachedStep> BuildCache::Lookup(const Digest& key) const {
   step.created = j["created"].get<std::string>();
   if (j.contains("layer") && !j["layer"].is_null()) {
     auto layer = DescriptorFromJson(j["layer"], "layer");
-    if (!layer.ok() || !layout_.HasBlob(layer->digest)) return std::nullopt;
+    if (!layer.ok()) return std::nullopt;
     step.layer = *layer;
   }
   return step;
 }
 
+std::optional<CachedStep> BuildCache::Lookup(const Digest& key) const {
+  auto text = ReadFileToString(PathOf(key), kMaxRecordSize);
+  if (!text.ok()) return std::nullopt;
+  auto parsed = ParseOrderedJson(*text);
+  if (!parsed.ok()) return std::nullopt;
+  auto step = CachedStepFromJson(*parsed);
+  if (!step || (step->layer && !layout_.HasBlob(step->layer->digest))) return std::nullopt;
+  return step;
+}
+
 Status BuildCache::Store(const Digest& key, const CachedStep& step) const {
-  nlohmann::ordered_json j;
-  j["layer"] = step.layer ? ToJson(*step.layer) : nlohmann::ordered_json();
-  j["diff_id"] = step.diff_id.str();
-  j["created"] = step.created;
   HOIST_TRY(MakeDirs(layout_.paths().BuildCacheDir(), 0700));
-  return AtomicWriteFile(PathOf(key), DumpJson(j) + "\n", 0600);
+  return AtomicWriteFile(PathOf(key), DumpJson(CachedStepToJson(step)) + "\n", 0600);
 }
 
 std::optional<Descriptor> BuildCache::LookupImage(const Digest& chain) const {

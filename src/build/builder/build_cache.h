@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/descriptor.h"
 #include "core/digest.h"
 #include "store/oci_layout.h"
@@ -22,6 +24,11 @@ struct CachedStep {
   Digest diff_id = Digest::Of("");
   std::string created;  // when the step first ran (RFC 3339), kept in the history as docker does
 };
+
+// A record as JSON ({"layer": descriptor|null, "diff_id", "created"}), in the store and in an
+// exported cache alike; nullopt for anything else.
+nlohmann::ordered_json CachedStepToJson(const CachedStep& step);
+std::optional<CachedStep> CachedStepFromJson(const nlohmann::ordered_json& j);
 
 // Chains keys: H(parent, parts...). The parts are separated unambiguously.
 Digest CacheKey(const Digest& parent, std::initializer_list<std::string_view> parts);

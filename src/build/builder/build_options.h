@@ -13,6 +13,7 @@
 #include "core/digest.h"
 #include "core/error.h"
 #include "core/reference.h"
+#include "build/builder/build_cache.h"
 #include "build/sandbox.h"
 #include "transfer/url_fetch.h"
 
@@ -51,6 +52,7 @@ struct BuildResult {
   int steps = 0;
   int cached = 0;
   double seconds = 0;
+  std::vector<std::pair<Digest, CachedStep>> cache_steps;  // the step records used or made, for --cache-to
 };
 
 }  // namespace hoist::build::builder

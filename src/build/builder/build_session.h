@@ -47,6 +47,8 @@ struct BuildSession {
   std::map<int, BuiltStage> stages;
   std::map<std::string, std::string> image_roots;  // COPY --from=IMAGE: manifest digest → unpacked dir
   int dirs = 0;
+  // Every step record this build used or made (key → record): what --cache-to exports.
+  std::map<Digest, CachedStep> used_steps;
 
   // A new empty directory under `scratch`.
   Result<std::string> NewDir(const std::string& prefix);

@@ -127,7 +127,7 @@ Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options)
   BuildProgress progress(options.progress, options.quiet);
   progress.SetTotal(plan.steps);
   BuildCache cache(layout);
-  BuildSession session{layout, options, file, plan, context, scope, cache, progress, scratch.path(), {}, {}, 0};
+  BuildSession session{layout, options, file, plan, context, scope, cache, progress, scratch.path(), {}, {}, 0, {}};
   for (int index : plan.order) {
     HOIST_TRY_ASSIGN(BuiltStage built, BuildStage(session, index));
     session.stages.emplace(index, std::move(built));
@@ -151,6 +151,7 @@ Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options)
   for (const auto& unused : scope.UnusedBuildArgs()) {
     progress.Line("[Warning] build-arg " + unused + " was not consumed by any ARG");
   }
+  result.cache_steps.assign(session.used_steps.begin(), session.used_steps.end());
   result.steps = progress.step();
   result.cached = progress.cached();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

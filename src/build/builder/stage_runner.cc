@@ -269,6 +269,7 @@ class StageRunner {
       if (auto hit = s_.cache.Lookup(key)) {
         s_.progress.Cached();
         if (hit->layer) HOIST_TRY(rootfs_->ApplyCached(*hit->layer));
+        s_.used_steps[key] = *hit;
         Append(hit->layer, hit->diff_id, created_by, s_.options.timestamp ? s_.Now() : hit->created);
         image_.chain = key;
         return Ok();
@@ -280,6 +281,7 @@ class StageRunner {
     HOIST_TRY_ASSIGN(LayerResult layer, rootfs_->Snapshot(s_.options.timestamp, media_type));
     CachedStep record{layer.layer, layer.diff_id, s_.Now()};
     HOIST_TRY(s_.cache.Store(key, record));
+    s_.used_steps[key] = record;
     s_.progress.Done(layer.layer);
     Append(layer.layer, layer.diff_id, created_by, record.created);
     image_.chain = key;
