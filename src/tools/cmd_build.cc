@@ -332,7 +332,9 @@ const CommandSpec& BuildCommand() {
       "--cache-to exports the step records this build used (and their layers) as one OCI artifact\n"
       "(hoist's format, documented in the README) to a registry or an OCI layout; --cache-from imports\n"
       "one before building, so a fresh machine reuses those steps. Only import caches you trust.\n"
-      "Not supported: ADD of git repositories, RUN --mount, other platforms than this machine's.",
+      "ADD URL#REF[:SUBDIR] DEST clones a git repository (git@host:path, git://, ssh://, or an http(s)\n"
+      "URL ending in .git) and copies its tree at REF, without .git unless --keep-git-dir.\n"
+      "Not supported: RUN --mount, --secret, --ssh, other platforms than this machine's.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
       "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"

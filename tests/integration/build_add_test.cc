@@ -156,7 +156,7 @@ TEST_CASE("ADD URL refuses credentials in the URL, COPY refuses URLs, --checksum
       {"COPY of a URL", "COPY " + server.url("/files/hello.txt") + " /x\n", "use ADD"},
       {"checksum of a file", "ADD --checksum=" + Digest::Of("").str() + " local.txt /x\n", "--checksum"},
       {"bad checksum", "ADD --checksum=md5:abc " + server.url("/files/hello.txt") + " /x\n", "--checksum"},
-      {"git", "ADD https://example.com/repo.git#main /src\n", "git"},
+      {"git with a password", "ADD https://user:s3cret@example.com/repo.git#main /src\n", "credentials in the git URL"},
   };
   for (const auto& c : cases) {
     INFO(c.what);

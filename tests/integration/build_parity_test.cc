@@ -1,6 +1,17 @@
 // `hoist build` as BuildKit does it (issue 21, builds): a base's ONBUILD triggers, --label,
 // --annotation, --network and --pull.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "integration/build_test_support.h"
@@ -190,5 +201,109 @@ TEST_CASE("build --cache-from of something that is not a cache warns and builds,
     INFO(bad << ": " << b.err);
     CHECK(b.exit_code == 2);
     CHECK_THAT(b.err, Catch::Contains("--cache-from"));
+  }
+}
+
+namespace {
+
+// A `git daemon` serving the repositories under `base` on 127.0.0.1, stopped when it goes away.
+class GitDaemon {
+ public:
+  explicit GitDaemon(const std::string& base) {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port_ = ntohs(addr.sin_port);
+    ::close(s);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      const std::string port = "--port=" + std::to_string(port_), base_path = "--base-path=" + base;
+      ::execlp("git", "git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", port.c_str(),
+               base_path.c_str(), base.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 100; ++i) {  // up to 5 s for it to listen
+      int c = ::socket(AF_INET, SOCK_STREAM, 0);
+      bool up = ::connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      ::close(c);
+      if (up) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL("git daemon did not start");
+  }
+  ~GitDaemon() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  std::string url(const std::string& repo) const { return "git://127.0.0.1:" + std::to_string(port_) + "/" + repo; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+void Git(const std::string& repo, std::vector<std::string> args) {
+  args.insert(args.begin(), {"git", "-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com"});
+  auto r = hoist::testing::RunCommand(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("ADD of a git repository checks out the ref, keyed by its commit, .git only with --keep-git-dir") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  if (hoist::testing::RunCommand({"git", "--version"}).exit_code != 0) {
+    WARN("git not installed: skipped");
+    return;
+  }
+  const std::string repo = e.tmp / "repos/app.git";
+  std::filesystem::create_directories(repo);
+  Git(repo, {"init", "-q", "-b", "main"});
+  hoist::testing::WriteFile(repo + "/README", "v1\n");
+  std::filesystem::create_directories(repo + "/sub");
+  hoist::testing::WriteFile(repo + "/sub/inner.txt", "inner\n");
+  Git(repo, {"add", "."});
+  Git(repo, {"commit", "-q", "-m", "one"});
+  Git(repo, {"tag", "v1"});
+  hoist::testing::WriteFile(repo + "/README", "v2\n");
+  Git(repo, {"commit", "-q", "-am", "two"});
+  GitDaemon daemon(e.tmp / "repos");
+  const std::string url = daemon.url("app.git");
+
+  auto ctx = e.Context("git", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\n"
+                                              "ADD " + url + "#v1 /tag/\n"
+                                              "ADD --keep-git-dir " + url + "#v1 /kept/\n"
+                                              "ADD " + url + " /head/\n"
+                                              "ADD " + url + "#main:sub /sub/\n"}});
+  auto built = e.Build(ctx, {"-t", "localhost/test/git:1"});
+  CHECK(e.Run("localhost/test/git:1", "cat /head/README /tag/README /sub/inner.txt; ls /sub") ==
+        "v2\nv1\ninner\ninner.txt\n");
+  CHECK(e.Run("localhost/test/git:1", "ls -a /head | grep -c '^.git$'; test -d /kept/.git && echo kept") == "0\nkept\n");
+  // Unchanged: every ADD is cached. A new commit on main: the steps tracking main run again.
+  auto again = e.Build(ctx, {"-t", "localhost/test/git:1"});
+  CHECK(Count(again.err, " ---> CACHED") == 4);
+  hoist::testing::WriteFile(repo + "/README", "v3\n");
+  Git(repo, {"commit", "-q", "-am", "three"});
+  auto moved = e.Build(ctx, {"-t", "localhost/test/git:2"});
+  CHECK(Count(moved.err, " ---> CACHED") == 2);  // the two ADDs of #v1; HEAD moved, and the step after it
+  CHECK(e.Run("localhost/test/git:2", "cat /head/README") == "v3\n");
+
+  // A ref that does not exist, an unreachable repository, COPY of a repository.
+  for (const auto& [line, says] : std::vector<std::pair<std::string, std::string>>{
+           {"ADD " + url + "#nope /x/", "no branch, tag or commit \"nope\""},
+           {"ADD git://127.0.0.1:9/none.git /x/", "cloning git://127.0.0.1:9/none.git"},
+           {"COPY " + url + " /x/", "COPY cannot take a git repository"}}) {
+    auto bad = e.Context("bad", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\n" + line + "\n"}});
+    auto r = e.Hoist({"build", bad});
+    INFO(line << ": " << r.err);
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains(says) && Catch::Contains("Dockerfile:2"));
   }
 }

@@ -33,12 +33,6 @@ Status WithLocation(const dockerfile::Instruction& ins, Status s) {
 }
 
 // Docker clones these (git@host:repo, git://…, a URL ending in .git with an optional #ref).
-bool IsGitSource(const std::string& s) {
-  const std::string path = s.substr(0, s.find('#'));
-  return s.rfind("git@", 0) == 0 || s.rfind("git://", 0) == 0 ||
-         (transfer::IsHttpUrl(s) && path.size() > 4 && path.compare(path.size() - 4, 4, ".git") == 0);
-}
-
 Result<Digest> ParseChecksum(const dockerfile::Instruction& ins, const std::string& text) {
   auto d = Digest::Parse(text);
   if (!d.ok()) return At(ins, "--checksum needs a digest such as sha256:<64 hex digits>, got \"" + text + "\"");
@@ -102,6 +96,9 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
       HOIST_TRY_ASSIGN(spec.chmod, ParseChmod(ins, value));
     } else if (f.name == "link") {
       // --link changes how buildkit stacks layers, not what they hold: accepted, no effect.
+    } else if (f.name == "keep-git-dir" && spec.add) {
+      if (value != "" && value != "true" && value != "false") return At(ins, "--keep-git-dir takes true or false");
+      spec.keep_git_dir = value != "false";
     } else if (f.name == "checksum" && spec.add) {
       HOIST_TRY_ASSIGN(spec.checksum, ParseChecksum(ins, value));
     } else {
@@ -125,7 +122,13 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
   for (const auto& w : words) {
     std::string name = HeredocName(w);
     if (name.empty()) {
-      if (IsGitSource(w)) return At(ins, "git sources are not supported by hoist build: clone \"" + w + "\" and COPY it");
+      if (IsGitSource(w)) {
+        if (!spec.add) return At(ins, "COPY cannot take a git repository (\"" + w + "\"): use ADD");
+        auto git = ParseGitSource(w);
+        if (!git.ok()) return At(ins, git.error().message());
+        spec.gits.push_back(std::move(git).value());
+        continue;
+      }
       if (transfer::IsHttpUrl(w)) {
         if (!spec.add) return At(ins, "COPY cannot take a URL (\"" + w + "\"): use ADD");
         spec.urls.push_back(w);
@@ -149,7 +152,7 @@ Result<CopySpec> ParseCopy(const dockerfile::Instruction& ins, const BuildScope&
                      (dest.size() >= 2 && dest.compare(dest.size() - 2, 2, "/.") == 0);
   std::string base = workdir.empty() ? "/" : workdir;
   spec.dest = dest.empty() || dest[0] != '/' ? base + "/" + dest : dest;
-  if (spec.sources.size() + spec.heredocs.size() + spec.urls.size() > 1 && !spec.dest_is_dir) {
+  if (spec.sources.size() + spec.heredocs.size() + spec.urls.size() + spec.gits.size() > 1 && !spec.dest_is_dir) {
     return At(ins, "with more than one source the destination must be a directory ending in /");
   }
   if (spec.checksum && (spec.urls.empty() || !spec.sources.empty() || !spec.heredocs.empty())) {
@@ -184,7 +187,8 @@ Result<Digest> HashCopySources(const CopySpec& spec, const SourceTree& tree) {
 }
 
 Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, const SourceTree& tree,
-                   const std::string& stage_root, const std::string& scratch, const std::vector<UrlSource>& urls) {
+                   const std::string& stage_root, const std::string& scratch, const std::vector<UrlSource>& urls,
+                   const std::vector<GitCheckout>& gits) {
   HOIST_TRY_ASSIGN(RootDir dest, RootDir::Open(stage_root));
   TreeCopyOptions options;
   options.mode = spec.chmod;
@@ -204,10 +208,18 @@ Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, con
     if (!found.ok()) return WithLocation(ins, std::move(found).error());
     matches.insert(matches.end(), found->begin(), found->end());
   }
-  if (matches.size() + spec.heredocs.size() + urls.size() > 1 && !spec.dest_is_dir) {
+  if (matches.size() + spec.heredocs.size() + urls.size() + gits.size() > 1 && !spec.dest_is_dir) {
     return At(ins, "with more than one source the destination must be a directory ending in /");
   }
   const bool into_dir = spec.dest_is_dir || ExistingDir(dest, dest_rel);
+  for (const auto& git : gits) {  // a repository's tree is copied as a directory: its contents
+    SourceTree cloned{git.dir, false, {}, "the repository"};
+    HOIST_TRY_ASSIGN(RootDir cloned_root, RootDir::Open(git.dir));
+    HOIST_TRY_ASSIGN(SourceEntry entry, ResolveSource(cloned_root, cloned, "."));
+    TreeCopyOptions plain = options;
+    plain.filter = nullptr;
+    HOIST_TRY(WithLocation(ins, CopySource(entry, dest, dest_rel, into_dir, plain)));
+  }
   int archives = 0;
   for (const auto& rel : matches) {
     auto entry = ResolveSource(src_root, tree, rel);

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "build/builder/add_git.h"
 #include "build/builder/add_url.h"
 #include "build/builder/build_scope.h"
 #include "build/builder/source_paths.h"
@@ -27,6 +28,8 @@ struct CopySpec {
   std::vector<std::pair<std::string, std::string>> heredocs;     // file name, content
   std::vector<std::string> urls;          // ADD's http(s) sources, as expanded
   std::optional<Digest> checksum;         // ADD --checksum: every URL's content must have it
+  std::vector<GitSource> gits;            // ADD's git repositories
+  bool keep_git_dir = false;              // ADD --keep-git-dir
   std::string dest;       // absolute (WORKDIR applied)
   bool dest_is_dir = false;  // written with a trailing "/" (or "." / "..")
   std::string from;       // --from as expanded; "" for the build context
@@ -45,6 +48,7 @@ Result<Digest> HashCopySources(const CopySpec& spec, const SourceTree& tree);
 // Copies into the stage root `stage_root`; `scratch` is an empty directory for heredocs and
 // unpacked archives; `urls` are spec.urls already fetched. Errors carry the instruction's file:line.
 Status ExecuteCopy(const dockerfile::Instruction& ins, const CopySpec& spec, const SourceTree& tree,
-                   const std::string& stage_root, const std::string& scratch, const std::vector<UrlSource>& urls = {});
+                   const std::string& stage_root, const std::string& scratch, const std::vector<UrlSource>& urls = {},
+                   const std::vector<GitCheckout>& gits = {});
 
 }  // namespace hoist::build::builder

@@ -216,15 +216,32 @@ class StageRunner {
     }
     std::vector<UrlSource> fetched;
     HOIST_TRY_ASSIGN(std::string url_id, UrlSourcesId(ins, spec, fetched));
+    std::vector<GitCheckout> clones;
+    HOIST_TRY_ASSIGN(std::string git_id, CloneGitSources(ins, spec, clones));
     std::string chmod = spec.chmod ? std::to_string(*spec.chmod) : "";
-    Digest key =
-        CacheKey(image_.chain, {ins.keyword, spec.history, spec.dest, spec.chown, chmod, source_id, url_id});
+    Digest key = CacheKey(image_.chain,
+                          {ins.keyword, spec.history, spec.dest, spec.chown, chmod, source_id, url_id, git_id});
     return FsStep(key, spec.history, [&]() -> Status {
       HOIST_TRY_ASSIGN(SourceTree tree, open_tree());
       if (fetched.size() < spec.urls.size()) HOIST_TRY(FetchUrls(ins, spec, fetched));
       HOIST_TRY_ASSIGN(std::string scratch, s_.NewDir("copy-"));
-      return ExecuteCopy(ins, spec, tree, rootfs_->root(), scratch, fetched);
+      return ExecuteCopy(ins, spec, tree, rootfs_->root(), scratch, fetched, clones);
     });
+  }
+
+  // ADD's git sources, cloned on every build (as BuildKit resolves the ref each time) and keyed by
+  // the commit checked out, so an unchanged branch keeps the step cached.
+  Result<std::string> CloneGitSources(const dockerfile::Instruction& ins, const CopySpec& spec,
+                                      std::vector<GitCheckout>& clones) {
+    std::string id;
+    for (const auto& git : spec.gits) {
+      HOIST_TRY_ASSIGN(std::string dir, s_.NewDir("git-"));
+      auto got = FetchGitSource(git, dir, spec.keep_git_dir);
+      if (!got.ok()) return std::move(got).error().WithContext(ins.location.ToString() + ": ADD");
+      id += "git " + got->commit + " " + git.subdir + (spec.keep_git_dir ? " keep" : "") + "\n";
+      clones.push_back(std::move(got).value());
+    }
+    return id;
   }
 
   // What ADD's URLs add to the cache key, as docker keys them: with --checksum the checksum (nothing

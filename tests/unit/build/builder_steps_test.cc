@@ -79,12 +79,36 @@ TEST_CASE("ADD URL sources: kept apart from context files, --checksum read, COPY
   for (const char* refused : {"COPY https://example.com/a.tgz /b", "ADD --checksum=" "sha256:00 https://example.com/a /b",
                               "ADD --checksum=sha256:0000000000000000000000000000000000000000000000000000000000000000 "
                               "local.txt /b",
-                              "ADD git@github.com:x/y.git /src", "ADD https://github.com/x/y.git#main /src"}) {
+                              "COPY git@github.com:x/y.git /src", "ADD https://u:pw@github.com/x/y.git /src",
+                              "ADD git@github.com:x/y.git git://h/z.git /file"}) {
     INFO(refused);
     auto r = ParseCopy(Only(refused), scope, '\\', "/");
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.error().message(), Catch::Contains("Dockerfile:2"));
   }
+}
+
+TEST_CASE("ADD takes git repositories as BuildKit spells them: URL#REF:SUBDIR") {
+  BuildScope scope({}, {});
+  scope.BeginStage({});
+  auto add = ParseCopy(Only("ADD --keep-git-dir git@github.com:x/y.git https://h.example/z.git#v1.2:sub/../dir "
+                            "ssh://git@h/w.git#main git://h/v.git /src/"),
+                       scope, '\\', "/");
+  INFO((add.ok() ? std::string() : add.error().message()));
+  REQUIRE(add.ok());
+  REQUIRE(add->gits.size() == 4);
+  CHECK(add->keep_git_dir);
+  CHECK(add->sources.empty());
+  CHECK(add->gits[0].url == "git@github.com:x/y.git");
+  CHECK(add->gits[0].ref.empty());
+  CHECK(add->gits[1].url == "https://h.example/z.git");
+  CHECK(add->gits[1].ref == "v1.2");
+  CHECK(add->gits[1].subdir == "dir");
+  CHECK(add->gits[2].ref == "main");
+  auto url = ParseCopy(Only("ADD https://h.example/z.tar.gz /src/"), scope, '\\', "/");
+  REQUIRE(url.ok());
+  CHECK(url->gits.empty());
+  CHECK(url->urls.size() == 1);
 }
 
 TEST_CASE("RUN <<  EOF and COPY << EOF: openers with blanks work as <<EOF (issue 18)") {
