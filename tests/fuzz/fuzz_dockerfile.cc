@@ -1,5 +1,5 @@
 // Parses arbitrary bytes as a Dockerfile, then expands every instruction the way the builder does,
-// with a fixed set of variables. Nothing may crash or hang; every error must say something, and
+// with a fixed set of variables, and reads RUN --mount specs. Nothing may crash or hang; every error must say something, and
 // every location must point inside the input.
 #include <cstdint>
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "build/builder/run_mounts.h"
 #include "build/dockerfile/dockerfile.h"
 #include "build/dockerfile/expand.h"
 
@@ -47,6 +48,11 @@ void Expand(const df::Instruction& ins, char escape, int lines) {
   for (const df::Flag& flag : ins.flags) {
     CheckLocation(flag.location, lines);
     CheckResult(df::ExpandWord(flag.value, Lookup, escape, flag.location));
+    if (flag.name == "mount") {  // RUN --mount specs, as the builder reads them
+      auto m = hoist::build::builder::ParseRunMount(flag.value, "/work");
+      CheckResult(m);
+      if (m.ok()) Require(m->target.empty() || m->target[0] == '/', "a mount target that is not absolute");
+    }
   }
   CheckResult(df::ExpandWord(ins.text, Lookup, escape, ins.location));
   CheckResult(df::ExpandWords(ins.text, Lookup, escape, ins.location));
