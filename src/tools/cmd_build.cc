@@ -17,7 +17,7 @@
 #include "core/output_file.h"
 #include "store/import.h"
 #include "store/layout_paths.h"
-#include "tools/build_cache_flags.h"
+#include "tools/build_flags.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
 #include "tools/store_flags.h"
@@ -61,6 +61,11 @@ void AddBuildOptions(cxxopts::Options& o) {
       ("cache-to", "Export the steps this build used as a cache artifact: REF, oci:DIR[:NAME], "
                    "type=registry,ref=REF or type=local,dest=DIR",
        cxxopts::value<std::string>(), "CACHE")
+      ("secret", "A secret for RUN --mount=type=secret,id=ID: id=ID,src=FILE or id=ID,env=VAR (repeatable); "
+                 "never stored in the image, the cache or the history",
+       cxxopts::value<std::string>(), "SECRET")
+      ("ssh", "An ssh agent for RUN --mount=type=ssh: default (SSH_AUTH_SOCK) or ID=SOCKET (repeatable)",
+       cxxopts::value<std::string>(), "ID[=SOCKET]")
       ("push", "Push every -t name to its registry when the build is done")
       ("output", "Also write the image to oci-archive:FILE or docker-archive:FILE (named by its :REF, else the "
                  "first -t)", cxxopts::value<std::string>(), "LOCATION");
@@ -233,6 +238,14 @@ Result<int> RunBuild(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(options.annotations, KeyValues(ctx, "annotation", "manifest:"));
   HOIST_TRY_ASSIGN(options.network, NetworkFlag(ctx));
   options.pull_always = ctx.args.count("pull") > 0;
+  for (const auto& v : RepeatedFlag(ctx.args, "secret")) {
+    HOIST_TRY_ASSIGN(auto secret, ParseSecretFlag(v));
+    options.secrets[secret.first] = std::move(secret.second);
+  }
+  for (const auto& v : RepeatedFlag(ctx.args, "ssh")) {
+    HOIST_TRY_ASSIGN(auto agent, ParseSshFlag(v));
+    options.ssh_agents[agent.first] = std::move(agent.second);
+  }
   options.quiet = ctx.args.count("quiet") > 0;
   HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
   HOIST_TRY_ASSIGN(options.fetch, FetchOptions(ctx));

@@ -37,6 +37,15 @@ struct BuildOptions {
   // --network: RUN steps' network when the step does not say (RUN --network); host by default.
   std::optional<SandboxOptions::Network> network;
   bool pull_always = false;          // --pull: fetch every FROM image again, even one in the store
+  // --secret id=ID,src=FILE|env=VAR: what RUN --mount=type=secret,id=ID sees. Values are read when a
+  // step mounts them and never enter a layer, the cache key, the history or a log.
+  struct Secret {
+    std::string file;                  // src=FILE
+    std::optional<std::string> value;  // env=VAR's value, read when the build starts
+  };
+  std::map<std::string, Secret> secrets;
+  // --ssh ID[=SOCKET]: the ssh agent sockets RUN --mount=type=ssh,id=ID forwards.
+  std::map<std::string, std::string> ssh_agents;
   bool quiet = false;                // no progress; RUN output only when a step fails
   std::FILE* progress = stderr;
   // Fetches a registry image into the store (FROM or COPY --from an image the store lacks); null:

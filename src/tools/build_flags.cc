@@ -1,5 +1,8 @@
-#include "tools/build_cache_flags.h"
+#include "tools/build_flags.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <map>
 
 #include "tools/command.h"
@@ -26,6 +29,56 @@ std::optional<std::map<std::string, std::string>> Attributes(const std::string& 
 }
 
 }  // namespace
+
+Result<std::pair<std::string, build::builder::BuildOptions::Secret>> ParseSecretFlag(const std::string& value) {
+  auto bad = [&](const std::string& why) {
+    // The value names a file or a variable, never the secret itself: safe to quote.
+    return UsageError("--secret " + why + ", got \"" + value + "\"");
+  };
+  auto attrs = Attributes(value);
+  if (!attrs) return bad("takes id=ID,src=FILE or id=ID,env=VAR");
+  for (const auto& [k, v] : *attrs) {
+    if (k != "id" && k != "src" && k != "source" && k != "env" && k != "type") return bad("does not take " + k);
+  }
+  const std::string id = (*attrs)["id"];
+  if (id.empty()) return bad("needs id=ID");
+  std::string src = attrs->count("src") ? (*attrs)["src"] : (*attrs)["source"];
+  std::string env = (*attrs)["env"];
+  const std::string type = (*attrs)["type"];
+  if (!type.empty() && type != "file" && type != "env") return bad("type must be file or env");
+  if (type == "env" && env.empty()) {  // buildx: type=env,src=VAR names the variable
+    env = src.empty() ? id : src;
+    src.clear();
+  }
+  if (!src.empty() && !env.empty()) return bad("takes src or env, not both");
+  build::builder::BuildOptions::Secret secret;
+  if (src.empty() && env.empty()) env = id;  // buildx: a bare id names an environment variable
+  if (!src.empty()) {
+    if (::access(src.c_str(), R_OK) != 0) return bad("cannot read " + src);
+    secret.file = src;
+  } else {
+    const char* v = std::getenv(env.c_str());
+    if (v == nullptr) return bad("names the variable " + env + ", which is not set");
+    secret.value = v;
+  }
+  return std::make_pair(id, std::move(secret));
+}
+
+Result<std::pair<std::string, std::string>> ParseSshFlag(const std::string& value) {
+  size_t eq = value.find('=');
+  std::string id = value.substr(0, eq);
+  std::string socket = eq == std::string::npos ? "" : value.substr(eq + 1);
+  if (id.empty() || id.find(',') != std::string::npos) return UsageError("--ssh takes ID[=SOCKET], got \"" + value + "\"");
+  if (socket.empty()) {
+    const char* agent = std::getenv("SSH_AUTH_SOCK");
+    if (agent == nullptr || *agent == '\0') {
+      return UsageError("--ssh " + id + " needs SSH_AUTH_SOCK (start ssh-agent) or ID=SOCKET");
+    }
+    socket = agent;
+  }
+  if (socket.find(',') != std::string::npos) return UsageError("--ssh takes one socket per ID (key files are not supported)");
+  return std::make_pair(id, socket);
+}
 
 Result<transfer::Location> ParseCacheLocation(const std::string& value, bool to) {
   const std::string flag = to ? "--cache-to" : "--cache-from";

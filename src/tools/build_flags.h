@@ -1,5 +1,6 @@
 #pragma once
-// `hoist build --cache-to/--cache-from VALUE`: where an exported step cache goes or comes from, in
+// `hoist build`'s flags with buildx's KEY=VALUE spellings: --secret, --ssh, and
+// --cache-to/--cache-from VALUE: where an exported step cache goes or comes from, in
 // buildx's spellings and hoist's own:
 //   type=registry,ref=REF[,mode=max|min]   a registry (docker://REF)
 //   type=local,dest=DIR / type=local,src=DIR   an OCI layout directory (its "buildcache" entry)
@@ -9,10 +10,17 @@
 
 #include <string>
 
+#include "build/builder/build_options.h"
 #include "core/error.h"
 #include "transfer/location.h"
 
 namespace hoist::tools {
+
+// --secret id=ID[,src=FILE|source=FILE][,env=VAR][,type=file|env]; a bare id=ID reads $ID, as buildx.
+Result<std::pair<std::string, build::builder::BuildOptions::Secret>> ParseSecretFlag(const std::string& value);
+
+// --ssh ID[=SOCKET] ("default" alone: $SSH_AUTH_SOCK).
+Result<std::pair<std::string, std::string>> ParseSshFlag(const std::string& value);
 
 // `to` is true for --cache-to (type=local takes dest=), false for --cache-from (src=). Usage errors
 // name the flag and the part that is wrong.
