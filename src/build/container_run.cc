@@ -81,10 +81,14 @@ Status StartDetached(const ContainerStore& store, ContainerRecord record) {
     ::setsid();
     pid_t supervisor = ::fork();
     if (supervisor != 0) ::_exit(supervisor < 0 ? 1 : 0);
-    int null = ::open("/dev/null", O_RDONLY);
-    if (null >= 0) ::dup2(null, STDIN_FILENO);
+    int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, STDIN_FILENO);
+      ::close(null);
+    }
     ::dup2(log_fd, STDOUT_FILENO);
     ::dup2(log_fd, STDERR_FILENO);
+    ::close(log_fd);
     ::signal(SIGHUP, SIG_IGN);
     ::signal(SIGPIPE, SIG_IGN);
     record.detached = true;

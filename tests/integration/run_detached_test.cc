@@ -165,3 +165,25 @@ TEST_CASE("named volumes: created by run -v NAME:/p or volume create, kept acros
   CHECK(e.Hoist({"volume", "create", "bad/name"}).exit_code == 2);
   CHECK(e.Hoist({"volume", "inspect", "nothing"}).exit_code == 3);
 }
+
+TEST_CASE("detached containers: export while running, rm refuses a running one and -f kills it, run -d --rm") {
+  BuildEnv e;
+  REQUIRE_ROOT_BUSYBOX(e);
+  Ok(e, {"run", "-d", "--name", "busy", kBuildBase, "sh", "-c", "echo x > /made; while true; do busybox sleep 0.1; done"});
+  Ok(e, {"exec", "busy", "test", "-e", "/made"});  // exec sees the container's files once written
+  CHECK(Ok(e, {"export", "-o", e.tmp / "busy.tar", "busy"}).exit_code == 0);
+  CHECK_THAT(RunCommand({"tar", "-tf", e.tmp / "busy.tar"}).out, Catch::Contains("\nmade\n"));
+  auto pid = Ok(e, {"inspect", "-f", "{{.State.Pid}}", "busy"}).out;
+  CHECK(e.Hoist({"rm", "busy"}).exit_code == 1);
+  CHECK(Ok(e, {"rm", "-f", "busy"}).out == "busy\n");
+  CHECK(::access(("/proc/" + pid.substr(0, pid.size() - 1)).c_str(), F_OK) != 0);
+  CHECK(Ok(e, {"ps", "-aq"}).out.empty());
+
+  Ok(e, {"run", "-d", "--rm", kBuildBase, "echo", "done"});
+  std::string left = "?";
+  for (int i = 0; i < 100 && !left.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    left = Ok(e, {"ps", "-aq"}).out;
+  }
+  CHECK(left.empty());  // its supervisor removed it at its end
+}
