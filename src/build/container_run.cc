@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "build/container_pause.h"
 #include "store/import.h"
 
 namespace hoist::build {
@@ -37,7 +38,11 @@ Result<int> RunRecorded(const ContainerStore& store, ContainerRecord& record, Sa
     (void)store.Save(record);
     if (started) started();
   };
+  record.cgroup = MakeFreezerCgroup(record.id);
+  sandbox.cgroup = record.cgroup;
   auto code = RunInSandbox(sandbox);
+  RemoveFreezerCgroup(record.cgroup);
+  record.cgroup.clear();
   record.status = "exited";
   record.pid = 0;
   record.container_pid = 0;

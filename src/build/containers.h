@@ -45,6 +45,7 @@ struct ContainerRecord {
   bool detached = false;  // run -d or start: output goes to the container's log file
   std::string started;    // RFC 3339, the last start; "" before the first
   std::string finished;   // RFC 3339, the last exit
+  std::string cgroup;     // its freezer cgroup while running (build/container_pause.h), or ""
   RunSpec spec;
   // Non-empty for a directory without a readable record (a run killed while creating it, an
   // interrupted rm): listed with status "broken" so `hoist rm` and `hoist prune` can remove it.

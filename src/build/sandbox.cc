@@ -48,6 +48,7 @@ struct ChildPlan {
   int tty_socket = -1;  // the child's end of the socket the terminal's master goes back through
   int tty_slave = -1;   // in PID 1, once opened
   int pid_fd = -1;      // where the first child reports PID 1's host PID
+  std::string cgroup_procs;  // the cgroup.procs file the first child moves itself into, or ""
   CapabilitySet capabilities = 0;
   const SeccompProgram* seccomp = nullptr;  // null when privileged
   uid_t uid = 0, gid = 0;
@@ -190,6 +191,10 @@ void Confine(const ChildPlan& plan) {
 [[noreturn]] void RunNamespaces(ChildPlan& plan) {
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGQUIT, SIG_IGN);
+  if (!plan.cgroup_procs.empty()) {
+    // Before any container process exists, so all of them inherit it.
+    if (!WriteProcFile(plan.cgroup_procs.c_str(), "0")) Fail(plan, kSetupFailed, Errno("join cgroup " + plan.cgroup_procs));
+  }
   if (plan.rootless) {
     if (::unshare(CLONE_NEWUSER) != 0) {
       Fail(plan, kSetupFailed, Errno("create a user namespace") +
@@ -279,6 +284,7 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   plan.null_stdin = options.null_stdin;
   plan.privileged = options.privileged;
   plan.init = options.init;
+  if (!options.cgroup.empty()) plan.cgroup_procs = options.cgroup + "/cgroup.procs";
   plan.read_only_root = options.read_only_root;
   plan.mounts = &mounts;
   plan.capabilities = options.capabilities;

@@ -48,6 +48,8 @@ struct SandboxOptions {
   bool read_only_root = false;
   bool init = true;   // hoist's small init as PID 1 (builds, run --init); false: the command is PID 1
   bool tty = false;   // a pseudo-terminal on the command's stdin/out/err, relayed to ours
+  // A cgroup directory the container's processes start in (build/container_pause.h); "" for none.
+  std::string cgroup;
   // Called in hoist with the host PID of the container's PID 1 once it exists (for stop, kill, exec).
   std::function<void(pid_t)> on_start;
 };

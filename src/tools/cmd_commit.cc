@@ -81,7 +81,7 @@ Result<int> RunCommit(CommandContext& ctx) {
       // docker pauses a running container while it commits; its run's mount points are no change.
       options.exclude = build::RunMountPointPaths();
       if (ctx.args["pause"].as<bool>() && c.container_pid > 0) {
-        auto p = build::PausedContainer::Pause(c.container_pid);
+        auto p = build::PausedContainer::Pause(c.container_pid, c.cgroup);
         if (!p.ok()) return std::move(p).error().WithContext("commit " + source);
         paused.emplace(std::move(*p));
       }
@@ -119,8 +119,9 @@ const CommandSpec& CommitCommand() {
       "difference as one new gzip layer on top of that image, named NEW_IMAGE, with a history entry\n"
       "(its command, --message, --author), like `docker commit`; prints the new image ID. Added and\n"
       "changed files go into the layer, deleted ones become whiteouts, a directory emptied and refilled\n"
-      "an opaque directory. A running container is paused meanwhile (its processes stopped with\n"
-      "SIGSTOP, then continued), as docker pauses it; --pause=false reads its files as they change.\n"
+      "an opaque directory. A running container is paused meanwhile, as docker pauses it: frozen in\n"
+      "its freezer cgroup, or (without one: no root, no freezer) its processes stopped with SIGSTOP and\n"
+      "continued after; --pause=false reads its files as they change.\n"
       "With --from, DIR (say from `hoist unpack`) is compared with BASE instead.\n"
       "--change edits the config as for `hoist import`. With SOURCE_DATE_EPOCH (or --timestamp) set,\n"
       "the creation time is fixed and later file times are clamped to it, so the same change gives the\n"

@@ -123,7 +123,9 @@ TEST_CASE("detached containers: run -d, ps, logs, exec, diff, commit while runni
   Ok(e, {"exec", "-e", "F=/added", "web", "sh", "-c", "echo x > $F; rm /bin/vi"});
   CHECK(Ok(e, {"diff", "web"}).out == "A /added\nC /bin\nD /bin/vi\n");
 
-  Ok(e, {"commit", "web", "localhost/test/web:2"});
+  Ok(e, {"commit", "web", "localhost/test/web:2"});  // paused (frozen) while read, running again after
+  Ok(e, {"commit", "--pause=false", "web", "localhost/test/web:3"});
+  CHECK(Ok(e, {"exec", "web", "echo", "alive"}).out == "alive\n");
   CHECK(Ok(e, {"run", "--rm", "localhost/test/web:2", "cat", "/added"}).out == "x\n");
 
   auto doc = nlohmann::json::parse(Ok(e, {"inspect", "web"}).out, nullptr, false);
