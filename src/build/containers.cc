@@ -42,10 +42,94 @@ Result<std::string> RandomId() {
   return id;
 }
 
+nlohmann::json MountJson(const SandboxMount& m) {
+  return {{"Type", m.kind == SandboxMount::Kind::kTmpfs ? "tmpfs" : "bind"},
+          {"Source", m.source},
+          {"Target", m.target},
+          {"ReadOnly", m.read_only},
+          {"Options", m.tmpfs_options}};
+}
+
+nlohmann::json SpecJson(const RunSpec& s) {
+  nlohmann::json mounts = nlohmann::json::array();
+  for (const auto& m : s.mounts) mounts.push_back(MountJson(m));
+  return {{"Env", s.env},
+          {"WorkingDir", s.working_dir},
+          {"User", s.user},
+          {"Hostname", s.hostname},
+          {"NetworkNone", s.network_none},
+          {"Capabilities", s.capabilities},
+          {"Privileged", s.privileged},
+          {"Mounts", mounts},
+          {"Volumes", s.volumes},
+          {"ReadOnly", s.read_only_root},
+          {"Init", s.init},
+          {"Tty", s.tty},
+          {"AutoRemove", s.auto_remove}};
+}
+
+std::vector<std::string> Strings(const nlohmann::json& j, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = j.find(key); it != j.end() && it->is_array()) {
+    for (const auto& a : *it) {
+      if (a.is_string()) out.push_back(a.get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::string String(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool Bool(const nlohmann::json& j, const char* key, bool fallback = false) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+int Int(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+RunSpec SpecFromJson(const nlohmann::json& j) {
+  RunSpec s;
+  if (!j.is_object()) return s;
+  s.env = Strings(j, "Env");
+  s.working_dir = String(j, "WorkingDir");
+  s.user = String(j, "User");
+  s.hostname = String(j, "Hostname");
+  s.network_none = Bool(j, "NetworkNone");
+  if (auto it = j.find("Capabilities"); it != j.end() && it->is_number_unsigned()) {
+    s.capabilities = it->get<CapabilitySet>();
+  }
+  s.privileged = Bool(j, "Privileged");
+  if (auto it = j.find("Mounts"); it != j.end() && it->is_array()) {
+    for (const auto& m : *it) {
+      if (!m.is_object()) continue;
+      SandboxMount mount;
+      mount.kind = String(m, "Type") == "tmpfs" ? SandboxMount::Kind::kTmpfs : SandboxMount::Kind::kBind;
+      mount.source = String(m, "Source");
+      mount.target = String(m, "Target");
+      mount.read_only = Bool(m, "ReadOnly");
+      mount.tmpfs_options = String(m, "Options");
+      s.mounts.push_back(std::move(mount));
+    }
+  }
+  s.volumes = Strings(j, "Volumes");
+  s.read_only_root = Bool(j, "ReadOnly");
+  s.init = Bool(j, "Init");
+  s.tty = Bool(j, "Tty");
+  s.auto_remove = Bool(j, "AutoRemove");
+  return s;
+}
+
 nlohmann::json ToJson(const ContainerRecord& r) {
   return {{"Id", r.id},        {"Name", r.name},         {"Image", r.image},
           {"ImageManifest", r.image_manifest.str()}, {"Created", r.created}, {"Command", r.command},
-          {"Status", r.status}, {"ExitCode", r.exit_code}, {"Pid", r.pid}};
+          {"Status", r.status}, {"ExitCode", r.exit_code}, {"Pid", r.pid}, {"ContainerPid", r.container_pid},
+          {"Detached", r.detached}, {"StartedAt", r.started}, {"FinishedAt", r.finished}, {"Cgroup", r.cgroup}, {"Config", SpecJson(r.spec)}};
 }
 
 }  // namespace
@@ -55,6 +139,24 @@ bool ValidContainerName(const std::string& name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
   });
+}
+
+SandboxOptions SandboxFor(const ContainerRecord& r, const std::string& rootfs) {
+  SandboxOptions o;
+  o.rootfs = rootfs;
+  o.argv = r.command;
+  o.env = r.spec.env;
+  o.working_dir = r.spec.working_dir.empty() ? "/" : r.spec.working_dir;
+  o.user = r.spec.user;
+  o.hostname = r.spec.hostname.empty() ? r.id.substr(0, 12) : r.spec.hostname;
+  o.network = r.spec.network_none ? SandboxOptions::Network::kNone : SandboxOptions::Network::kHost;
+  o.capabilities = r.spec.capabilities;
+  o.privileged = r.spec.privileged;
+  o.mounts = r.spec.mounts;
+  o.read_only_root = r.spec.read_only_root;
+  o.init = r.spec.init;
+  o.tty = r.spec.tty;
+  return o;
 }
 
 bool ContainerRecord::running() const {
@@ -122,6 +224,12 @@ Result<ContainerRecord> ContainerStore::Load(const std::string& id) const {
   }
   if (auto it = j.find("ExitCode"); it != j.end() && it->is_number_integer()) r.exit_code = it->get<int>();
   if (auto it = j.find("Pid"); it != j.end() && it->is_number_integer()) r.pid = it->get<int>();
+  r.container_pid = Int(j, "ContainerPid");
+  r.detached = Bool(j, "Detached");
+  r.started = String(j, "StartedAt");
+  r.finished = String(j, "FinishedAt");
+  r.cgroup = String(j, "Cgroup");
+  if (auto it = j.find("Config"); it != j.end()) r.spec = SpecFromJson(*it);
   return r;
 }
 

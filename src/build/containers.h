@@ -6,11 +6,30 @@
 #include <string>
 #include <vector>
 
+#include "build/sandbox.h"
 #include "core/digest.h"
 #include "core/error.h"
 #include "store/layout_paths.h"
 
 namespace hoist::build {
+
+// How a container runs, kept so `hoist start` and `hoist exec` can do it again: the sandbox's
+// settings without its root filesystem and command.
+struct RunSpec {
+  std::vector<std::string> env;
+  std::string working_dir = "/";
+  std::string user;
+  std::string hostname;
+  bool network_none = false;
+  CapabilitySet capabilities = kDefaultCapabilities;
+  bool privileged = false;
+  std::vector<SandboxMount> mounts;
+  std::vector<std::string> volumes;  // the named volumes among the mounts
+  bool read_only_root = false;
+  bool init = false;
+  bool tty = false;
+  bool auto_remove = false;  // --rm: a detached container's supervisor removes it at the end
+};
 
 struct ContainerRecord {
   std::string id;    // 64 lowercase hex
@@ -22,6 +41,12 @@ struct ContainerRecord {
   std::string status = "created";  // created, running, exited
   int exit_code = 0;
   int pid = 0;  // the hoist process running it, while running
+  int container_pid = 0;  // the host PID of the container's PID 1, while running
+  bool detached = false;  // run -d or start: output goes to the container's log file
+  std::string started;    // RFC 3339, the last start; "" before the first
+  std::string finished;   // RFC 3339, the last exit
+  std::string cgroup;     // its freezer cgroup while running (build/container_pause.h), or ""
+  RunSpec spec;
   // Non-empty for a directory without a readable record (a run killed while creating it, an
   // interrupted rm): listed with status "broken" so `hoist rm` and `hoist prune` can remove it.
   std::string problem;
@@ -47,11 +72,16 @@ class ContainerStore {
   Status Remove(const std::string& id) const;
 
   std::string Rootfs(const std::string& id) const { return paths_.Container(id) + "/rootfs"; }
+  // A detached container's output, appended on every start.
+  std::string LogFile(const std::string& id) const { return paths_.Container(id) + "/container.log"; }
 
  private:
   Result<ContainerRecord> Load(const std::string& id) const;
   store::LayoutPaths paths_;
 };
+
+// The sandbox settings that run `record` again in its root filesystem.
+SandboxOptions SandboxFor(const ContainerRecord& record, const std::string& rootfs);
 
 // docker's rule: [a-zA-Z0-9][a-zA-Z0-9_.-]*
 bool ValidContainerName(const std::string& name);

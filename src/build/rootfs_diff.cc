@@ -62,6 +62,7 @@ class Differ {
 
   Status CompareDir(const std::string& rel);
   Status Emit(TarWriter& writer, DiffStats& stats);
+  std::vector<RootfsChange> Changes() const;
 
  private:
   Status AddTree(const std::string& rel, bool replaces);
@@ -188,7 +189,37 @@ Status Differ::Emit(TarWriter& writer, DiffStats& stats) {
   return writer.Close();
 }
 
+std::vector<RootfsChange> Differ::Changes() const {
+  std::vector<RootfsChange> out;
+  for (const Change& c : changes_) {
+    if (c.kind == Change::kEntry) {
+      out.push_back({c.replaces ? 'C' : 'A', "/" + c.rel});
+      continue;
+    }
+    size_t slash = c.rel.rfind('/');
+    std::string dir = slash == std::string::npos ? "" : c.rel.substr(0, slash);
+    std::string name = c.rel.substr(slash == std::string::npos ? 0 : slash + 1);
+    if (name == kOpaqueMarker) {
+      out.push_back({'C', "/" + dir});
+    } else {
+      out.push_back({'D', "/" + Join(dir, name.substr(kWhiteoutPrefix.size()))});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const RootfsChange& a, const RootfsChange& b) { return a.path < b.path; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const RootfsChange& a, const RootfsChange& b) { return a.path == b.path; }),
+            out.end());
+  return out;
+}
+
 }  // namespace
+
+Result<std::vector<RootfsChange>> ListRootfsChanges(const std::string& base, const std::string& changed,
+                                                    const DiffOptions& options) {
+  Differ differ(base, changed, options);
+  HOIST_TRY(differ.CompareDir(""));
+  return differ.Changes();
+}
 
 Result<DiffStats> WriteRootfsDiff(const std::string& base, const std::string& changed, Writer& out,
                                   const DiffOptions& options) {

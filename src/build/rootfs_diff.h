@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/io.h"
@@ -31,6 +32,17 @@ struct DiffStats {
   uint64_t modified = 0;  // entries written that replace a base entry
   uint64_t deleted = 0;   // whiteouts (an opaque directory counts once)
 };
+
+// One line of `docker diff`: 'A' added, 'C' changed, 'D' deleted, and the absolute path.
+struct RootfsChange {
+  char kind;
+  std::string path;
+};
+
+// The changes WriteRootfsDiff would write, as `docker diff` lists them, sorted by path. A directory
+// emptied and refilled (an opaque directory in a layer) is one 'C' line.
+Result<std::vector<RootfsChange>> ListRootfsChanges(const std::string& base, const std::string& changed,
+                                                    const DiffOptions& options = {});
 
 // Writes the uncompressed layer tar (with its end-of-archive marker) to `out`.
 Result<DiffStats> WriteRootfsDiff(const std::string& base, const std::string& changed, Writer& out,

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "build/root_dir.h"
 #include "build/sandbox_mounts.h"
 #include "build/sandbox_seccomp.h"
+#include "build/sandbox_tty.h"
 #include "core/tar_path.h"
 
 extern char** environ;
@@ -40,6 +42,13 @@ struct ChildPlan {
   bool new_network = false;
   bool null_stdin = false;
   bool privileged = false;
+  bool init = true;
+  bool read_only_root = false;
+  const std::vector<SandboxMount>* mounts = nullptr;
+  int tty_socket = -1;  // the child's end of the socket the terminal's master goes back through
+  int tty_slave = -1;   // in PID 1, once opened
+  int pid_fd = -1;      // where the first child reports PID 1's host PID
+  std::string cgroup_procs;  // the cgroup.procs file the first child moves itself into, or ""
   CapabilitySet capabilities = 0;
   const SeccompProgram* seccomp = nullptr;  // null when privileged
   uid_t uid = 0, gid = 0;
@@ -98,7 +107,10 @@ void ForwardSignal(int sig) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (plan.null_stdin) {
+  if (plan.tty_slave >= 0) {
+    std::string err = AttachToPty(plan.tty_slave);
+    if (!err.empty()) Fail(plan, kSetupFailed, err);
+  } else if (plan.null_stdin) {
     int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null < 0 || ::dup2(null, STDIN_FILENO) < 0) Fail(plan, kSetupFailed, Errno("stdin from /dev/null"));
   }
@@ -125,10 +137,19 @@ void Confine(const ChildPlan& plan) {
   if (!err.empty()) Fail(plan, kSetupFailed, err);
 }
 
-// PID 1 of the new PID namespace: sets up the root, starts the command and reaps until it exits.
-[[noreturn]] void RunInit(const ChildPlan& plan) {
-  std::string err = SetupSandboxMounts(plan.rootfs, plan.hostname, plan.privileged);
+// PID 1 of the new PID namespace: sets up the root, then becomes the command, or (with init)
+// starts it and reaps until it exits.
+[[noreturn]] void RunInit(ChildPlan& plan) {
+  std::string err = SetupSandboxMounts(plan.rootfs, plan.hostname, plan.privileged, *plan.mounts, plan.read_only_root);
   if (!err.empty()) Fail(plan, kSetupFailed, err);
+  if (plan.tty_socket >= 0) {
+    int master = -1;
+    err = OpenContainerPty(&master, &plan.tty_slave);
+    if (!err.empty()) Fail(plan, kSetupFailed, err);
+    if (!SendFd(plan.tty_socket, master)) Fail(plan, kSetupFailed, Errno("hand the terminal to hoist"));
+    ::close(master);
+    ::close(plan.tty_socket);
+  }
   if (::chdir(plan.working_dir.c_str()) != 0) Fail(plan, kSetupFailed, Errno("working directory " + plan.working_dir));
   if (plan.rootless && (plan.uid != 0 || plan.gid != 0)) {
     Fail(plan, kSetupFailed, "a run without root maps only root into its user namespace; --user " +
@@ -146,11 +167,14 @@ void Confine(const ChildPlan& plan) {
   if (::setgid(plan.gid) != 0) Fail(plan, kSetupFailed, Errno("setgid " + std::to_string(plan.gid)));
   if (::setuid(plan.uid) != 0) Fail(plan, kSetupFailed, Errno("setuid " + std::to_string(plan.uid)));
   Confine(plan);
+  if (!plan.init) RunCommand(plan);
 
+  ::prctl(PR_SET_NAME, "hoist-init", 0, 0, 0);
   pid_t child = ::fork();
   if (child < 0) Fail(plan, kSetupFailed, Errno("fork"));
   if (child == 0) RunCommand(plan);
   ::close(plan.error_fd);
+  if (plan.tty_slave >= 0) ::close(plan.tty_slave);
   g_command_pid = child;
   struct sigaction fwd = {};
   fwd.sa_handler = ForwardSignal;
@@ -164,9 +188,13 @@ void Confine(const ChildPlan& plan) {
 }
 
 // The first child: enters the namespaces (a PID namespace applies to children, hence init's fork).
-[[noreturn]] void RunNamespaces(const ChildPlan& plan) {
+[[noreturn]] void RunNamespaces(ChildPlan& plan) {
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGQUIT, SIG_IGN);
+  if (!plan.cgroup_procs.empty()) {
+    // Before any container process exists, so all of them inherit it.
+    if (!WriteProcFile(plan.cgroup_procs.c_str(), "0")) Fail(plan, kSetupFailed, Errno("join cgroup " + plan.cgroup_procs));
+  }
   if (plan.rootless) {
     if (::unshare(CLONE_NEWUSER) != 0) {
       Fail(plan, kSetupFailed, Errno("create a user namespace") +
@@ -183,7 +211,15 @@ void Confine(const ChildPlan& plan) {
   if (::unshare(flags) != 0) Fail(plan, kSetupFailed, Errno("create namespaces"));
   pid_t init = ::fork();
   if (init < 0) Fail(plan, kSetupFailed, Errno("fork"));
-  if (init == 0) RunInit(plan);
+  if (init == 0) {
+    ::close(plan.pid_fd);
+    RunInit(plan);
+  }
+  int32_t reported = init;
+  ssize_t ignored = ::write(plan.pid_fd, &reported, sizeof reported);
+  (void)ignored;
+  ::close(plan.pid_fd);
+  if (plan.tty_socket >= 0) ::close(plan.tty_socket);
   ::close(plan.error_fd);
   ::_exit(WaitFor(init));
 }
@@ -202,7 +238,7 @@ std::vector<std::string> BuildEnv(const SandboxOptions& o, const ImageUser& user
   if (!has("PATH")) env.emplace_back(kDefaultPath);
   if (!has("HOSTNAME")) env.push_back("HOSTNAME=" + o.hostname);
   if (!has("HOME")) env.push_back("HOME=" + user.home);
-  if (!has("TERM") && ::isatty(STDIN_FILENO)) env.emplace_back("TERM=xterm");
+  if (!has("TERM") && o.tty) env.emplace_back("TERM=xterm");
   return env;
 }
 
@@ -224,6 +260,17 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   if (!options.privileged) {
     HOIST_TRY_ASSIGN(seccomp, BuildSeccompProgram(options.capabilities));
   }
+  std::vector<SandboxMount> mounts = options.mounts;
+  for (auto& m : mounts) {
+    if (m.target.empty() || m.target.front() != '/') {
+      return InvalidArgument("mount target " + QuotePath(m.target) + " is not an absolute path");
+    }
+    if (m.target != "/") {
+      HOIST_TRY_ASSIGN(std::string rel, CleanEntryPath(m.target.substr(1)));
+      m.target = "/" + rel;
+    }
+  }
+  HOIST_TRY(PrepareUserMounts(root, mounts));
   HOIST_TRY_ASSIGN(MountPoints mount_points, MountPoints::Prepare(root));
 
   std::vector<std::string> env = BuildEnv(options, user);
@@ -236,6 +283,10 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   plan.new_network = options.network == SandboxOptions::Network::kNone;
   plan.null_stdin = options.null_stdin;
   plan.privileged = options.privileged;
+  plan.init = options.init;
+  if (!options.cgroup.empty()) plan.cgroup_procs = options.cgroup + "/cgroup.procs";
+  plan.read_only_root = options.read_only_root;
+  plan.mounts = &mounts;
   plan.capabilities = options.capabilities;
   plan.seccomp = options.privileged ? nullptr : &seccomp;
   plan.uid = user.uid;
@@ -247,22 +298,47 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   for (auto& e : env) plan.envp.push_back(e.data());
   plan.envp.push_back(nullptr);
 
-  int pipe_fds[2];
+  int pipe_fds[2], pid_fds[2], tty_fds[2] = {-1, -1};
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return ErrnoError("create a pipe", errno);
+  if (::pipe2(pid_fds, O_CLOEXEC) != 0) {
+    int err = errno;
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return ErrnoError("create a pipe", err);
+  }
+  if (options.tty && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_fds) != 0) {
+    int err = errno;
+    for (int fd : {pipe_fds[0], pipe_fds[1], pid_fds[0], pid_fds[1]}) ::close(fd);
+    return ErrnoError("create a socket for the terminal", err);
+  }
   plan.error_fd = pipe_fds[1];
+  plan.pid_fd = pid_fds[1];
+  plan.tty_socket = tty_fds[1];
   std::fflush(nullptr);
   pid_t pid = ::fork();
   if (pid < 0) {
     int err = errno;
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
+    for (int fd : {pipe_fds[0], pipe_fds[1], pid_fds[0], pid_fds[1], tty_fds[0], tty_fds[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
     return ErrnoError("fork", err);
   }
   if (pid == 0) {
     ::close(pipe_fds[0]);
+    ::close(pid_fds[0]);
+    if (tty_fds[0] >= 0) ::close(tty_fds[0]);
     RunNamespaces(plan);
   }
   ::close(pipe_fds[1]);
+  ::close(pid_fds[1]);
+  if (tty_fds[1] >= 0) ::close(tty_fds[1]);
+  int32_t container_pid = 0;
+  ssize_t got;
+  do {
+    got = ::read(pid_fds[0], &container_pid, sizeof container_pid);
+  } while (got < 0 && errno == EINTR);
+  ::close(pid_fds[0]);
+  if (got == static_cast<ssize_t>(sizeof container_pid) && options.on_start) options.on_start(container_pid);
   // Ctrl-C at a terminal reaches the command (same process group); we wait for its verdict and
   // note that it came (SandboxInterrupted), so a build stops with 130 rather than "exit code 130".
   struct sigaction ign = {}, note = {}, old_int, old_quit;
@@ -271,6 +347,14 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   g_interrupted = 0;
   ::sigaction(SIGINT, &note, &old_int);
   ::sigaction(SIGQUIT, &ign, &old_quit);
+  if (tty_fds[0] >= 0) {
+    int master = ReceiveFd(tty_fds[0]);  // -1 when setup failed before the terminal existed
+    ::close(tty_fds[0]);
+    if (master >= 0) {
+      RelayPty(master, options.null_stdin ? -1 : STDIN_FILENO, STDOUT_FILENO);
+      ::close(master);
+    }
+  }
   int code = WaitFor(pid);
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);

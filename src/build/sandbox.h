@@ -12,15 +12,22 @@
 //     /proc/sys read-only (build/sandbox_masks.h), the root and /dev mounted nodev; `privileged`
 //     lifts all of it, as docker's --privileged;
 //   - a small init as PID 1 that reaps orphans and forwards SIGTERM/SIGHUP, so the command itself
-//     behaves as on a host (Ctrl-C reaches it);
+//     behaves as on a host (Ctrl-C reaches it); without `init` the command is PID 1 itself, as in
+//     `docker run` without --init;
+//   - the user's mounts (bind, named volume, tmpfs) and a read-only root on request;
+//   - with `tty`, a pseudo-terminal from the container's own devpts (build/sandbox_tty.h);
 //   - as root directly, as a normal user inside a user namespace mapping them to root.
 // The command's exit code is returned (128+N when killed by signal N). Setup failures and a
 // command that cannot be executed are errors naming the cause.
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "build/sandbox_caps.h"
+#include "build/sandbox_mounts.h"
 #include "core/error.h"
 
 namespace hoist::build {
@@ -37,6 +44,14 @@ struct SandboxOptions {
   bool null_stdin = false;  // stdin from /dev/null instead of ours (docker run without -i)
   CapabilitySet capabilities = kDefaultCapabilities;  // with --cap-add/--cap-drop applied
   bool privileged = false;  // every capability, no seccomp, no no_new_privs, /proc and /sys unmasked
+  std::vector<SandboxMount> mounts;
+  bool read_only_root = false;
+  bool init = true;   // hoist's small init as PID 1 (builds, run --init); false: the command is PID 1
+  bool tty = false;   // a pseudo-terminal on the command's stdin/out/err, relayed to ours
+  // A cgroup directory the container's processes start in (build/container_pause.h); "" for none.
+  std::string cgroup;
+  // Called in hoist with the host PID of the container's PID 1 once it exists (for stop, kill, exec).
+  std::function<void(pid_t)> on_start;
 };
 
 // Exit codes docker uses for a command that cannot run.

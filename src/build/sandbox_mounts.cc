@@ -123,7 +123,68 @@ std::string MountSys(const RootDir& root, bool privileged) {
   return BindInto(root, "/sys", "sys", true, !privileged, /*recursive=*/true);
 }
 
+std::string TargetRel(const SandboxMount& m) { return m.target == "/" ? "." : m.target.substr(1); }
+
+bool IsDirectorySource(const SandboxMount& m) {
+  struct stat st;
+  return m.kind == SandboxMount::Kind::kTmpfs || ::stat(m.source.c_str(), &st) != 0 || S_ISDIR(st.st_mode);
+}
+
+std::string MountUser(const RootDir& root, const SandboxMount& m) {
+  const std::string rel = TargetRel(m);
+  const bool dir = IsDirectorySource(m);
+  int fd = OpenMountPoint(root, rel, dir);
+  if (fd < 0) return "mount point " + m.target + " is missing or not a " + (dir ? "directory" : "file");
+  std::string target = FdPath(fd);
+  int rc;
+  if (m.kind == SandboxMount::Kind::kTmpfs) {
+    unsigned long flags = MS_NOSUID | MS_NODEV | (m.read_only ? MS_RDONLY : 0);
+    rc = ::mount("tmpfs", target.c_str(), "tmpfs", flags, m.tmpfs_options.empty() ? nullptr : m.tmpfs_options.c_str());
+    ::close(fd);
+    return rc == 0 ? "" : Errno("mount a tmpfs on " + m.target);
+  }
+  rc = ::mount(m.source.c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr);
+  ::close(fd);
+  if (rc != 0) return Errno("bind " + m.source + " to " + m.target);
+  if (!m.read_only) return "";
+  fd = OpenMountPoint(root, rel, dir);  // the new mount's root
+  if (fd < 0) return "reopen " + m.target;
+  target = FdPath(fd);
+  rc = ::mount(nullptr, target.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | LockedMountFlags(target.c_str()),
+               nullptr);
+  ::close(fd);
+  return rc == 0 ? "" : Errno("make " + m.target + " read-only");
+}
+
 }  // namespace
+
+std::set<std::string> RunMountPointPaths() {
+  std::set<std::string> out;
+  for (const auto& spec : kMountPoints) out.insert(spec.rel);
+  return out;
+}
+
+Status PrepareUserMounts(const RootDir& root, const std::vector<SandboxMount>& mounts) {
+  for (const auto& m : mounts) {
+    if (m.target.empty() || m.target.front() != '/') {
+      return InvalidArgument("mount target \"" + m.target + "\" is not an absolute path");
+    }
+    if (m.kind == SandboxMount::Kind::kBind && ::access(m.source.c_str(), F_OK) != 0) {
+      return NotFound("mount source " + m.source + " does not exist");
+    }
+    const std::string rel = TargetRel(m);
+    if (rel == ".") return InvalidArgument("cannot mount over the container's root /");
+    if (IsDirectorySource(m)) {
+      HOIST_TRY(root.OpenDir(rel, /*create_missing=*/true));
+      continue;
+    }
+    HOIST_TRY_ASSIGN(ParentAndName at, root.OpenParent(rel, /*create_missing=*/true));
+    int fd = ::openat(at.dir.get(), at.name.c_str(), O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoError("create mount point " + m.target, errno);
+    ::close(fd);
+  }
+  return Ok();
+}
 
 Result<MountPoints> MountPoints::Prepare(const RootDir& root) {
   MountPoints mp(root);
@@ -153,6 +214,13 @@ Result<MountPoints> MountPoints::Prepare(const RootDir& root) {
       if (fd < 0) return ErrnoError("create mount point /" + rel, errno);
       ::close(fd);
     }
+    // The parent keeps its times while the placeholder exists: a running container's diff and
+    // commit see no change there.
+    int pfd = ::openat(dir->get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pfd >= 0) {
+      ::futimens(pfd, c.parent_times);
+      ::close(pfd);
+    }
     mp.created_.push_back(c);
   }
   return mp;
@@ -176,7 +244,8 @@ void MountPoints::Cleanup() {
   created_.clear();
 }
 
-std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hostname, bool privileged) {
+std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hostname, bool privileged,
+                               const std::vector<SandboxMount>& mounts, bool read_only_root) {
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return Errno("make mounts private");
   if (::mount(rootfs.c_str(), rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
     return Errno("bind " + rootfs + " onto itself");
@@ -208,6 +277,14 @@ std::string SetupSandboxMounts(const std::string& rootfs, const std::string& hos
     if (::access(host.c_str(), R_OK) != 0) continue;
     err = BindInto(root, host, f, false, true, false);
     if (!err.empty()) return err;
+  }
+  for (const auto& m : mounts) {
+    err = MountUser(root, m);
+    if (!err.empty()) return err;
+  }
+  if (read_only_root && ::mount(nullptr, rootfs.c_str(), nullptr,
+                                MS_REMOUNT | MS_BIND | MS_RDONLY | LockedMountFlags(rootfs.c_str()), nullptr) != 0) {
+    return Errno("make the root read-only");
   }
   if (::sethostname(hostname.data(), hostname.size()) != 0) return Errno("set hostname");
 

@@ -11,6 +11,7 @@
 //   <root>/.hoist/partial/<alg>-<hex> partial downloads kept for resume
 //   <root>/.hoist/resume/             resume state of interrupted transfers
 //   <root>/.hoist/containers/<id>/    working containers (hoist run): rootfs/ and container.json
+//   <root>/.hoist/volumes/<name>/     named volumes (hoist volume, run -v NAME:/p): _data/, volume.json
 //   <root>/.hoist/build-cache/<hex>.json  `hoist build` step results (layer, diff_id) by cache key
 // Other tools (skopeo, umoci) ignore the hidden .hoist directory.
 
@@ -40,6 +41,9 @@ class LayoutPaths {
   // `id` must already be validated (64 lowercase hex, build/containers.h).
   std::string ContainersDir() const { return PrivateDir() + "/containers"; }
   std::string Container(const std::string& id) const { return ContainersDir() + "/" + id; }
+  // `name` must already be validated (build/volumes.h).
+  std::string VolumesDir() const { return PrivateDir() + "/volumes"; }
+  std::string Volume(const std::string& name) const { return VolumesDir() + "/" + name; }
   std::string BuildCacheDir() const { return PrivateDir() + "/build-cache"; }
   std::string LayerSizesFile() const { return PrivateDir() + "/layer-sizes.json"; }
 

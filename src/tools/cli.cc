@@ -24,11 +24,20 @@ bool GlobalFlagTakesValue(const std::string& arg) {
   return arg == "--store" || arg == "--progress" || arg == "--format";
 }
 
+// `run` takes -v for --volume, as docker's does: after the verb its verbose flag is --verbose only.
+bool OwnsShortV(const CommandSpec& c) { return std::string(c.name) == "run"; }
+
+// Commands whose operands end with a command line for the container (`run IMG CMD…`, `exec CTR CMD…`).
+bool TakesCommandLine(const CommandSpec& c) {
+  const std::string name = c.name;
+  return name == "run" || name == "exec";
+}
+
 // `inspect` also takes -f for --format, as docker's does.
-void AddGlobalOptions(cxxopts::Options& o, bool short_format) {
+void AddGlobalOptions(cxxopts::Options& o, bool short_format, bool short_verbose) {
   o.add_options("Global")
       ("h,help", "Show help for this command")
-      ("v,verbose", "More output (repeat for more)")
+      (short_verbose ? "v,verbose" : "verbose", "More output (repeat for more)")
       ("debug", "Debug logging (secrets are never logged)")
       ("store", "Local image store directory (default $HOIST_STORE or ~/.local/share/hoist/store)",
        cxxopts::value<std::string>(), "DIR")
@@ -133,7 +142,7 @@ cxxopts::Options MakeOptions(const CommandSpec& c, const std::string& display) {
   o.custom_help("[FLAGS]");
   o.positional_help(c.positional);
   if (c.add_options) c.add_options(o);
-  AddGlobalOptions(o, std::string(c.name) == "inspect");
+  AddGlobalOptions(o, std::string(c.name) == "inspect", !OwnsShortV(c));
   o.add_options()("args", "", cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"args"});
   return o;
@@ -331,10 +340,18 @@ int RunParsed(const std::vector<std::string>& args, std::ostream& out, const Err
   // flags too.
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
-    if (i != verb_at && i != sub_at) rest.push_back(args[i]);
+    if (i == verb_at || i == sub_at) continue;
+    // Before the verb, -v is the global --verbose even for a command whose own -v is --volume.
+    const std::string& a = args[i];
+    if (i < verb_at && OwnsShortV(*command) && a.size() >= 2 && a[0] == '-' && a[1] == 'v' &&
+        a.find_first_not_of('v', 1) == std::string::npos) {
+      for (size_t n = 1; n < a.size(); ++n) rest.push_back("--verbose");
+      continue;
+    }
+    rest.push_back(a);
   }
   auto options = MakeOptions(*command, display);
-  if (std::string(command->name) == "run") EndFlagsAfterFirstOperand(options, rest);
+  if (TakesCommandLine(*command)) EndFlagsAfterFirstOperand(options, rest);
   std::vector<char*> argv;
   std::string prog = "hoist";
   argv.push_back(prog.data());

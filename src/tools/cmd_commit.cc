@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "build/commit.h"
+#include "build/container_pause.h"
 #include "build/containers.h"
 #include "core/json_parse.h"
 #include "store/import.h"
@@ -23,6 +24,8 @@ void AddCommitOptions(cxxopts::Options& o) {
       ("a,author", "Author of the new image", cxxopts::value<std::string>(), "NAME")
       ("from", "Commit directory DIR as changes to BASE_IMAGE instead of a container",
        cxxopts::value<std::string>(), "BASE_IMAGE")
+      ("pause", "Pause a running container while its files are read (--pause=false: read them as they change)",
+       cxxopts::value<bool>()->default_value("true")->implicit_value("true"))
       ("timestamp", "Creation time and latest file time, in seconds since the epoch (default: "
                     "SOURCE_DATE_EPOCH when set, else now and file times as they are)",
        cxxopts::value<std::string>(), "SECONDS");
@@ -63,6 +66,7 @@ Result<int> RunCommit(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
   std::string changed_dir;
   std::optional<build::StoredImage> base;
+  std::optional<build::PausedContainer> paused;
   const std::string& source = ctx.positional[0];
   if (from_dir) {
     const std::string base_arg = ctx.args["from"].as<std::string>();
@@ -74,13 +78,20 @@ Result<int> RunCommit(CommandContext& ctx) {
     build::ContainerStore containers(layout.paths());
     HOIST_TRY_ASSIGN(build::ContainerRecord c, containers.Find(source));
     if (c.running()) {
-      return Error(ErrorCode::kConflict, "container " + source + " is running; commit it after its command exits");
+      // docker pauses a running container while it commits; its run's mount points are no change.
+      options.exclude = build::RunMountPointPaths();
+      if (ctx.args["pause"].as<bool>() && c.container_pid > 0) {
+        auto p = build::PausedContainer::Pause(c.container_pid, c.cgroup);
+        if (!p.ok()) return std::move(p).error().WithContext("commit " + source);
+        paused.emplace(std::move(*p));
+      }
     }
     HOIST_TRY_ASSIGN(base, build::LoadStoredManifest(layout, c.image_manifest, c.image));
     changed_dir = containers.Rootfs(c.id);
     options.created_by = Joined(c.command);
   }
   auto result = build::CommitDirectory(layout, *base, changed_dir, name, options);
+  paused.reset();  // the container runs on as soon as its files are read
   if (!result.ok()) return std::move(result).error().WithContext("commit " + source);
   if (ctx.global.format == OutputFormat::kJson) {
     std::cout << DumpJson(nlohmann::json{{"Name", name.str()},
@@ -108,7 +119,10 @@ const CommandSpec& CommitCommand() {
       "difference as one new gzip layer on top of that image, named NEW_IMAGE, with a history entry\n"
       "(its command, --message, --author), like `docker commit`; prints the new image ID. Added and\n"
       "changed files go into the layer, deleted ones become whiteouts, a directory emptied and refilled\n"
-      "an opaque directory. With --from, DIR (say from `hoist unpack`) is compared with BASE instead.\n"
+      "an opaque directory. A running container is paused meanwhile, as docker pauses it: frozen in\n"
+      "its freezer cgroup, or (without one: no root, no freezer) its processes stopped with SIGSTOP and\n"
+      "continued after; --pause=false reads its files as they change.\n"
+      "With --from, DIR (say from `hoist unpack`) is compared with BASE instead.\n"
       "--change edits the config as for `hoist import`. With SOURCE_DATE_EPOCH (or --timestamp) set,\n"
       "the creation time is fixed and later file times are clamped to it, so the same change gives the\n"
       "same layer and image digests.",

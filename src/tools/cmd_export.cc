@@ -42,10 +42,6 @@ Result<Manifest> ImageManifest(const store::OciLayout& s, const Reference& ref, 
 
 // The container's rootfs as it is now: what `docker export` gives.
 Result<int> ExportContainer(const store::OciLayout& s, const build::ContainerRecord& c, const std::string& output) {
-  if (c.running()) {
-    return Error(ErrorCode::kConflict, "container " + c.name + " is running (hoist process " + std::to_string(c.pid) +
-                                           "): export it once its command has exited");
-  }
   if (!c.problem.empty()) return ParseError("container " + c.id + " is broken (" + c.problem + "): remove it with hoist rm");
   HOIST_TRY_ASSIGN(auto out, store::ArchiveFileOutput::Open(output, s.paths().TempDir()));
   TarWriter tar(out->writer());
@@ -110,8 +106,8 @@ const CommandSpec& ExportCommand() {
   static const CommandSpec spec{
       "export", {}, "Write a container's or an image's root filesystem as a tar", "CONTAINER | REF",
       "A working container (name, id or id prefix) is written as its root filesystem is now, changes\n"
-      "made by its commands included, as `docker export` does; it must not be running. `hoist\n"
-      "container export` accepts only a container.\n"
+      "made by its commands included, as `docker export` does, running or not. `hoist container\n"
+      "export` accepts only a container.\n"
       "\n"
       "For an image (when no container has that name), applies the image's layers bottom to top, whiteouts included (a .wh.NAME entry deletes NAME from\n"
       "the layers below, .wh..wh..opq empties its directory of what lower layers put there), and writes\n"

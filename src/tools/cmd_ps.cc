@@ -94,9 +94,19 @@ std::string Joined(const std::vector<std::string>& argv) {
   return s;
 }
 
-std::string StatusCell(const build::ContainerRecord& c) {
+// docker's STATUS: "Created", "Up 2 minutes", "Exited (0) 3 seconds ago".
+std::string StatusCell(const build::ContainerRecord& c, time_t now) {
   if (!c.problem.empty()) return "broken: " + c.problem;
-  return c.status == "exited" ? "Exited (" + std::to_string(c.exit_code) + ")" : c.status;
+  if (c.status == "created") return "Created";
+  if (c.status == "running" && !c.started.empty()) {
+    std::string age = HumanAge(c.started, now);
+    return "Up " + age.substr(0, age.size() - std::string(" ago").size());
+  }
+  if (c.status == "exited") {
+    std::string s = "Exited (" + std::to_string(c.exit_code) + ")";
+    return c.finished.empty() ? s : s + " " + HumanAge(c.finished, now);
+  }
+  return c.status;
 }
 
 nlohmann::json TemplateRow(const build::ContainerRecord& c, bool no_trunc, time_t now) {
@@ -106,7 +116,7 @@ nlohmann::json TemplateRow(const build::ContainerRecord& c, bool no_trunc, time_
           {"Command", "\"" + (no_trunc ? command : Truncate(command, kCommandWidth)) + "\""},
           {"CreatedAt", DockerTime(c.created)},
           {"RunningFor", HumanAge(c.created, now)},
-          {"Status", StatusCell(c)},
+          {"Status", StatusCell(c, now)},
           {"State", c.problem.empty() ? c.status : "broken"},
           {"Names", c.name},
           {"Ports", ""},
@@ -159,7 +169,7 @@ Result<int> RunPs(CommandContext& ctx) {
     for (const auto& c : shown) {
       nlohmann::json j = {{"Id", c.id}, {"Name", c.name}, {"Image", c.image}, {"ImageManifest", c.image_manifest.str()},
                           {"Command", c.command}, {"Created", c.created}, {"Status", c.status},
-                          {"ExitCode", c.exit_code}};
+                          {"ExitCode", c.exit_code}, {"StartedAt", c.started}, {"FinishedAt", c.finished}};
       if (!c.problem.empty()) j["Problem"] = c.problem;
       out.push_back(std::move(j));
     }
@@ -167,10 +177,12 @@ Result<int> RunPs(CommandContext& ctx) {
     return kExitOk;
   }
   TextTable table({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "NAMES"});
+  const time_t now = ::time(nullptr);
   for (const auto& c : shown) {
     const std::string command = Joined(c.command);
     table.AddRow({no_trunc ? c.id : c.id.substr(0, 12), c.image,
-                  "\"" + (no_trunc ? command : Truncate(command, kCommandWidth)) + "\"", c.created, StatusCell(c),
+                  "\"" + (no_trunc ? command : Truncate(command, kCommandWidth)) + "\"", HumanAge(c.created, now),
+                  StatusCell(c, now),
                   c.name});
   }
   table.Print(std::cout);

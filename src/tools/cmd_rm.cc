@@ -1,6 +1,10 @@
 // `hoist rm`: removes working containers and their files.
 
+#include <signal.h>
+
 #include <iostream>
+
+#include "build/container_run.h"
 
 #include "build/containers.h"
 #include "tools/command.h"
@@ -10,8 +14,10 @@ namespace hoist::tools {
 
 namespace {
 
+constexpr int kForceRemoveWaitMs = 10000;  // rm -f: how long a killed container may take to end
+
 void AddRmOptions(cxxopts::Options& o) {
-  o.add_options()("f,force", "Remove even a container whose command still seems to be running");
+  o.add_options()("f,force", "Kill a running container (SIGKILL) and remove it");
 }
 
 Result<int> RunRm(CommandContext& ctx) {
@@ -32,6 +38,18 @@ Result<int> RunRm(CommandContext& ctx) {
                                  .WithContext("rm"));
       code = kExitFailure;
       continue;
+    }
+    if (c->running()) {
+      // --force: docker kills a running container before removing it.
+      (void)build::SignalContainer(*c, SIGKILL);
+      auto ended = build::WaitForExit(containers, c->id, kForceRemoveWaitMs);
+      if (ended.ok() && ended->running()) {
+        PrintOperandError(ctx, Error(ErrorCode::kConflict, "container " + arg + " did not end after SIGKILL within " +
+                                                               std::to_string(kForceRemoveWaitMs / 1000) + " seconds")
+                                   .WithContext("rm"));
+        code = kExitFailure;
+        continue;
+      }
     }
     auto s = containers.Remove(c->id);
     if (!s.ok()) {

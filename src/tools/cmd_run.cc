@@ -10,7 +10,10 @@
 #include "build/sandbox.h"
 #include "build/stored_image.h"
 #include "store/import.h"
+#include "build/container_run.h"
+#include "build/volumes.h"
 #include "tools/command.h"
+#include "tools/run_flags.h"
 #include "tools/registry_flags.h"
 #include "tools/store_flags.h"
 #include "transfer/progress.h"
@@ -22,11 +25,23 @@ namespace {
 void AddRunOptions(cxxopts::Options& o) {
   o.add_options()
       ("name", "Name of the container (default: hoist-<id prefix>)", cxxopts::value<std::string>(), "NAME")
+      ("d,detach", "Run in the background: print the container ID and return (see hoist logs, stop, wait)")
       ("i,interactive", "Keep standard input attached (without it the command reads /dev/null)")
-      ("t,tty", "The command gets our terminal (standard input must be a terminal)")
+      ("t,tty", "Give the command a pseudo-terminal (with -i, standard input must be a terminal)")
       ("rm", "Remove the container when the command exits")
+      ("v,volume", "Mount HOST_DIR:CTR_DIR[:ro], a named volume NAME:CTR_DIR[:ro] (created when missing), or an "
+       "anonymous volume CTR_DIR; repeatable", cxxopts::value<std::string>(), "SPEC")
+      ("mount", "Mount type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…]; "
+       "repeatable", cxxopts::value<std::string>(), "SPEC")
+      ("tmpfs", "Mount a tmpfs at CTR_DIR[:OPTIONS]; repeatable", cxxopts::value<std::string>(), "CTR_DIR")
+      ("read-only", "Mount the container's root filesystem read-only (mounts, /dev, /proc stay as they are)")
       ("e,env", "Set an environment variable (KEY=VALUE, or KEY to pass ours); repeatable",
        cxxopts::value<std::string>(), "KEY=VALUE")
+      ("env-file", "Read environment variables from FILE (KEY=VALUE lines, # comments); repeatable",
+       cxxopts::value<std::string>(), "FILE")
+      ("hostname", "The container's host name (default: the first 12 digits of its ID)",
+       cxxopts::value<std::string>(), "NAME")
+      ("init", "Run a small init as PID 1 that reaps orphans and forwards signals to the command")
       ("w,workdir", "Working directory inside the container", cxxopts::value<std::string>(), "DIR")
       ("u,user", "User to run as: NAME, UID, NAME:GROUP or UID:GID (names from the image's /etc/passwd)",
        cxxopts::value<std::string>(), "USER")
@@ -81,20 +96,14 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg) {
   return Ok();
 }
 
-// Image Env overridden by -e, key by key; "-e KEY" passes our value of KEY (docker's rule).
-std::vector<std::string> MergeEnv(std::vector<std::string> env, const std::vector<std::string>& flags) {
-  for (std::string e : flags) {
-    size_t eq = e.find('=');
-    std::string key = e.substr(0, eq);
-    if (eq == std::string::npos) {
-      const char* ours = std::getenv(key.c_str());
-      if (ours == nullptr) continue;
-      e = key + "=" + ours;
-    }
-    std::erase_if(env, [&](const std::string& x) { return x.compare(0, key.size() + 1, key + "=") == 0; });
-    env.push_back(e);
-  }
-  return env;
+// The mounts of -v, --mount and --tmpfs, in that order.
+Result<RunMounts> ParseMounts(CommandContext& ctx, const store::OciLayout& layout) {
+  RunMounts mounts;
+  build::VolumeStore volumes(layout.paths());
+  for (const auto& v : RepeatedFlag(ctx.args, "volume")) HOIST_TRY(AddVolumeFlag(v, volumes, mounts));
+  for (const auto& m : RepeatedFlag(ctx.args, "mount")) HOIST_TRY(AddMountFlag(m, volumes, mounts));
+  for (const auto& t : RepeatedFlag(ctx.args, "tmpfs")) HOIST_TRY(AddTmpfsFlag(t, mounts));
+  return mounts;
 }
 
 Result<int> RunRun(CommandContext& ctx) {
@@ -104,9 +113,19 @@ Result<int> RunRun(CommandContext& ctx) {
   std::vector<std::string> cmd(ctx.positional.begin() + 1, ctx.positional.end());
   const std::string network = ctx.args["network"].as<std::string>();
   if (network != "host" && network != "none") return UsageError("--network must be host or none");
-  if (ctx.args.count("tty") && !::isatty(STDIN_FILENO)) {
-    return UsageError("-t needs a terminal on standard input (drop -t when piping input)");
+  const bool detach = ctx.args.count("detach") > 0;
+  const bool interactive = ctx.args.count("interactive") > 0;
+  const bool tty = ctx.args.count("tty") > 0;
+  if (tty && interactive && !detach && !::isatty(STDIN_FILENO)) {
+    return UsageError("the input device is not a TTY: -it needs a terminal on standard input (drop -t when piping input)");
   }
+  if (detach && interactive) return UsageError("-d and -i cannot be combined: hoist has no attach");
+  std::vector<std::string> env_flags;
+  for (const auto& file : RepeatedFlag(ctx.args, "env-file")) {
+    HOIST_TRY_ASSIGN(auto lines, ReadEnvFile(file));
+    env_flags.insert(env_flags.end(), lines.begin(), lines.end());
+  }
+  for (const auto& e : RepeatedFlag(ctx.args, "env")) env_flags.push_back(e);  // -e LIST=a,b stays whole
 
   HOIST_TRY(PullImage(ctx, image_arg));
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
@@ -123,58 +142,61 @@ Result<int> RunRun(CommandContext& ctx) {
     entrypoint = e.empty() ? std::vector<std::string>{} : std::vector<std::string>{e};
   }
   if (cmd.empty() && !ctx.args.count("entrypoint")) cmd = defaults.cmd.value_or(std::vector<std::string>{});
-  build::SandboxOptions sandbox;
-  sandbox.argv = entrypoint;
-  sandbox.argv.insert(sandbox.argv.end(), cmd.begin(), cmd.end());
-  if (sandbox.argv.empty()) {
+  build::ContainerRecord record;
+  record.command = entrypoint;
+  record.command.insert(record.command.end(), cmd.begin(), cmd.end());
+  if (record.command.empty()) {
     return UsageError("no command given and " + image_arg + " has no Entrypoint or Cmd");
   }
-  sandbox.env = MergeEnv(defaults.env, RepeatedFlag(ctx.args, "env"));  // -e LIST=a,b stays whole
-  sandbox.working_dir = ctx.args.count("workdir") ? ctx.args["workdir"].as<std::string>() : defaults.working_dir;
-  sandbox.user = ctx.args.count("user") ? ctx.args["user"].as<std::string>() : defaults.user;
-  sandbox.network = network == "none" ? build::SandboxOptions::Network::kNone : build::SandboxOptions::Network::kHost;
-  sandbox.null_stdin = !ctx.args.count("interactive");
-  sandbox.privileged = ctx.args.count("privileged") > 0;
+  build::RunSpec& spec = record.spec;
+  spec.env = MergeEnv(defaults.env, env_flags);
+  spec.working_dir = ctx.args.count("workdir") ? ctx.args["workdir"].as<std::string>() : defaults.working_dir;
+  spec.user = ctx.args.count("user") ? ctx.args["user"].as<std::string>() : defaults.user;
+  if (ctx.args.count("hostname")) spec.hostname = ctx.args["hostname"].as<std::string>();
+  spec.network_none = network == "none";
+  spec.privileged = ctx.args.count("privileged") > 0;
   auto caps = build::ApplyCapabilityFlags(build::kDefaultCapabilities, RepeatedFlag(ctx.args, "cap-add"),
                                           RepeatedFlag(ctx.args, "cap-drop"));
   if (!caps.ok()) return UsageError(caps.error().message());
-  sandbox.capabilities = *caps;
+  spec.capabilities = *caps;
+  spec.read_only_root = ctx.args.count("read-only") > 0;
+  spec.init = ctx.args.count("init") > 0;
+  spec.tty = tty;
+  const bool remove = ctx.args.count("rm") > 0;
+  spec.auto_remove = remove && detach;
+  HOIST_TRY_ASSIGN(RunMounts mounts, ParseMounts(ctx, layout));
+  spec.mounts = std::move(mounts.mounts);
+  spec.volumes = std::move(mounts.volumes);
 
   build::ContainerStore containers(layout.paths());
-  build::ContainerRecord record;
   if (ctx.args.count("name")) record.name = ctx.args["name"].as<std::string>();
   record.image = image_arg;
   record.image_manifest = image.manifest_descriptor.digest;
   record.created = store::Rfc3339(static_cast<int64_t>(std::time(nullptr)));
-  record.command = sandbox.argv;
   HOIST_TRY_ASSIGN(record, containers.Create(record));
-  const bool remove = ctx.args.count("rm") > 0;
-  sandbox.rootfs = containers.Rootfs(record.id);
-  sandbox.hostname = record.id.substr(0, 12);
+  if (spec.hostname.empty()) {
+    record.spec.hostname = record.id.substr(0, 12);
+    HOIST_TRY(containers.Save(record));
+  }
 
-  auto unpacked = build::UnpackStoredImage(layout, image, sandbox.rootfs);
+  auto unpacked = build::UnpackStoredImage(layout, image, containers.Rootfs(record.id));
   if (!unpacked.ok()) {
     (void)containers.Remove(record.id);
     return std::move(unpacked).error().WithContext("run " + image_arg);
   }
-  record.status = "running";
-  record.pid = static_cast<int>(::getpid());
-  HOIST_TRY(containers.Save(record));
-
-  auto code = build::RunInSandbox(sandbox);
-  record.status = "exited";
-  record.pid = 0;
-  record.exit_code = code.ok() ? *code : (code.error().code() == ErrorCode::kNotFound ? build::kExitCommandNotFound
-                                                                                      : build::kExitCannotExecute);
-  if (remove) {
-    HOIST_TRY(containers.Remove(record.id));
-  } else {
-    HOIST_TRY(containers.Save(record));
+  if (detach) {
+    auto started = build::StartDetached(containers, record);
+    if (!started.ok()) return std::move(started).error().WithContext("run " + image_arg);
+    std::cout << record.id << "\n";
+    return kExitOk;
   }
+
+  auto code = build::RunAttached(containers, record, interactive);
+  if (remove) HOIST_TRY(containers.Remove(record.id));
   if (!code.ok()) {
     // docker's exit codes: 127 the command is not there, 126 it cannot be run.
     std::cerr << "hoist: run " << image_arg << ": " << code.error().ToString() << "\n";
-    return record.exit_code;
+    return code.error().code() == ErrorCode::kNotFound ? build::kExitCommandNotFound : build::kExitCannotExecute;
   }
   return *code;
 }
@@ -187,10 +209,20 @@ const CommandSpec& RunCommand() {
       "Unpacks IMAGE from the store into a new working container (kept under the store's\n"
       ".hoist/containers/ until `hoist rm`, so `hoist commit` can save its changes) and runs COMMAND in\n"
       "it, or the image's Entrypoint and Cmd. Flags end at IMAGE: what follows is the command line.\n"
-      "The command runs in new mount, PID, UTS and IPC namespaces, with /proc, a minimal /dev, a\n"
-      "read-only /sys and the host's /etc/resolv.conf and /etc/hosts (read-only); the network is the\n"
-      "host's unless --network none. The image's Env, WorkingDir and User apply; -e, -w and -u override\n"
-      "them.\n"
+      "After `run`, -v is --volume as in docker (before the verb it is the global --verbose).\n"
+      "The command runs in new mount, PID, UTS and IPC namespaces and is PID 1 there, as in docker\n"
+      "(a PID 1 ignores signals it has no handler for: --init puts a small init in front that reaps\n"
+      "orphans and forwards signals). It gets /proc, a minimal /dev, a read-only /sys and the host's\n"
+      "/etc/resolv.conf and /etc/hosts (read-only). The network is the host's by default (hoist has no\n"
+      "bridge: --network host is what a daemonless run gives); --network none leaves only a loopback\n"
+      "interface. The image's Env, WorkingDir and User apply; -e, --env-file, -w and -u override them.\n"
+      "-v, --mount and --tmpfs add mounts: a host path (-v makes a missing directory; --mount\n"
+      "type=bind wants it to exist), a named volume (hoist volume; made on first use) or a tmpfs;\n"
+      "mount points the image lacks are created in it. --read-only makes the root read-only.\n"
+      "-t gives the command a pseudo-terminal of the container's own (tty prints /dev/pts/0); with -i\n"
+      "our terminal is put in raw mode and relayed to it. -d runs the container in the background under\n"
+      "a supervisor process: its output goes to a log (hoist logs), and hoist stop, kill, wait, exec,\n"
+      "diff and inspect work on it.\n"
       "The command is confined as docker confines a container: docker's default capabilities (CHOWN,\n"
       "DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE,\n"
       "SYS_CHROOT, KILL, AUDIT_WRITE; the bounding set too, so root inside cannot regain others),\n"
@@ -214,7 +246,9 @@ const CommandSpec& RunCommand() {
       "  hoist run -it --name work example.com/base:1 sh\n"
       "  hoist run --rm -e MODE=test -w /src -u app example.com/app:1 make check\n"
       "  hoist run --rm --network none example.com/base:1 cat /etc/os-release\n"
-      "  hoist run --rm --cap-drop ALL --cap-add NET_BIND_SERVICE example.com/web:1",
+      "  hoist run --rm --cap-drop ALL --cap-add NET_BIND_SERVICE example.com/web:1\n"
+      "  hoist run --rm -v $PWD:/src -v cache:/root/.cache -w /src example.com/build:1 make\n"
+      "  hoist run -d --name web --read-only --tmpfs /run example.com/web:1",
       AddRunOptions, RunRun};
   return spec;
 }

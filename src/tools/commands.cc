@@ -34,6 +34,13 @@ const CommandSpec& PsCommand();
 const CommandSpec& CommitCommand();
 const CommandSpec& RmCommand();
 const CommandSpec& UnpackCommand();
+const CommandSpec& LogsCommand();
+const CommandSpec& StopCommand();
+const CommandSpec& StartCommand();
+const CommandSpec& KillCommand();
+const CommandSpec& WaitCommand();
+const CommandSpec& ExecCommand();
+const CommandSpec& DiffCommand();
 const CommandSpec& BuildCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
@@ -62,6 +69,13 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &PsCommand(),
       &CommitCommand(),
       &RmCommand(),
+      &LogsCommand(),
+      &StopCommand(),
+      &StartCommand(),
+      &KillCommand(),
+      &WaitCommand(),
+      &ExecCommand(),
+      &DiffCommand(),
       &UnpackCommand(),
       &BuildCommand(),
       &SignCommand(),

@@ -34,11 +34,36 @@ nlohmann::ordered_json ContainerDocument(const build::ContainerRecord& c, const 
   doc["Created"] = c.created;
   doc["Path"] = c.command.empty() ? "" : c.command[0];
   doc["Args"] = args;
-  doc["State"] = {{"Status", status}, {"Running", running}, {"ExitCode", c.exit_code}, {"Pid", running ? c.pid : 0}};
+  // Pid is the container's PID 1 as the host sees it (docker's meaning); hoist's own process that
+  // holds it is SupervisorPid.
+  doc["State"] = {{"Status", status},
+                  {"Running", running},
+                  {"Paused", false},
+                  {"Pid", running ? (c.container_pid > 0 ? c.container_pid : c.pid) : 0},
+                  {"SupervisorPid", running ? c.pid : 0},
+                  {"ExitCode", c.exit_code},
+                  {"StartedAt", c.started.empty() ? "0001-01-01T00:00:00Z" : c.started},
+                  {"FinishedAt", c.finished.empty() ? "0001-01-01T00:00:00Z" : c.finished}};
   if (!c.problem.empty()) doc["State"]["Error"] = c.problem;
   doc["Image"] = c.image_manifest.str();
   doc["Name"] = "/" + c.name;
-  doc["Config"] = {{"Image", c.image}, {"Cmd", c.command}};
+  json mounts = json::array();
+  for (const auto& m : c.spec.mounts) {
+    mounts.push_back({{"Type", m.kind == build::SandboxMount::Kind::kTmpfs ? "tmpfs" : "bind"},
+                      {"Source", m.source},
+                      {"Destination", m.target},
+                      {"RW", !m.read_only}});
+  }
+  doc["Mounts"] = mounts;
+  doc["Config"] = {{"Hostname", c.spec.hostname}, {"User", c.spec.user},     {"Tty", c.spec.tty},
+                   {"Env", c.spec.env},           {"Cmd", c.command},        {"Image", c.image},
+                   {"WorkingDir", c.spec.working_dir}};
+  doc["HostConfig"] = {{"NetworkMode", c.spec.network_none ? "none" : "host"},
+                       {"Privileged", c.spec.privileged},
+                       {"ReadonlyRootfs", c.spec.read_only_root},
+                       {"Init", c.spec.init},
+                       {"AutoRemove", c.spec.auto_remove}};
+  if (!c.spec.volumes.empty()) doc["HostConfig"]["Volumes"] = c.spec.volumes;
   doc["GraphDriver"] = {{"Name", "hoist"}, {"Data", {{"MergedDir", rootfs}}}};
   return doc;
 }

@@ -25,6 +25,17 @@ const CommandSpec& RmCommand();
 const CommandSpec& CommitCommand();
 const CommandSpec& ExportCommand();
 const CommandSpec& RunCommand();
+const CommandSpec& LogsCommand();
+const CommandSpec& StopCommand();
+const CommandSpec& StartCommand();
+const CommandSpec& KillCommand();
+const CommandSpec& WaitCommand();
+const CommandSpec& ExecCommand();
+const CommandSpec& DiffCommand();
+const CommandSpec& VolumeCreateCommand();
+const CommandSpec& VolumeLsCommand();
+const CommandSpec& VolumeRmCommand();
+const CommandSpec& VolumeInspectCommand();
 const CommandSpec& SystemDfCommand();
 const CommandSpec& SystemPruneCommand();
 const CommandSpec& SystemInfoCommand();
@@ -72,7 +83,20 @@ const std::vector<CommandGroup>& CommandGroups() {
         {"commit", CommitCommand, ""},
         {"export", ExportCommand, "container"},
         {"inspect", InspectCommand, "container"},
-        {"run", RunCommand, ""}}},
+        {"run", RunCommand, ""},
+        {"logs", LogsCommand, ""},
+        {"stop", StopCommand, ""},
+        {"start", StartCommand, ""},
+        {"kill", KillCommand, ""},
+        {"wait", WaitCommand, ""},
+        {"exec", ExecCommand, ""},
+        {"diff", DiffCommand, ""}}},
+      {"volume",
+       "Manage named volumes",
+       {{"create", VolumeCreateCommand, ""},
+        {"ls", VolumeLsCommand, ""},
+        {"rm", VolumeRmCommand, ""},
+        {"inspect", VolumeInspectCommand, ""}}},
       {"system",
        "Disk usage, cleanup and facts about the local store",
        {{"df", SystemDfCommand, ""}, {"prune", SystemPruneCommand, ""}, {"info", SystemInfoCommand, ""}}},
@@ -99,7 +123,8 @@ void PrintGroupHelp(const CommandGroup& group, std::ostream& out) {
   for (const auto& s : group.subcommands) {
     const CommandSpec& c = s.spec();
     std::string name = s.name;
-    std::string same = std::string(group.name) == "system" ? "" : std::string(" (hoist ") + c.name + ")";
+    const std::string gname = group.name;
+    std::string same = gname == "system" || gname == "volume" ? "" : std::string(" (hoist ") + c.name + ")";
     out << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << c.summary << same << "\n";
   }
   out << "\nRun 'hoist " << group.name << " COMMAND --help' for a command's flags and examples.\n";

@@ -59,8 +59,9 @@ void Check(const std::vector<std::string>& args, const TempDir& dir) {
   CHECK(r.exit_code < 128);  // 128 + N: killed by signal N
   CHECK(kDocumentedExitCodes.count(r.exit_code) == 1);
   if (r.exit_code != 0) {
-    // rm and rmi, as docker, report each operand that failed on its own line.
-    const bool per_operand = !args.empty() && (args[0] == "rm" || args[0] == "rmi");
+    // rm, rmi, stop, start, kill and wait, as docker, report each operand that failed on its own line.
+    static const std::set<std::string> kPerOperand = {"rm", "rmi", "stop", "start", "kill", "wait"};
+    const bool per_operand = !args.empty() && kPerOperand.count(args[0]) == 1;
     if (per_operand) CHECK(Lines(r.err) <= std::max<size_t>(1, args.size() - 1));
     else CHECK(Lines(r.err) == 1);
     CHECK(r.err.rfind("hoist: ", 0) == 0);

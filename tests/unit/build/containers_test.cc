@@ -78,3 +78,46 @@ TEST_CASE("rm removes a broken container by its id") {
   REQUIRE(store.Remove(found->id).ok());
   CHECK_FALSE(std::filesystem::exists(paths.Container(id)));
 }
+
+TEST_CASE("A container's run settings survive its record, so start and exec can use them again") {
+  hoist::testing::TempDir dir;
+  ContainerStore store{store::LayoutPaths(dir.path())};
+  ContainerRecord r = Record({"sh"});
+  r.spec.env = {"A=1", "LIST=a,b"};
+  r.spec.working_dir = "/srv";
+  r.spec.user = "app";
+  r.spec.hostname = "box";
+  r.spec.network_none = true;
+  r.spec.capabilities = CapBit(12);
+  r.spec.mounts.push_back({SandboxMount::Kind::kBind, "/host", "/data", true, ""});
+  r.spec.mounts.push_back({SandboxMount::Kind::kTmpfs, "", "/t", false, "size=1m"});
+  r.spec.volumes = {"data"};
+  r.spec.read_only_root = true;
+  r.spec.init = true;
+  r.spec.tty = true;
+  r.started = "2024-01-01T00:00:01Z";
+  r.container_pid = 1234;
+  auto made = store.Create(r);
+  REQUIRE(made.ok());
+  auto back = store.Find(made->id);
+  REQUIRE(back.ok());
+  const RunSpec& s = back->spec;
+  CHECK(s.env == r.spec.env);
+  CHECK(s.working_dir == "/srv");
+  CHECK(s.user == "app");
+  CHECK(s.network_none);
+  CHECK(s.capabilities == CapBit(12));
+  REQUIRE(s.mounts.size() == 2);
+  CHECK(s.mounts[0].source == "/host");
+  CHECK(s.mounts[0].read_only);
+  CHECK(s.mounts[1].kind == SandboxMount::Kind::kTmpfs);
+  CHECK(s.mounts[1].tmpfs_options == "size=1m");
+  CHECK(s.volumes == std::vector<std::string>{"data"});
+  CHECK((s.read_only_root && s.init && s.tty));
+  CHECK(back->started == "2024-01-01T00:00:01Z");
+  CHECK(back->container_pid == 1234);
+  SandboxOptions o = SandboxFor(*back, "/root");
+  CHECK(o.hostname == "box");
+  CHECK(o.network == SandboxOptions::Network::kNone);
+  CHECK(o.argv == std::vector<std::string>{"sh"});
+}

@@ -122,4 +122,25 @@ TEST_CASE("a diff applied to the base reproduces the changed tree") {
   }
 }
 
+TEST_CASE("ListRootfsChanges gives docker diff's A, C and D lines, an emptied directory once") {
+  hoist::testing::TempDir tmp;
+  const std::string base = tmp / "base", changed = tmp / "changed";
+  for (const auto& d : {base, changed}) {
+    REQUIRE(::mkdir(d.c_str(), 0755) == 0);
+    ApplyTo(d, Base());
+  }
+  hoist::testing::WriteFile(changed + "/greeting", "hi\n");
+  REQUIRE(::unlink((changed + "/bin/vi").c_str()) == 0);
+  REQUIRE(::unlink((changed + "/wipe/old1").c_str()) == 0);
+  REQUIRE(::unlink((changed + "/wipe/old2").c_str()) == 0);
+  hoist::testing::WriteFile(changed + "/wipe/new", "N");
+  DiffOptions options;
+  options.exclude = {"keep"};
+  auto changes = ListRootfsChanges(base, changed, options);
+  REQUIRE(changes.ok());
+  std::string lines;
+  for (const auto& c : *changes) lines += std::string(1, c.kind) + " " + c.path + "\n";
+  CHECK(lines == "C /bin\nD /bin/vi\nA /greeting\nC /wipe\nA /wipe/new\n");
+}
+
 }  // namespace hoist::build
