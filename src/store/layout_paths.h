@@ -45,6 +45,7 @@ class LayoutPaths {
   std::string VolumesDir() const { return PrivateDir() + "/volumes"; }
   std::string Volume(const std::string& name) const { return VolumesDir() + "/" + name; }
   std::string BuildCacheDir() const { return PrivateDir() + "/build-cache"; }
+  std::string CacheMountsDir() const { return PrivateDir() + "/cache-mounts"; }  // RUN --mount=type=cache
   std::string LayerSizesFile() const { return PrivateDir() + "/layer-sizes.json"; }
 
  private:

@@ -347,7 +347,9 @@ const CommandSpec& BuildCommand() {
       "one before building, so a fresh machine reuses those steps. Only import caches you trust.\n"
       "ADD URL#REF[:SUBDIR] DEST clones a git repository (git@host:path, git://, ssh://, or an http(s)\n"
       "URL ending in .git) and copies its tree at REF, without .git unless --keep-git-dir.\n"
-      "Not supported: RUN --mount, --secret, --ssh, other platforms than this machine's.",
+      "RUN --mount=type=cache|secret|bind|tmpfs|ssh as BuildKit: caches live under the store, secrets\n"
+      "(--secret id=ID,src=FILE|env=VAR) are mounted 0400 and never reach a layer, the history or the\n"
+      "cache key, --ssh forwards an agent. Not supported: other platforms than this machine's.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
       "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"
@@ -355,7 +357,8 @@ const CommandSpec& BuildCommand() {
       "  hoist build -t localhost:5000/app:1 --push --output oci-archive:app.tar .\n"
       "  hoist build -t app:1 --output docker-archive:app.tar . && docker load -i app.tar\n"
       "  hoist build --pull --network none --label org.opencontainers.image.version=1.2 -t app:1 .\n"
-      "  hoist build --cache-from reg.example/app:buildcache --cache-to reg.example/app:buildcache -t app:1 .",
+      "  hoist build --cache-from reg.example/app:buildcache --cache-to reg.example/app:buildcache -t app:1 .\n"
+      "  hoist build --secret id=npmrc,src=$HOME/.npmrc --ssh default -t app:1 .",
       AddBuildOptions, RunBuild};
   return spec;
 }

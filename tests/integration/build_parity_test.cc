@@ -307,3 +307,63 @@ TEST_CASE("ADD of a git repository checks out the ref, keyed by its commit, .git
     CHECK_THAT(r.err, Catch::Contains(says) && Catch::Contains("Dockerfile:2"));
   }
 }
+
+TEST_CASE("RUN --mount: cache survives builds, secrets never reach the image, binds read the context or a stage") {
+  BuildEnv e;
+  REQUIRE_BUSYBOX(e);
+  hoist::testing::WriteFile(e.tmp / "token.txt", "s3cret-value\n");
+  auto ctx = e.Context("mounts", {{"Dockerfile", std::string("FROM ") + kBuildBase + " AS tools\n"
+                                                 "RUN mkdir /out && echo from-stage > /out/tool\n"
+                                                 "FROM " + kBuildBase + "\n"
+                                                 "ARG RUNS=1\n"
+                                                 "RUN --mount=type=cache,target=/var/cache/app "
+                                                 "echo run >> /var/cache/app/log; wc -l < /var/cache/app/log > /count\n"
+                                                 "RUN --mount=type=secret,id=token,required cat /run/secrets/token > /dev/null && "
+                                                 "test \"$(cat /run/secrets/token)\" = s3cret-value && echo ok > /secret-ok\n"
+                                                 "RUN --mount=type=secret,id=token,env=TOKEN,target=/t test \"$TOKEN\" = s3cret-value\n"
+                                                 "RUN --mount=type=bind,source=data,target=/data cat /data/in.txt > /copied\n"
+                                                 "RUN --mount=from=tools,source=/out,target=/tools cat /tools/tool > /tool\n"
+                                                 "RUN --mount=type=tmpfs,target=/scratch echo x > /scratch/x && "
+                                                 "grep -q ' /scratch tmpfs' /proc/mounts\n"},
+                                  {"data/in.txt", "context file\n"}});
+  const std::vector<std::string> secret = {"--secret", "id=token,src=" + e.tmp / "token.txt"};
+  std::vector<std::string> args = {"-t", "localhost/test/mounts:1"};
+  args.insert(args.end(), secret.begin(), secret.end());
+  auto built = e.Build(ctx, args);
+  CHECK(e.Run("localhost/test/mounts:1", "cat /count /secret-ok /copied /tool") == "1\nok\ncontext file\nfrom-stage\n");
+  // Nothing of the mounts is in the image: no cache contents, no secret file, no mount points.
+  CHECK(e.Run("localhost/test/mounts:1", "ls /var/cache/app /run/secrets /data /tools /scratch /t 2>&1 | grep -c 'No such'") ==
+        "6\n");
+  auto config = e.Config("localhost/test/mounts:1");
+  CHECK_THAT(config.dump(), !Catch::Contains("s3cret"));
+  CHECK_THAT(config.dump(), Catch::Contains("--mount=type=secret,id=token,required"));
+  auto saved = e.Hoist({"save", "-o", e.tmp / "mounts.tar", "localhost/test/mounts:1"});
+  REQUIRE(saved.exit_code == 0);
+  auto grep = hoist::testing::RunCommand({"sh", "-c", "tar -xOf " + e.tmp / "mounts.tar" + " | zcat -f | grep -c s3cret-value"});
+  CHECK(grep.out == "0\n");
+
+  // The cache mount keeps its files: a rebuild whose step runs again sees the first run's line.
+  auto again = e.Build(ctx, {"--no-cache", "-t", "localhost/test/mounts:2", "--secret", "id=token,src=" + e.tmp / "token.txt"});
+  CHECK(e.Run("localhost/test/mounts:2", "cat /count") == "2\n");
+  // A changed secret does not invalidate the cache; a changed bind source does.
+  hoist::testing::WriteFile(e.tmp / "token.txt", "s3cret-value\n");
+  auto cached = e.Build(ctx, args);
+  CHECK(Count(cached.err, " ---> CACHED") == 7);
+  hoist::testing::WriteFile(ctx + "/data/in.txt", "changed\n");
+  auto rebound = e.Build(ctx, args);
+  CHECK(Count(rebound.err, " ---> CACHED") == 4);
+
+  // A required secret that was not given fails naming it; a bad spec names its attribute.
+  auto missing = e.Hoist({"build", ctx});
+  CHECK(missing.exit_code != 0);
+  CHECK_THAT(missing.err, Catch::Contains("no secret \"token\" was given"));
+  auto bad = e.Context("bad", {{"Dockerfile", std::string("FROM ") + kBuildBase + "\nRUN --mount=type=volume,target=/x true\n"}});
+  auto refused = e.Hoist({"build", bad});
+  CHECK(refused.exit_code != 0);
+  CHECK_THAT(refused.err, Catch::Contains("Dockerfile:2") && Catch::Contains("type must be"));
+  auto escape = e.Context("escape", {{"Dockerfile", std::string("FROM ") + kBuildBase +
+                                                        "\nRUN --mount=source=link,target=/x cat /x/passwd\n"}});
+  REQUIRE(::symlink("/etc", (escape + "/link").c_str()) == 0);
+  auto escaped = e.Hoist({"build", escape});
+  CHECK(escaped.exit_code != 0);
+}

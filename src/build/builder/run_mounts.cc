@@ -166,7 +166,7 @@ Result<RunMount> ParseRunMount(const std::string& spec, const std::string& workd
   }
   m.canonical = "type=" + type;
   for (const auto& [k, v] : attrs) {
-    if (k != "type") m.canonical += "," + k + "=" + v;
+    if (k != "type") m.canonical += "," + k + (v.empty() ? "" : "=" + v);
   }
   return m;
 }

@@ -101,6 +101,8 @@ Result<RunFlags> ParseRunFlags(const dockerfile::Instruction& ins, bool allow_in
       } else {
         return At(ins, "RUN --security must be sandbox or insecure, got \"" + f.value + "\"");
       }
+    } else if (f.name == "mount") {
+      flags.mounts.push_back(f.value);
     } else {
       return At(ins, "RUN --" + f.name + " is not supported");
     }
@@ -119,6 +121,7 @@ Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs,
   sandbox.network = command.network;
   sandbox.null_stdin = true;
   sandbox.privileged = command.insecure;
+  sandbox.mounts = command.mounts;
 
   // -q: the output goes to a file, shown only if the command fails.
   const std::string log_path = scratch_dir + "/run-output.log";

@@ -21,6 +21,7 @@ struct RunCommand {
   std::string user;
   SandboxOptions::Network network = SandboxOptions::Network::kHost;
   bool insecure = false;  // RUN --security=insecure: the sandbox's --privileged
+  std::vector<SandboxMount> mounts;  // RUN --mount, prepared (run_mount_setup.h)
 };
 
 // RUN's argv from its shell or exec form (a heredoc as the whole command is the script).
@@ -29,10 +30,12 @@ std::vector<std::string> RunArgv(const dockerfile::Instruction& ins, const std::
 // RUN's flags: --network=default|host|none (default: the host's, as `hoist run`) and
 // --security=sandbox|insecure. insecure (every capability, no seccomp filter, /proc and /sys
 // unmasked) is BuildKit's entitlement: refused unless the build was started with
-// `--allow security.insecure`. Other RUN flags (--mount) are refused with the instruction's location.
+// `--allow security.insecure`. --mount values are collected; other flags are refused with the
+// instruction's location.
 struct RunFlags {
   SandboxOptions::Network network = SandboxOptions::Network::kHost;
   bool insecure = false;
+  std::vector<std::string> mounts;  // --mount values as written (expanded and parsed by the stage)
 };
 Result<RunFlags> ParseRunFlags(const dockerfile::Instruction& ins, bool allow_insecure);
 

@@ -14,6 +14,8 @@
 #include "build/builder/config_steps.h"
 #include "build/builder/onbuild.h"
 #include "build/builder/copy_step.h"
+#include "build/builder/run_mount_setup.h"
+#include "build/builder/run_mounts.h"
 #include "build/builder/run_step.h"
 #include "build/dockerfile/expand.h"
 #include "build/root_dir.h"
@@ -157,10 +159,55 @@ class StageRunner {
     });
   }
 
+  // RUN --mount values, expanded with the stage's variables (as BuildKit does) and parsed.
+  Result<std::vector<RunMount>> ParseMounts(const dockerfile::Instruction& ins, const std::vector<std::string>& specs) {
+    std::vector<RunMount> mounts;
+    for (const auto& spec : specs) {
+      HOIST_TRY_ASSIGN(std::string text, dockerfile::ExpandWord(spec, s_.scope.StageLookup(), s_.file.escape,
+                                                                ins.location));
+      auto m = ParseRunMount(text, sc_.config.working_dir);
+      if (!m.ok()) return ParseError(ins.location.ToString() + ": " + m.error().message());
+      mounts.push_back(std::move(m).value());
+    }
+    return mounts;
+  }
+
+  // A bind mount's tree: the context, an earlier stage (by name or index) or an image.
+  Result<MountTree> MountTreeOf(const dockerfile::Instruction& ins, const std::string& from) {
+    if (from.empty()) return MountTree{s_.context.tree(), ""};
+    if (auto other = FindStage(s_.file, from, index_)) {
+      BuiltStage& built = s_.stages.at(*other);
+      HOIST_TRY(built.rootfs->Materialize(built.image.layers));
+      return MountTree{SourceTree{built.rootfs->root(), false, {}, "stage " + from}, "stage " + built.image.chain.str()};
+    }
+    HOIST_TRY_ASSIGN(StoredImage image, LookupCopyImage(ins, from));
+    HOIST_TRY_ASSIGN(std::string dir, ImageRoot(image));
+    return MountTree{SourceTree{dir, false, {}, "image " + from}, "image " + image.manifest_descriptor.digest.str()};
+  }
+
+  // An image's files, unpacked once per build (COPY --from=IMAGE, RUN --mount from=IMAGE).
+  Result<std::string> ImageRoot(const StoredImage& image) {
+    auto& dir = s_.image_roots[image.manifest_descriptor.digest.str()];
+    if (dir.empty()) {
+      HOIST_TRY_ASSIGN(std::string made, s_.NewDir("image-"));
+      HOIST_TRY(UnpackStoredImage(s_.layout, image, made));
+      dir = made;
+    }
+    return dir;
+  }
+
   Status RunStep(const dockerfile::Instruction& ins) {
     RunCommand cmd;
     cmd.argv = RunArgv(ins, sc_.shell);
     HOIST_TRY_ASSIGN(RunFlags flags, ParseRunFlags(ins, s_.options.allow_insecure));
+    HOIST_TRY_ASSIGN(std::vector<RunMount> mounts, ParseMounts(ins, flags.mounts));
+    MountTreeResolver resolve = [&](const std::string& from) { return MountTreeOf(ins, from); };
+    std::string mounts_id;
+    if (!mounts.empty()) {
+      auto id = MountsCacheId(mounts, resolve);
+      if (!id.ok()) return std::move(id).error().WithContext(ins.location.ToString() + ": RUN --mount");
+      mounts_id = std::move(id).value();
+    }
     cmd.network = flags.network;
     if (!ins.FlagValue("network") && s_.options.network) cmd.network = *s_.options.network;  // build --network
     cmd.insecure = flags.insecure;
@@ -169,16 +216,25 @@ class StageRunner {
     cmd.working_dir = sc_.config.working_dir;
     cmd.user = sc_.config.user;
     std::string text = "RUN ";
+    for (const auto& m : mounts) text += "--mount=" + m.canonical + " ";
     if (!pairs.empty()) text += "|" + std::to_string(pairs.size()) + " " + Joined(pairs) + " ";
     text += Joined(cmd.argv);
     text += " # buildkit";
     std::string network = cmd.network == SandboxOptions::Network::kNone ? "none" : "host";
     if (cmd.insecure) network += " security=insecure";  // a sandboxed step's result is not reused
     Digest key = CacheKey(image_.chain, {"RUN", text, Joined(cmd.argv, "\n"), Joined(cmd.env, "\n"), cmd.user,
-                                         cmd.working_dir, network});
+                                         cmd.working_dir, network, mounts_id});
     return FsStep(key, text, [&]() -> Status {
       HOIST_TRY_ASSIGN(std::string scratch, s_.NewDir("run-"));
-      return ExecuteRun(ins, rootfs_->root(), cmd, s_.progress.out(), s_.progress.quiet(), scratch);
+      // Secrets and the ssh agent enter here, after the key: their values never key a step.
+      auto prepared = PrepareRunMounts(mounts, s_.options, resolve, s_.layout.paths().CacheMountsDir(), scratch);
+      if (!prepared.ok()) return std::move(prepared).error().WithContext(ins.location.ToString());
+      cmd.mounts = std::move(prepared->mounts);
+      for (auto& e : prepared->env) cmd.env.push_back(std::move(e));
+      auto missing = MissingMountPaths(rootfs_->root(), mounts);
+      Status ran = ExecuteRun(ins, rootfs_->root(), cmd, s_.progress.out(), s_.progress.quiet(), scratch);
+      HOIST_TRY(RemoveMountPaths(rootfs_->root(), missing));
+      return ran;
     });
   }
 
@@ -205,12 +261,7 @@ class StageRunner {
       source_id = "image " + img->manifest_descriptor.digest.str();
       StoredImage image = std::move(img).value();
       open_tree = [this, image, from = spec.from]() -> Result<SourceTree> {
-        auto& dir = s_.image_roots[image.manifest_descriptor.digest.str()];
-        if (dir.empty()) {
-          HOIST_TRY_ASSIGN(std::string made, s_.NewDir("image-"));
-          HOIST_TRY(UnpackStoredImage(s_.layout, image, made));
-          dir = made;
-        }
+        HOIST_TRY_ASSIGN(std::string dir, ImageRoot(image));
         return SourceTree{dir, false, {}, "image " + from};
       };
     }
