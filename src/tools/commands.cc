@@ -35,6 +35,8 @@ const CommandSpec& CommitCommand();
 const CommandSpec& RmCommand();
 const CommandSpec& UnpackCommand();
 const CommandSpec& BuildCommand();
+const CommandSpec& MutateCommand();
+const CommandSpec& AppendCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -64,6 +66,8 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &RmCommand(),
       &UnpackCommand(),
       &BuildCommand(),
+      &MutateCommand(),
+      &AppendCommand(),
       &SignCommand(),
       &VerifyCommand(),
       &KeyCommand(),

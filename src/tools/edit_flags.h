@@ -1,0 +1,32 @@
+#pragma once
+// What the edit commands (mutate, append, flatten, rebase) share: SRC and -t DST, the registry
+// flags, running an edit over the source and moving its result with the copy engine (so only new
+// bytes travel: layers at the destination are reused, in the same registry mounted), and the report.
+
+#include <functional>
+
+#include <cxxopts.hpp>
+
+#include "edit/edited_image.h"
+#include "tools/command.h"
+#include "transfer/endpoints.h"
+#include "transfer/location.h"
+
+namespace hoist::tools {
+
+// -t/--tag DST and the registry flags.
+void AddEditOptions(cxxopts::Options& options);
+
+// Help lines every edit command shows.
+extern const char* const kEditHelp;
+
+// Works out the edit from the source (nothing is written before it succeeds).
+using EditFunction = std::function<Result<edit::EditedImage>(transfer::ImageSource& source,
+                                                             const transfer::Endpoints& endpoints)>;
+
+// SRC (positional[0]) and DST (-t, else SRC): opens the source, runs `edit`, copies the edited image
+// to DST (--format oci|v2s2 converting on the way) and prints its digest (or, with --format json,
+// {"digest", "media_type", "destination", "copied", "reused", "mounted", "bytes"}).
+Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit);
+
+}  // namespace hoist::tools
