@@ -1,28 +1,8 @@
 #include "edit/append.h"
 
-#include "core/media_types.h"
 #include "edit/image_rewrite.h"
 
 namespace hoist::edit {
-
-namespace {
-
-Result<std::string> LayerMediaType(const Manifest& manifest, Compression c) {
-  const bool docker = IsDocker(manifest.media_type());
-  switch (c) {
-    case Compression::kNone: return std::string(docker ? kDockerLayerTar : kOciLayerTar);
-    case Compression::kGzip: return std::string(docker ? kDockerLayerGzip : kOciLayerGzip);
-    case Compression::kZstd:
-      if (docker) {
-        return Unsupported("a Docker schema 2 image cannot hold a zstd layer: use --compress gzip, or convert the "
-                           "image first (hoist --format oci copy SRC DST)");
-      }
-      return std::string(kOciLayerZstd);
-  }
-  return Internal("unknown compression");
-}
-
-}  // namespace
 
 Result<EditedImage> Append(transfer::ImageSource& source, const AppendOptions& options) {
   if (options.layers.empty()) return InvalidArgument("append needs at least one --layer");
@@ -32,7 +12,7 @@ Result<EditedImage> Append(transfer::ImageSource& source, const AppendOptions& o
                EditedImage& out) -> Status {
     for (size_t i = 0; i < options.layers.size(); ++i) {
       const NewLayer& l = options.layers[i];
-      HOIST_TRY_ASSIGN(std::string media_type, LayerMediaType(manifest, l.compression));
+      HOIST_TRY_ASSIGN(std::string media_type, LayerMediaType(manifest.media_type(), l.compression));
       Descriptor d;
       d.media_type = media_type;
       d.digest = l.digest;

@@ -5,12 +5,14 @@
 // set), so the same input gives the same digest. The result is compressed into a spool file.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "core/compression.h"
 #include "core/digest.h"
 #include "core/error.h"
+#include "core/io.h"
 #include "core/temp_owner.h"
 
 namespace hoist::edit {
@@ -42,6 +44,15 @@ class Spool {
   explicit Spool(TempOwner dir) : dir_(std::move(dir)) {}
   TempOwner dir_;
 };
+
+// Runs `produce` to write an uncompressed layer tar and compresses it into file `path`, with
+// the digests of both sides.
+Result<NewLayer> WriteLayer(const std::string& path, const LayerOptions& options,
+                            const std::function<Status(Writer& tar)>& produce);
+
+// The layer media type for a manifest of `manifest_media_type`'s family; a Docker schema 2
+// manifest cannot name a zstd layer (kUnsupported, saying how to convert).
+Result<std::string> LayerMediaType(const std::string& manifest_media_type, Compression c);
 
 // `input` is a directory or a tar file; the layer is written into `spool` as file `name`.
 Result<NewLayer> MakeLayer(const std::string& input, const std::string& spool, const std::string& name,

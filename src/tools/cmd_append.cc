@@ -16,20 +16,9 @@ Result<int> RunAppend(CommandContext& ctx) {
   const auto& a = ctx.args;
   const std::vector<std::string> inputs = RepeatedFlag(a, "layer");
   if (inputs.empty()) return UsageError("append needs at least one --layer TAR|DIR");
-  edit::LayerOptions layer_options;
-  const std::string compress = a["compress"].as<std::string>();
-  if (compress == "gzip") layer_options.compression = Compression::kGzip;
-  else if (compress == "zstd") layer_options.compression = Compression::kZstd;
-  else if (compress == "none") layer_options.compression = Compression::kNone;
-  else return UsageError("--compress must be gzip, zstd or none (got \"" + compress + "\")");
-  if (a.count("compression-level")) {
-    if (layer_options.compression == Compression::kNone) return UsageError("--compression-level needs --compress gzip|zstd");
-    HOIST_TRY_ASSIGN(int level, IntegerFlag(a, "compression-level"));
-    layer_options.level = level;
-  }
+  HOIST_TRY_ASSIGN(edit::LayerOptions layer_options, ReadLayerCompression(ctx));
   auto epoch = store::SourceDateEpoch();
   if (!epoch.ok()) return UsageError(epoch.error().message());
-  layer_options.timestamp = *epoch;
   edit::AppendOptions options;
   options.created = store::Rfc3339(*epoch ? **epoch : static_cast<int64_t>(std::time(nullptr)));
   for (const auto& text : RepeatedFlag(a, "platform")) {
@@ -63,21 +52,18 @@ const CommandSpec& AppendCommand() {
       "or a DIR (archived as `build` archives a layer: sorted, with SOURCE_DATE_EPOCH clamping the\n"
       "mtimes, so the same directory gives the same digest). Each layer's diff_id and a history entry\n"
       "(\"hoist append PATH\", created now or at SOURCE_DATE_EPOCH) go into the config.\n"
-      "--compress gzip (the default; ISA-L unless --compression-level is given), zstd (OCI images only)\n"
-      "or none; --compression-level N: gzip 0..9, zstd 1..19. On an index, every image (or those of\n"
-      "--platform) gets the layers.\n\n") + kEditHelp;
+      "On an index, every image (or those of --platform) gets the layers.\n") + kLayerCompressionHelp + "\n\n" +
+      kEditHelp;
   static const CommandSpec spec{
       "append", {}, "Add layers (tar files or directories) on top of an image", "SRC", description.c_str(),
       "  hoist append docker://localhost:5000/app:1 --layer ./extra.tar -t docker://localhost:5000/app:2\n"
       "  hoist append app:1 --layer ./static-files --compress zstd\n"
       "  SOURCE_DATE_EPOCH=0 hoist append oci:/tmp/layout:app --layer ./a.tar.gz --layer ./dir",
       [](cxxopts::Options& o) {
+        AddLayerCompressionOptions(o);
         o.add_options("Append")
             ("layer", "A tar file or directory to add as a layer (repeatable)", cxxopts::value<std::string>(),
              "TAR|DIR")
-            ("compress", "Layer compression: gzip, zstd or none",
-             cxxopts::value<std::string>()->default_value("gzip"), "FORMAT")
-            ("compression-level", "Compression level (gzip 0..9, zstd 1..19)", cxxopts::value<std::string>(), "N")
             ("platform", "In an index, add to the image for this platform only (repeatable)",
              cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
         AddEditOptions(o);

@@ -37,6 +37,7 @@ const CommandSpec& UnpackCommand();
 const CommandSpec& BuildCommand();
 const CommandSpec& MutateCommand();
 const CommandSpec& AppendCommand();
+const CommandSpec& FlattenCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -68,6 +69,7 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &BuildCommand(),
       &MutateCommand(),
       &AppendCommand(),
+      &FlattenCommand(),
       &SignCommand(),
       &VerifyCommand(),
       &KeyCommand(),

@@ -6,6 +6,7 @@
 
 #include "core/json_parse.h"
 #include "core/terminal_text.h"
+#include "store/import.h"
 #include "store/layout_paths.h"
 #include "store/oci_layout.h"
 #include "tools/registry_flags.h"
@@ -25,6 +26,43 @@ const char* const kEditHelp =
     "the edit does not change keep their bytes and digests. The new digest is printed on stdout.\n"
     "--format oci|v2s2 converts the result's manifests (as copy does). Signatures of the old digest\n"
     "do not apply to the new one and are left behind.";
+
+const char* const kLayerCompressionHelp =
+    "--compress gzip (the default; ISA-L's fast gzip unless --compression-level is given), zstd (OCI\n"
+    "images only: Docker schema 2 has no zstd layers) or none; --compression-level N: gzip 0..9, zstd\n"
+    "1..19. The same input and level give the same digest.";
+
+void AddLayerCompressionOptions(cxxopts::Options& o) {
+  o.add_options("Compression")
+      ("compress", "Compression of the new layers: gzip, zstd or none",
+       cxxopts::value<std::string>()->default_value("gzip"), "FORMAT")
+      ("compression-level", "Compression level (gzip 0..9, zstd 1..19)", cxxopts::value<std::string>(), "N");
+}
+
+Result<edit::LayerOptions> ReadLayerCompression(const CommandContext& ctx) {
+  const auto& a = ctx.args;
+  edit::LayerOptions o;
+  const std::string compress = a["compress"].as<std::string>();
+  if (compress == "gzip") o.compression = Compression::kGzip;
+  else if (compress == "zstd") o.compression = Compression::kZstd;
+  else if (compress == "none") o.compression = Compression::kNone;
+  else return UsageError("--compress must be gzip, zstd or none (got \"" + compress + "\")");
+  if (a.count("compression-level")) {
+    if (o.compression == Compression::kNone) return UsageError("--compression-level needs --compress gzip or zstd");
+    HOIST_TRY_ASSIGN(int level, IntegerFlag(a, "compression-level"));
+    const int max = o.compression == Compression::kGzip ? 9 : 19;
+    const int min = o.compression == Compression::kGzip ? 0 : 1;
+    if (level < min || level > max) {
+      return UsageError("--compression-level for " + compress + " must be " + std::to_string(min) + ".." +
+                        std::to_string(max) + " (got " + std::to_string(level) + ")");
+    }
+    o.level = level;
+  }
+  auto epoch = store::SourceDateEpoch();
+  if (!epoch.ok()) return UsageError(epoch.error().message());
+  o.timestamp = *epoch;
+  return o;
+}
 
 void AddEditOptions(cxxopts::Options& o) {
   o.add_options("Edit")("t,tag", "Where to write the result (default: SRC itself)", cxxopts::value<std::string>(),

@@ -8,6 +8,7 @@
 #include <cxxopts.hpp>
 
 #include "edit/edited_image.h"
+#include "edit/new_layer.h"
 #include "tools/command.h"
 #include "transfer/endpoints.h"
 #include "transfer/location.h"
@@ -16,6 +17,12 @@ namespace hoist::tools {
 
 // -t/--tag DST and the registry flags.
 void AddEditOptions(cxxopts::Options& options);
+
+// --compress gzip|zstd|none and --compression-level N for the layers an edit makes (append, flatten).
+void AddLayerCompressionOptions(cxxopts::Options& options);
+extern const char* const kLayerCompressionHelp;
+// Their values, with SOURCE_DATE_EPOCH as the timestamp of archived directories.
+Result<edit::LayerOptions> ReadLayerCompression(const CommandContext& ctx);
 
 // Help lines every edit command shows.
 extern const char* const kEditHelp;

@@ -207,3 +207,31 @@ TEST_CASE("append adds a directory and a tar as layers whose uncompressed digest
   CHECK_THAT(missing.err, Catch::Contains("absent"));
   CHECK(RunCommand({"test", "-e", dir / "never"}).exit_code != 0);
 }
+
+TEST_CASE("flatten squashes a store image into one layer in a registry, whiteouts applied") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  ImportImage(dir, "example.com/f/a:1", "a");
+  REQUIRE(Sh("mkdir -p " + dir / "wh/etc && cd " + dir / "wh && : > etc/.wh.a && tar cf " + dir / "wh.tar etc/.wh.a")
+              .exit_code == 0);
+  Hoist hoist{dir / "store", {registry->host()}};
+  REQUIRE(hoist.Run({"append", "example.com/f/a:1", "--layer", dir / "wh.tar"}).exit_code == 0);
+  const std::string dst = "docker://" + registry->host() + "/edit/flat:1";
+  auto r = hoist.Run({"flatten", "example.com/f/a:1", "-t", dst});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto copy = RunCommand({"skopeo", "copy", "--src-tls-verify=false", dst, "oci:" + (dir / "out") + ":x"});
+  INFO(copy.err);
+  REQUIRE(copy.exit_code == 0);
+  auto manifest = LayoutManifest(dir / "out");
+  REQUIRE(manifest["layers"].size() == 1);
+  std::string layer = manifest["layers"][0]["digest"];
+  auto listing = Sh("tar tzf " + dir / "out/blobs/sha256/" + layer.substr(7));
+  CHECK(listing.out.find("etc/a\n") == std::string::npos);  // deleted by the whiteout above it
+  CHECK(listing.out.find("bin/blob-a\n") != std::string::npos);
+  std::string config_digest = manifest["config"]["digest"];
+  auto config = ReadJson(dir / "out/blobs/sha256/" + config_digest.substr(7));
+  CHECK(config["rootfs"]["diff_ids"].size() == 1);
+  CHECK(config["history"].back()["created_by"] == "hoist flatten");
+  CHECK(config["history"][0]["empty_layer"] == true);
+}

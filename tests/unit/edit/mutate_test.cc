@@ -74,7 +74,7 @@ TEST_CASE("annotations alone leave the config blob as it was") {
         Manifest::Parse(src.docs[image.digest].bytes)->config().digest);
 }
 
-TEST_CASE("mutate of an index with --platform changes that child only; the others keep their bytes") {
+TEST_CASE("mutate of an index with --platform changes that child only and the others keep their bytes") {
   TwoPlatforms t;
   MutateOptions o;
   o.config.env = {{"MODE", "prod"}};
@@ -108,7 +108,7 @@ TEST_CASE("mutate of an index without --platform changes every image but never a
   CHECK(edited->manifests.size() == 3);  // two children and the index
 }
 
-TEST_CASE("--set-platform moves the config and the index entry to the new platform") {
+TEST_CASE("a new platform moves the config and the index entry to it") {
   TwoPlatforms t;
   MutateOptions o;
   o.config.platform = *Platform::Parse("linux/arm/v7");
