@@ -8,8 +8,9 @@ Result<EditedImage> Append(transfer::ImageSource& source, const AppendOptions& o
   if (options.layers.empty()) return InvalidArgument("append needs at least one --layer");
   RewriteOptions r;
   r.platforms = options.platforms;
-  r.edit = [&](const Manifest& manifest, ImageConfig& config, std::vector<Descriptor>& layers,
-               EditedImage& out) -> Status {
+  r.edit = [&](const Manifest& manifest, ImageParts& image, EditedImage& out) -> Status {
+    ImageConfig& config = image.config;
+    std::vector<Descriptor>& layers = image.layers;
     for (size_t i = 0; i < options.layers.size(); ++i) {
       const NewLayer& l = options.layers[i];
       HOIST_TRY_ASSIGN(std::string media_type, LayerMediaType(manifest.media_type(), l.compression));

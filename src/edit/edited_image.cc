@@ -28,6 +28,9 @@ class OverlaySource : public transfer::ImageSource {
       if (offset > it->second.size()) return IOError("blob " + blob.digest.str() + " is shorter than the offset asked");
       return std::unique_ptr<Reader>(std::make_unique<StringReader>(it->second.substr(offset)));
     }
+    if (auto other = edit_.elsewhere.find(blob.digest); other != edit_.elsewhere.end()) {
+      return other->second->GetBlob(blob, offset);
+    }
     auto it = edit_.files.find(blob.digest);
     if (it == edit_.files.end()) return original_.GetBlob(blob, offset);
     HOIST_TRY_ASSIGN(auto file, FdReader::Open(it->second));

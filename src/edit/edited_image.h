@@ -19,6 +19,8 @@ struct EditedImage {
   std::map<Digest, transfer::ManifestBytes> manifests;  // every new document (top included)
   std::map<Digest, std::string> blobs;                  // new small blobs (configs), in memory
   std::map<Digest, std::string> files;                  // new layers, spooled to these files
+  // Blobs the original source lacks, read from another source (rebase: the new base's layers).
+  std::map<Digest, std::shared_ptr<transfer::ImageSource>> elsewhere;
 
   // Adds a document and returns its descriptor (media type, digest, size).
   Descriptor AddManifest(std::string bytes, const std::string& media_type);

@@ -9,8 +9,9 @@ Result<EditedImage> Flatten(transfer::ImageSource& source, const FlattenOptions&
   RewriteOptions r;
   r.platforms = options.platforms;
   int made = 0;
-  r.edit = [&](const Manifest& manifest, ImageConfig& config, std::vector<Descriptor>& layers,
-               EditedImage& out) -> Status {
+  r.edit = [&](const Manifest& manifest, ImageParts& image, EditedImage& out) -> Status {
+    ImageConfig& config = image.config;
+    std::vector<Descriptor>& layers = image.layers;
     HOIST_TRY_ASSIGN(std::string media_type, LayerMediaType(manifest.media_type(), options.layer.compression));
     const std::vector<Descriptor> old = layers;
     const std::vector<Digest> diff_ids = config.diff_ids();

@@ -48,7 +48,10 @@ Result<Rewritten> RewriteOne(transfer::ImageSource& source, const Manifest& mani
     }
     const Platform before = config.platform();
     std::vector<Descriptor> layers = manifest.layers();
-    if (options.edit) HOIST_TRY(options.edit(manifest, config, layers, out));
+    std::map<std::string, std::string> manifest_annotations = manifest.annotations();
+    ImageParts parts{config, layers, manifest_annotations};
+    if (options.edit) HOIST_TRY(options.edit(manifest, parts, out));
+    if (manifest_annotations != manifest.annotations()) edited.set_annotations(manifest_annotations);
     HOIST_TRY(config.CheckLayers(layers.size()));
     r.platform = config.platform();
     r.platform_changed = config.platform() != before;

@@ -18,10 +18,15 @@
 
 namespace hoist::edit {
 
-// Changes one image: its config and its layer list (the manifest is given for its media types).
-// New blobs it makes go into `out` itself.
-using ImageEditFunction =
-    std::function<Status(const Manifest& manifest, ImageConfig& config, std::vector<Descriptor>& layers, EditedImage& out)>;
+// What an edit may change in one image.
+struct ImageParts {
+  ImageConfig& config;
+  std::vector<Descriptor>& layers;
+  std::map<std::string, std::string>& annotations;  // the manifest's
+};
+
+// Changes one image (the manifest is given for its media types). New blobs it makes go into `out`.
+using ImageEditFunction = std::function<Status(const Manifest& manifest, ImageParts& image, EditedImage& out)>;
 
 struct RewriteOptions {
   ImageEditFunction edit;  // null: configs and layers untouched

@@ -13,8 +13,8 @@ Result<EditedImage> Mutate(transfer::ImageSource& source, const MutateOptions& o
   r.annotations = options.annotations;
   r.platforms = options.platforms;
   if (!options.config.empty()) {
-    r.edit = [&](const Manifest&, ImageConfig& config, std::vector<Descriptor>&, EditedImage&) -> Status {
-      ApplyConfigChanges(options.config, config);
+    r.edit = [&](const Manifest&, ImageParts& image, EditedImage&) -> Status {
+      ApplyConfigChanges(options.config, image.config);
       return Ok();
     };
   }

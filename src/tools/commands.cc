@@ -38,6 +38,7 @@ const CommandSpec& BuildCommand();
 const CommandSpec& MutateCommand();
 const CommandSpec& AppendCommand();
 const CommandSpec& FlattenCommand();
+const CommandSpec& RebaseCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -70,6 +71,7 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &MutateCommand(),
       &AppendCommand(),
       &FlattenCommand(),
+      &RebaseCommand(),
       &SignCommand(),
       &VerifyCommand(),
       &KeyCommand(),

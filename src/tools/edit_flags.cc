@@ -70,7 +70,7 @@ void AddEditOptions(cxxopts::Options& o) {
   AddRegistryOptions(o);
 }
 
-Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit) {
+Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit, bool registry_needed) {
   if (ctx.positional.size() != 1) return UsageError(verb + " needs exactly one SRC (the image to edit)");
   auto src = transfer::ParseLocation(ctx.positional[0], {.allow_store = true, .default_tag = true});
   if (!src.ok()) return UsageError(src.error().message());
@@ -87,7 +87,8 @@ Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunc
   }
 
   std::unique_ptr<registry::RegistryClient> client;
-  if (src->kind == transfer::LocationKind::kRegistry || dst.kind == transfer::LocationKind::kRegistry) {
+  if (registry_needed || src->kind == transfer::LocationKind::kRegistry ||
+      dst.kind == transfer::LocationKind::kRegistry) {
     HOIST_TRY_ASSIGN(client, MakeRegistryClient(ctx));
   }
   const std::string store_path = store::DefaultStorePath(ctx.global.store);

@@ -34,6 +34,9 @@ using EditFunction = std::function<Result<edit::EditedImage>(transfer::ImageSour
 // SRC (positional[0]) and DST (-t, else SRC): opens the source, runs `edit`, copies the edited image
 // to DST (--format oci|v2s2 converting on the way) and prints its digest (or, with --format json,
 // {"digest", "media_type", "destination", "copied", "reused", "mounted", "bytes"}).
-Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit);
+// `registry_needed`: the edit itself reads from a registry (rebase's bases) even if SRC and DST are
+// elsewhere.
+Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit,
+                    bool registry_needed = false);
 
 }  // namespace hoist::tools

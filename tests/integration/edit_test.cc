@@ -235,3 +235,45 @@ TEST_CASE("flatten squashes a store image into one layer in a registry, whiteout
   CHECK(config["history"].back()["created_by"] == "hoist flatten");
   CHECK(config["history"][0]["empty_layer"] == true);
 }
+
+TEST_CASE("rebase moves a registry image onto a new base, refuses a wrong old base, and reads its annotations") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  ImportImage(dir, "example.com/r/base:1", "one");
+  ImportImage(dir, "example.com/r/base:2", "two");
+  REQUIRE(Sh("mkdir -p " + dir / "app && echo app > " + dir / "app/app").exit_code == 0);
+  Hoist hoist{dir / "store", {registry->host()}};
+  const std::string r = "docker://" + registry->host() + "/edit/";
+  REQUIRE(hoist.Run({"copy", "example.com/r/base:1", r + "base:1"}).exit_code == 0);
+  REQUIRE(hoist.Run({"copy", "example.com/r/base:2", r + "base:2"}).exit_code == 0);
+  REQUIRE(hoist.Run({"append", r + "base:1", "--layer", dir / "app", "-t", r + "app:1"}).exit_code == 0);
+
+  auto rebased = hoist.Run({"rebase", r + "app:1", "--old-base", r + "base:1", "--new-base", r + "base:2", "-t",
+                            r + "app:2"});
+  INFO(rebased.err);
+  REQUIRE(rebased.exit_code == 0);
+  auto app = SkopeoInspect(r + "app:1"), base2 = SkopeoInspect(r + "base:2"), out = SkopeoInspect(r + "app:2");
+  REQUIRE(out["Layers"].size() == 2);
+  CHECK(out["Layers"][0] == base2["Layers"][0]);
+  CHECK(out["Layers"][1] == app["Layers"][1]);
+  auto raw = nlohmann::json::parse(SkopeoRaw(r + "app:2"));
+  CHECK(raw["annotations"]["org.opencontainers.image.base.name"] == registry->host() + "/edit/base:2");
+  CHECK(raw["annotations"]["org.opencontainers.image.base.digest"] == base2["Digest"]);
+  auto copy = RunCommand({"skopeo", "copy", "--src-tls-verify=false", r + "app:2", "oci:" + (dir / "out") + ":x"});
+  CHECK(copy.exit_code == 0);  // every blob there and matching its digest
+
+  // From its own annotations: OLD = base:2@digest, NEW = base:2 now (unchanged: the same image).
+  auto again = hoist.Run({"rebase", r + "app:2", "-t", r + "app:3"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out == rebased.out);
+
+  auto wrong = hoist.Run({"rebase", r + "app:1", "--old-base", r + "base:2", "--new-base", r + "base:1", "-t",
+                          r + "app:never"});
+  CHECK(wrong.exit_code == 1);
+  CHECK_THAT(wrong.err, Catch::Contains("is not built on the old base"));
+  CHECK(RunCommand({"skopeo", "inspect", "--tls-verify=false", r + "app:never"}).exit_code != 0);
+  auto no_annotations = hoist.Run({"rebase", r + "app:1"});
+  CHECK(no_annotations.exit_code == 2);
+  CHECK_THAT(no_annotations.err, Catch::Contains("rebase needs --old-base and --new-base"));
+}
