@@ -85,7 +85,15 @@ Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunc
     // A docker-archive destination is written whole while the source is still read.
     return UsageError(verb + " cannot rewrite docker-archive:" + src->path + " in place: give -t another file");
   }
+  const transfer::Location source_location = *src;
+  auto open = [&](const transfer::Endpoints& ep) { return transfer::OpenSource(source_location, ep); };
+  return RunEditAt(ctx, verb, *src, dst, open, edit, registry_needed);
+}
 
+Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transfer::Location& src_location,
+                      const transfer::Location& dst, const SourceOpener& open, const EditFunction& edit,
+                      bool registry_needed) {
+  const transfer::Location* src = &src_location;
   std::unique_ptr<registry::RegistryClient> client;
   if (registry_needed || src->kind == transfer::LocationKind::kRegistry ||
       dst.kind == transfer::LocationKind::kRegistry) {
@@ -100,7 +108,7 @@ Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunc
   const std::string action = verb + " " + src->str() + (dst.str() == src->str() ? "" : " to " + dst.str());
   auto shape = [&](Error e) { return ShapeTransferError(e, action, {src->str(), dst.str()}); };
 
-  auto source = transfer::OpenSource(*src, ep);
+  auto source = open(ep);
   if (!source.ok()) return shape(std::move(source).error());
   auto edited = edit(**source, ep);
   if (!edited.ok()) {
@@ -112,7 +120,7 @@ Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunc
   transfer::InstallInterruptHandler();
   transfer::ProgressReporter progress(ProgressModeOf(ctx.global.progress), stderr);
   progress.SetLabels(transfer::CopyLabels());
-  auto destination = transfer::OpenDestination(dst, ep, &*src);
+  auto destination = transfer::OpenDestination(dst, ep, src);
   if (!destination.ok()) return shape(std::move(destination).error());
   transfer::CopyOptions options;
   options.tag = transfer::DestinationTag(dst, *src);

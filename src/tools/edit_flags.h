@@ -39,4 +39,11 @@ using EditFunction = std::function<Result<edit::EditedImage>(transfer::ImageSour
 Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit,
                     bool registry_needed = false);
 
+using SourceOpener = std::function<Result<std::unique_ptr<transfer::ImageSource>>(const transfer::Endpoints&)>;
+// RunEdit's work with the source opened by `open` (index create: several images as one source);
+// `src_location` names where layers may be mounted from and what the DST's tag defaults to.
+Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transfer::Location& src_location,
+                      const transfer::Location& dst, const SourceOpener& open, const EditFunction& edit,
+                      bool registry_needed);
+
 }  // namespace hoist::tools

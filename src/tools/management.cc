@@ -28,6 +28,8 @@ const CommandSpec& RunCommand();
 const CommandSpec& SystemDfCommand();
 const CommandSpec& SystemPruneCommand();
 const CommandSpec& SystemInfoCommand();
+const CommandSpec& IndexCreateCommand();
+const CommandSpec& IndexAppendCommand();
 
 namespace {
 
@@ -76,6 +78,9 @@ const std::vector<CommandGroup>& CommandGroups() {
       {"system",
        "Disk usage, cleanup and facts about the local store",
        {{"df", SystemDfCommand, ""}, {"prune", SystemPruneCommand, ""}, {"info", SystemInfoCommand, ""}}},
+      {"index",
+       "Build multi-platform indexes (OCI image index, Docker manifest list) at a location",
+       {{"create", IndexCreateCommand, ""}, {"append", IndexAppendCommand, ""}}},
   };
   return groups;
 }
@@ -99,7 +104,8 @@ void PrintGroupHelp(const CommandGroup& group, std::ostream& out) {
   for (const auto& s : group.subcommands) {
     const CommandSpec& c = s.spec();
     std::string name = s.name;
-    std::string same = std::string(group.name) == "system" ? "" : std::string(" (hoist ") + c.name + ")";
+    // Only group commands ("system df", "index create") have a space in their name: no short form.
+    std::string same = std::string(c.name).find(' ') != std::string::npos ? "" : std::string(" (hoist ") + c.name + ")";
     out << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << c.summary << same << "\n";
   }
   out << "\nRun 'hoist " << group.name << " COMMAND --help' for a command's flags and examples.\n";

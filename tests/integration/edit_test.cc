@@ -277,3 +277,55 @@ TEST_CASE("rebase moves a registry image onto a new base, refuses a wrong old ba
   CHECK(no_annotations.exit_code == 2);
   CHECK_THAT(no_annotations.err, Catch::Contains("rebase needs --old-base and --new-base"));
 }
+
+TEST_CASE("index create and index append build a multi-platform index in a registry, never mixing families") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  Layout layout(dir / "src");
+  Descriptor amd64 = layout.AddImage({800}, "amd64", 11);
+  Descriptor arm64 = layout.AddImage({800}, "arm64", 12);
+  Descriptor s390x = layout.AddImage({800}, "s390x", 13);
+  layout.Name("amd64", amd64);
+  layout.Name("arm64", arm64);
+  layout.Name("s390x", s390x);
+  Hoist hoist{dir / "store", {registry->host()}};
+  const std::string r = "docker://" + registry->host() + "/edit/";
+  const std::string oci = "oci:" + layout.dir() + ":";
+  REQUIRE(hoist.Run({"copy", oci + "arm64", r + "arm64:1"}).exit_code == 0);
+
+  auto created = hoist.Run({"index", "create", r + "multi:1", oci + "amd64", r + "arm64:1", "--annotation", "x=y"});
+  INFO(created.err);
+  REQUIRE(created.exit_code == 0);
+  const std::string raw = SkopeoRaw(r + "multi:1");
+  CHECK(hoist::Digest::Of(raw).str() == Trim(created.out));
+  auto index = nlohmann::json::parse(raw);
+  CHECK(index["mediaType"] == "application/vnd.oci.image.index.v1+json");
+  REQUIRE(index["manifests"].size() == 2);
+  CHECK(index["manifests"][0]["digest"] == amd64.digest.str());  // children keep their bytes
+  CHECK(index["manifests"][0]["platform"]["architecture"] == "amd64");
+  CHECK(index["manifests"][1]["platform"]["architecture"] == "arm64");
+  CHECK(index["annotations"]["x"] == "y");
+  auto all = RunCommand({"skopeo", "copy", "--all", "--src-tls-verify=false", r + "multi:1", "oci:" + (dir / "all") + ":x"});
+  CHECK(all.exit_code == 0);  // every child and blob is there
+
+  auto appended = hoist.Run({"index", "append", r + "multi:1", oci + "s390x"});
+  INFO(appended.err);
+  REQUIRE(appended.exit_code == 0);
+  index = nlohmann::json::parse(SkopeoRaw(r + "multi:1"));
+  REQUIRE(index["manifests"].size() == 3);
+  CHECK(index["manifests"][2]["platform"]["architecture"] == "s390x");
+  CHECK(index["annotations"]["x"] == "y");
+
+  // A Docker schema 2 child: refused beside OCI ones, converted with --format.
+  REQUIRE(hoist.Run({"--format", "v2s2", "copy", oci + "s390x", r + "docker:1"}).exit_code == 0);
+  auto mixed = hoist.Run({"index", "create", r + "mixed:1", oci + "amd64", r + "docker:1"});
+  CHECK(mixed.exit_code == 1);
+  CHECK_THAT(mixed.err, Catch::Contains("mix Docker schema 2 and OCI"));
+  CHECK(RunCommand({"skopeo", "inspect", "--tls-verify=false", r + "mixed:1"}).exit_code != 0);
+  auto list = hoist.Run({"--format", "v2s2", "index", "create", r + "mixed:1", oci + "amd64", r + "docker:1"});
+  INFO(list.err);
+  REQUIRE(list.exit_code == 0);
+  index = nlohmann::json::parse(SkopeoRaw(r + "mixed:1"));
+  CHECK(index["mediaType"] == "application/vnd.docker.distribution.manifest.list.v2+json");
+  for (const auto& m : index["manifests"]) CHECK(m["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json");
+}
