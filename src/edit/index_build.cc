@@ -52,7 +52,10 @@ void RegisterImage(CombinedSource& parts, size_t part, const Manifest& m) {
   for (const auto& l : m.layers()) parts.Register(l.digest, part);
 }
 
-Status AddImage(CombinedSource& parts, size_t part, std::vector<Descriptor>& entries) {
+}  // namespace
+
+Result<std::vector<Descriptor>> CollectEntries(CombinedSource& parts, size_t part) {
+  std::vector<Descriptor> entries;
   transfer::ImageSource& source = parts.part(part);
   HOIST_TRY_ASSIGN(AnyManifest top, ReadDocument(source, std::nullopt));
   if (const auto* image = std::get_if<Manifest>(&top)) {
@@ -61,7 +64,7 @@ Status AddImage(CombinedSource& parts, size_t part, std::vector<Descriptor>& ent
     Descriptor d = image->ToDescriptor();
     d.platform = config.platform();
     entries.push_back(d);
-    return Ok();
+    return entries;
   }
   const Index& index = std::get<Index>(top);
   for (const Descriptor& e : index.manifests()) {
@@ -72,10 +75,8 @@ Status AddImage(CombinedSource& parts, size_t part, std::vector<Descriptor>& ent
     RegisterImage(parts, part, std::get<Manifest>(child));
     entries.push_back(e);
   }
-  return Ok();
+  return entries;
 }
-
-}  // namespace
 
 Result<EditedImage> BuildIndex(CombinedSource& parts, const IndexBuildOptions& options) {
   std::vector<Descriptor> entries;
@@ -88,8 +89,14 @@ Result<EditedImage> BuildIndex(CombinedSource& parts, const IndexBuildOptions& o
       }
       base = std::get<Index>(top);
     }
-    HOIST_TRY(AddImage(parts, i, entries));
+    HOIST_TRY_ASSIGN(auto more, CollectEntries(parts, i));
+    entries.insert(entries.end(), more.begin(), more.end());
   }
+  return MakeIndex(entries, base, options);
+}
+
+Result<EditedImage> MakeIndex(const std::vector<Descriptor>& entries, const std::optional<Index>& base,
+                              const IndexBuildOptions& options) {
   // Each child once (the first place it was found).
   std::vector<Descriptor> unique;
   std::map<Digest, bool> seen;

@@ -47,4 +47,13 @@ struct IndexBuildOptions {
 
 Result<EditedImage> BuildIndex(CombinedSource& parts, const IndexBuildOptions& options);
 
+// The index entries part `part` contributes (one for an image, platform from its config; an
+// index's entries), registering each child and its blobs with `parts`.
+Result<std::vector<Descriptor>> CollectEntries(CombinedSource& parts, size_t part);
+
+// An index of `entries` (each child once) in one media-type family, as BuildIndex makes it; `base`
+// (index append) keeps its other fields and annotations.
+Result<EditedImage> MakeIndex(const std::vector<Descriptor>& entries, const std::optional<Index>& base,
+                              const IndexBuildOptions& options);
+
 }  // namespace hoist::edit

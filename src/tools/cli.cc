@@ -159,7 +159,8 @@ bool CommandOwnsFormat(const CommandSpec& c) { return std::string(c.name) == "sa
 bool CommandConvertsFormat(const CommandSpec& c) {
   const std::string name = c.name;
   return name == "copy" || name == "push" || name == "pull" || name == "mutate" || name == "append" ||
-         name == "flatten" || name == "rebase" || name == "index create" || name == "index append";
+         name == "flatten" || name == "rebase" || name == "index create" || name == "index append" ||
+         name == "manifest push";
 }
 
 Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r, const CommandSpec& command) {

@@ -30,6 +30,12 @@ const CommandSpec& SystemPruneCommand();
 const CommandSpec& SystemInfoCommand();
 const CommandSpec& IndexCreateCommand();
 const CommandSpec& IndexAppendCommand();
+const CommandSpec& ManifestCreateCommand();
+const CommandSpec& ManifestAddCommand();
+const CommandSpec& ManifestRemoveCommand();
+const CommandSpec& ManifestAnnotateCommand();
+const CommandSpec& ManifestInspectCommand();
+const CommandSpec& ManifestPushCommand();
 
 namespace {
 
@@ -81,6 +87,14 @@ const std::vector<CommandGroup>& CommandGroups() {
       {"index",
        "Build multi-platform indexes (OCI image index, Docker manifest list) at a location",
        {{"create", IndexCreateCommand, ""}, {"append", IndexAppendCommand, ""}}},
+      {"manifest",
+       "Put a manifest list together and push it (docker manifest)",
+       {{"create", ManifestCreateCommand, ""},
+        {"add", ManifestAddCommand, ""},
+        {"remove", ManifestRemoveCommand, ""},
+        {"annotate", ManifestAnnotateCommand, ""},
+        {"inspect", ManifestInspectCommand, ""},
+        {"push", ManifestPushCommand, ""}}},
   };
   return groups;
 }

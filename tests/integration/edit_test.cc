@@ -329,3 +329,47 @@ TEST_CASE("index create and index append build a multi-platform index in a regis
   CHECK(index["mediaType"] == "application/vnd.docker.distribution.manifest.list.v2+json");
   for (const auto& m : index["manifests"]) CHECK(m["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json");
 }
+
+TEST_CASE("manifest create, annotate, remove, inspect and push keep a list in the store until pushed") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  Layout layout(dir / "src");
+  Descriptor amd64 = layout.AddImage({600}, "amd64", 21);
+  Descriptor arm = layout.AddImage({600}, "arm", 22);
+  layout.Name("amd64", amd64);
+  layout.Name("arm", arm);
+  Hoist hoist{dir / "store", {registry->host()}};
+  const std::string repo = registry->host() + "/edit/";
+  REQUIRE(hoist.Run({"copy", "oci:" + layout.dir() + ":arm", "docker://" + repo + "arm:1"}).exit_code == 0);
+  const std::string list = repo + "list:1";
+
+  auto created = hoist.Run({"manifest", "create", list, "oci:" + layout.dir() + ":amd64", repo + "arm:1"});
+  INFO(created.err);
+  REQUIRE(created.exit_code == 0);
+  CHECK(hoist.Run({"manifest", "create", list, repo + "arm:1"}).exit_code == 1);  // exists: --amend
+  REQUIRE(hoist.Run({"manifest", "annotate", list, repo + "arm:1", "--variant", "v7", "--annotation", "n=1"}).exit_code ==
+          0);
+  auto shown = nlohmann::json::parse(hoist.Run({"manifest", "inspect", list}).out);
+  REQUIRE(shown["manifests"].size() == 2);
+  CHECK(shown["manifests"][1]["platform"]["variant"] == "v7");
+  CHECK(RunCommand({"skopeo", "inspect", "--tls-verify=false", "docker://" + list}).exit_code != 0);  // not pushed yet
+
+  auto pushed = hoist.Run({"manifest", "push", list, "--purge"});
+  INFO(pushed.err);
+  REQUIRE(pushed.exit_code == 0);
+  auto index = nlohmann::json::parse(SkopeoRaw("docker://" + list));
+  CHECK(hoist::Digest::Of(SkopeoRaw("docker://" + list)).str() == Trim(pushed.out));
+  REQUIRE(index["manifests"].size() == 2);
+  CHECK(index["manifests"][0]["digest"] == amd64.digest.str());
+  CHECK(index["manifests"][1]["platform"]["variant"] == "v7");
+  CHECK(index["manifests"][1]["annotations"]["n"] == "1");
+  auto all = RunCommand({"skopeo", "copy", "--all", "--src-tls-verify=false", "docker://" + list,
+                         "oci:" + (dir / "all") + ":x"});
+  CHECK(all.exit_code == 0);
+  // --purge forgot the list: inspect now reads the registry's index.
+  auto remote = hoist.Run({"manifest", "inspect", list});
+  CHECK(nlohmann::json::parse(remote.out)["manifests"].size() == 2);
+  auto gone = hoist.Run({"manifest", "remove", list, repo + "arm:1"});
+  CHECK(gone.exit_code == 3);
+  CHECK_THAT(gone.err, Catch::Contains("there is no manifest list"));
+}
