@@ -131,9 +131,14 @@ Status WriteEntry(TarWriter& w, TarEntry e, const std::string& path, Reader* dat
 
 Result<std::unique_ptr<Reader>> OpenLayerTar(const OciLayout& layout, const Descriptor& layer,
                                              std::optional<Digest> diff_id) {
+  HOIST_TRY_ASSIGN(auto raw, layout.OpenBlob(layer.digest));
+  return LayerTarFrom(std::move(raw), layer, std::move(diff_id));
+}
+
+Result<std::unique_ptr<Reader>> LayerTarFrom(std::unique_ptr<Reader> raw, const Descriptor& layer,
+                                             std::optional<Digest> diff_id) {
   auto c = LayerCompressionOf(layer.media_type);
   if (!c) return Unsupported("layer " + layer.digest.str() + " has media type " + layer.media_type + ", not a tar layer");
-  HOIST_TRY_ASSIGN(auto raw, layout.OpenBlob(layer.digest));
   return std::unique_ptr<Reader>(new LayerReader(std::move(raw), layer, *c, std::move(diff_id)));
 }
 

@@ -29,4 +29,8 @@ Status FlattenLayers(size_t layer_count, const LayerTarOpener& open, Writer& out
 Result<std::unique_ptr<Reader>> OpenLayerTar(const OciLayout& layout, const Descriptor& layer,
                                              std::optional<Digest> diff_id = std::nullopt);
 
+// The same over a blob stream from anywhere (`hoist flatten` reads an ImageSource's).
+Result<std::unique_ptr<Reader>> LayerTarFrom(std::unique_ptr<Reader> raw, const Descriptor& layer,
+                                             std::optional<Digest> diff_id = std::nullopt);
+
 }  // namespace hoist::store

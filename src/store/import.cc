@@ -20,10 +20,8 @@
 
 namespace hoist::store {
 
-namespace {
-
 // Re-writes the tarball's entries (checked) as the layer.
-Status CopyEntries(Reader& plain, TarWriter& out) {
+Status CopyLayerEntries(Reader& plain, TarWriter& out) {
   TarReader in(plain);
   TarPathChecker checker(AbsoluteNames::kInRoot);  // a tarball for import is a layer
   for (;;) {
@@ -40,6 +38,8 @@ Status CopyEntries(Reader& plain, TarWriter& out) {
   }
   return out.Close();
 }
+
+namespace {
 
 Result<std::string> CreatedTime(const ImportOptions& o) {
   if (!o.created.empty()) return o.created;
@@ -93,7 +93,7 @@ Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Refer
     dopt.max_output = options.max_expanded_size;
     auto plain = DecompressAuto(tarball, dopt);
     TarWriter layer_tar(uncompressed);
-    auto st = CopyEntries(*plain, layer_tar);
+    auto st = CopyLayerEntries(*plain, layer_tar);
     if (!st.ok()) return std::move(st).error().WithContext("reading the root filesystem tarball");
   }
   HOIST_TRY(gzip->Close());

@@ -15,6 +15,7 @@
 #include "core/io.h"
 #include "core/platform.h"
 #include "core/reference.h"
+#include "core/tar_writer.h"
 #include "store/oci_layout.h"
 
 namespace hoist::store {
@@ -36,6 +37,10 @@ struct ImportResult {
 // Builds the image in `store` and names it `name`.
 Result<ImportResult> ImportRootfs(OciLayout& store, Reader& tarball, const Reference& name,
                                   const ImportOptions& options);
+
+// Re-writes a layer tarball's entries through `out`, each path cleaned and checked (an entry
+// reaching outside the root is refused), and closes `out`. `hoist append` uses it for a TAR.
+Status CopyLayerEntries(Reader& plain, TarWriter& out);
 
 // Seconds since the epoch as RFC 3339 UTC ("2024-01-02T03:04:05Z").
 std::string Rfc3339(int64_t seconds);

@@ -167,7 +167,9 @@ bool CommandOwnsFormat(const CommandSpec& c) { return std::string(c.name) == "sa
 // Commands whose --format also takes skopeo's manifest formats (oci|v2s2: convert on the way).
 bool CommandConvertsFormat(const CommandSpec& c) {
   const std::string name = c.name;
-  return name == "copy" || name == "push" || name == "pull";
+  return name == "copy" || name == "push" || name == "pull" || name == "mutate" || name == "append" ||
+         name == "flatten" || name == "rebase" || name == "index create" || name == "index append" ||
+         name == "manifest push";
 }
 
 Result<GlobalOptions> ReadGlobalOptions(const cxxopts::ParseResult& r, const CommandSpec& command) {

@@ -42,6 +42,10 @@ const CommandSpec& WaitCommand();
 const CommandSpec& ExecCommand();
 const CommandSpec& DiffCommand();
 const CommandSpec& BuildCommand();
+const CommandSpec& MutateCommand();
+const CommandSpec& AppendCommand();
+const CommandSpec& FlattenCommand();
+const CommandSpec& RebaseCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -78,6 +82,10 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &DiffCommand(),
       &UnpackCommand(),
       &BuildCommand(),
+      &MutateCommand(),
+      &AppendCommand(),
+      &FlattenCommand(),
+      &RebaseCommand(),
       &SignCommand(),
       &VerifyCommand(),
       &KeyCommand(),

@@ -39,6 +39,14 @@ const CommandSpec& VolumeInspectCommand();
 const CommandSpec& SystemDfCommand();
 const CommandSpec& SystemPruneCommand();
 const CommandSpec& SystemInfoCommand();
+const CommandSpec& IndexCreateCommand();
+const CommandSpec& IndexAppendCommand();
+const CommandSpec& ManifestCreateCommand();
+const CommandSpec& ManifestAddCommand();
+const CommandSpec& ManifestRemoveCommand();
+const CommandSpec& ManifestAnnotateCommand();
+const CommandSpec& ManifestInspectCommand();
+const CommandSpec& ManifestPushCommand();
 
 namespace {
 
@@ -100,6 +108,17 @@ const std::vector<CommandGroup>& CommandGroups() {
       {"system",
        "Disk usage, cleanup and facts about the local store",
        {{"df", SystemDfCommand, ""}, {"prune", SystemPruneCommand, ""}, {"info", SystemInfoCommand, ""}}},
+      {"index",
+       "Build multi-platform indexes (OCI image index, Docker manifest list) at a location",
+       {{"create", IndexCreateCommand, ""}, {"append", IndexAppendCommand, ""}}},
+      {"manifest",
+       "Put a manifest list together and push it (docker manifest)",
+       {{"create", ManifestCreateCommand, ""},
+        {"add", ManifestAddCommand, ""},
+        {"remove", ManifestRemoveCommand, ""},
+        {"annotate", ManifestAnnotateCommand, ""},
+        {"inspect", ManifestInspectCommand, ""},
+        {"push", ManifestPushCommand, ""}}},
   };
   return groups;
 }
@@ -123,8 +142,11 @@ void PrintGroupHelp(const CommandGroup& group, std::ostream& out) {
   for (const auto& s : group.subcommands) {
     const CommandSpec& c = s.spec();
     std::string name = s.name;
+    // Group commands ("system df", "volume ls", "index create") have no short form.
     const std::string gname = group.name;
-    std::string same = gname == "system" || gname == "volume" ? "" : std::string(" (hoist ") + c.name + ")";
+    std::string same = gname == "system" || gname == "volume" || std::string(c.name).find(' ') != std::string::npos
+                           ? ""
+                           : std::string(" (hoist ") + c.name + ")";
     out << "  " << name << std::string(name.size() < 10 ? 10 - name.size() : 1, ' ') << c.summary << same << "\n";
   }
   out << "\nRun 'hoist " << group.name << " COMMAND --help' for a command's flags and examples.\n";

@@ -54,12 +54,7 @@ void AddTransferOptions(cxxopts::Options& o) {
   AddRegistryOptions(o);
 }
 
-namespace {
-
-using transfer::Location;
-using transfer::LocationKind;
-
-transfer::ProgressMode ModeOf(Progress p) {
+transfer::ProgressMode ProgressModeOf(Progress p) {
   switch (p) {
     case Progress::kTty: return transfer::ProgressMode::kTty;
     case Progress::kPlain: return transfer::ProgressMode::kPlain;
@@ -68,6 +63,11 @@ transfer::ProgressMode ModeOf(Progress p) {
     default: return transfer::ProgressMode::kAuto;
   }
 }
+
+namespace {
+
+using transfer::Location;
+using transfer::LocationKind;
 
 Result<transfer::PlatformSelection> ReadPlatforms(const cxxopts::ParseResult& a, PlatformDefault def) {
   transfer::PlatformSelection sel;
@@ -168,7 +168,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
   }
 
   transfer::InstallInterruptHandler();
-  transfer::ProgressReporter progress(ModeOf(ctx.global.progress), stderr);
+  transfer::ProgressReporter progress(ProgressModeOf(ctx.global.progress), stderr);
   progress.SetLabels(role == TrustRole::kPush   ? transfer::PushLabels()
                      : role == TrustRole::kPull ? transfer::PullLabels()
                                                 : transfer::CopyLabels());

@@ -7,10 +7,14 @@
 #include "tools/command.h"
 #include "tools/content_trust.h"
 #include "transfer/location.h"
+#include "transfer/progress.h"
 
 namespace hoist::tools {
 
 void AddTransferOptions(cxxopts::Options& options);
+
+// --progress as the transfer engine's mode.
+transfer::ProgressMode ProgressModeOf(Progress progress);
 
 // Which images of a multi-platform index a command copies when neither --all nor --platform is given.
 enum class PlatformDefault { kAll, kHost };
