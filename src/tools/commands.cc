@@ -35,6 +35,7 @@ const CommandSpec& CommitCommand();
 const CommandSpec& RmCommand();
 const CommandSpec& UnpackCommand();
 const CommandSpec& BuildCommand();
+const CommandSpec& ServeCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -68,6 +69,7 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &VerifyCommand(),
       &KeyCommand(),
       &MirrorCommand(),
+      &ServeCommand(),
       &ReferenceCommand(),
       &VersionCommand(),
   };
