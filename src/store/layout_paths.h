@@ -10,6 +10,7 @@
 //   <root>/.hoist/tmp/                temp files before their rename into blobs/
 //   <root>/.hoist/partial/<alg>-<hex> partial downloads kept for resume
 //   <root>/.hoist/resume/             resume state of interrupted transfers
+//   <root>/.hoist/uploads/<id>        `hoist serve` upload sessions: the bytes received so far
 //   <root>/.hoist/containers/<id>/    working containers (hoist run): rootfs/ and container.json
 //   <root>/.hoist/volumes/<name>/     named volumes (hoist volume, run -v NAME:/p): _data/, volume.json
 //   <root>/.hoist/build-cache/<hex>.json  `hoist build` step results (layer, diff_id) by cache key
@@ -38,6 +39,9 @@ class LayoutPaths {
   std::string PartialDir() const { return PrivateDir() + "/partial"; }
   std::string Partial(const Digest& d) const;
   std::string ResumeDir() const { return PrivateDir() + "/resume"; }
+  // `id` must already be validated (32 lowercase hex, serve/uploads.h).
+  std::string UploadsDir() const { return PrivateDir() + "/uploads"; }
+  std::string Upload(const std::string& id) const { return UploadsDir() + "/" + id; }
   // `id` must already be validated (64 lowercase hex, build/containers.h).
   std::string ContainersDir() const { return PrivateDir() + "/containers"; }
   std::string Container(const std::string& id) const { return ContainersDir() + "/" + id; }

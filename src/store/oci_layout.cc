@@ -155,6 +155,25 @@ Result<Descriptor> OciLayout::PutBytes(std::string_view bytes, std::string media
   return d;
 }
 
+Status OciLayout::AdoptVerifiedFile(const std::string& path, const Digest& d) {
+  if (HasBlob(d)) {
+    ::unlink(path.c_str());
+    return Ok();
+  }
+  {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoError("open " + path, errno);
+    Status synced = FsyncFile(fd, path);
+    ::close(fd);
+    HOIST_TRY(synced);
+  }
+  const std::string dir = paths_.BlobDir(d.algorithm());
+  HOIST_TRY(MakeDirs(dir));
+  const std::string target = paths_.Blob(d);
+  if (::rename(path.c_str(), target.c_str()) != 0) return ErrnoError("rename " + path + " to " + target, errno);
+  return FsyncDir(dir);
+}
+
 Result<OciLayout::WriteLease> OciLayout::BeginWrite() const {
   HOIST_TRY(MakeDirs(paths_.PrivateDir()));
   HOIST_TRY_ASSIGN(FileLock lock, FileLock::Acquire(paths_.GcLock(), FileLock::Mode::kShared));

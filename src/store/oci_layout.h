@@ -59,6 +59,10 @@ class OciLayout {
   // Streams `r` into the store computing its digest: for content whose digest is not known yet.
   Result<Descriptor> IngestBlob(Reader& r, std::string media_type);
   Result<Descriptor> PutBytes(std::string_view bytes, std::string media_type);
+  // Moves `path` (a file on the layout's filesystem whose content the caller has verified to be
+  // `d`, e.g. an upload spool file) into blobs/: fsync, rename, fsync of the blob directory.
+  // A blob already present is kept and `path` removed.
+  Status AdoptVerifiedFile(const std::string& path, const Digest& d);
 
   // A download that can be interrupted and continued: bytes go to .hoist/partial/<alg>-<hex>, which
   // survives the process. offset() is how many bytes an earlier attempt already kept; the caller

@@ -46,6 +46,7 @@ const CommandSpec& MutateCommand();
 const CommandSpec& AppendCommand();
 const CommandSpec& FlattenCommand();
 const CommandSpec& RebaseCommand();
+const CommandSpec& ServeCommand();
 
 const std::vector<const CommandSpec*>& AllCommands() {
   static const std::vector<const CommandSpec*> all = {
@@ -90,6 +91,7 @@ const std::vector<const CommandSpec*>& AllCommands() {
       &VerifyCommand(),
       &KeyCommand(),
       &MirrorCommand(),
+      &ServeCommand(),
       &ReferenceCommand(),
       &VersionCommand(),
   };

@@ -1,0 +1,37 @@
+#pragma once
+// Every limit of `hoist serve`, named once; `hoist serve --help` and docs/ARCHITECTURE.md list them
+// and each refusal names the one it hit.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/manifest.h"
+
+namespace hoist::serve {
+
+// A manifest PUT body: Distribution's and containerd's 4 MiB.
+inline constexpr size_t kMaxManifestBody = kMaxManifestSize;
+// The body of any request that should carry none (GET, DELETE, POST of an upload session).
+inline constexpr size_t kMaxSmallBody = 64 * 1024;
+// One blob (--max-blob-size), 64 GiB unless set.
+inline constexpr uint64_t kDefaultMaxBlobSize = 64ull << 30;
+// Open upload sessions at once (--max-uploads); one more POST is answered 429 TOOMANYREQUESTS.
+inline constexpr size_t kDefaultMaxUploadSessions = 1000;
+// Connections at once (--max-connections); more are accepted and closed at once.
+inline constexpr unsigned kDefaultMaxConnections = 512;
+// Memory for one connection's request line and headers (libmicrohttpd's per-connection pool);
+// a request whose headers do not fit is answered 431.
+inline constexpr size_t kConnectionMemory = 64 * 1024;
+// A connection idle this long (a stalled client) is closed; its upload stays resumable.
+inline constexpr unsigned kIdleTimeoutSeconds = 120;
+// SIGTERM: requests in flight get this long to finish before the rest are cut.
+inline constexpr std::chrono::seconds kShutdownGrace{30};
+// Worker threads answering requests.
+inline constexpr unsigned kWorkerThreads = 4;
+// tags/list and _catalog: at most this many names per page, whatever `n` asks.
+inline constexpr size_t kMaxPageSize = 10000;
+// Upload spool files untouched this long are removed when serve starts (Distribution: one week).
+inline constexpr std::chrono::hours kUploadMaxAge{24 * 7};
+
+}  // namespace hoist::serve

@@ -1,0 +1,226 @@
+#include "serve/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <thread>
+
+namespace hoist::serve {
+
+namespace {
+
+// One request's life inside libmicrohttpd: the request must outlive the exchange built from it.
+struct RequestState {
+  Request request;
+  std::unique_ptr<Exchange> exchange;
+  std::string version;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  bool answered = false;
+  int status = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+};
+
+MHD_Result CollectHeader(void* cls, MHD_ValueKind, const char* key, const char* value) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(cls);
+  std::string k = key ? key : "";
+  for (char& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  headers->emplace(std::move(k), value ? value : "");
+  return MHD_YES;
+}
+
+std::string PeerAddress(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (!info || !info->client_addr) return "-";
+  char buf[INET6_ADDRSTRLEN] = "-";
+  const sockaddr* sa = info->client_addr;
+  if (sa->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  } else if (sa->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
+MHD_Result Queue(MHD_Connection* c, RequestState& st, Response r) {
+  st.bytes_out = st.request.method == "HEAD" ? 0 : r.BodySize();
+  MHD_Response* mr = nullptr;
+  if (r.fd >= 0) {
+    const uint64_t length = r.fd_length;
+    const uint64_t offset = r.fd_offset;
+    mr = MHD_create_response_from_fd_at_offset64(length, r.ReleaseFd(), offset);
+  } else {
+    mr = MHD_create_response_from_buffer(r.body.size(), r.body.data(), MHD_RESPMEM_MUST_COPY);
+  }
+  if (!mr) return MHD_NO;
+  for (const auto& [k, v] : r.headers) MHD_add_response_header(mr, k.c_str(), v.c_str());
+  MHD_add_response_header(mr, "Docker-Distribution-API-Version", "registry/2.0");
+  st.status = r.status;
+  st.answered = true;
+  MHD_Result queued = MHD_queue_response(c, static_cast<unsigned>(r.status), mr);
+  MHD_destroy_response(mr);
+  return queued;
+}
+
+MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* method, const char* version,
+                     const char* upload_data, size_t* upload_data_size, void** con_cls) {
+  auto* server = static_cast<Server*>(cls);
+  auto* st = static_cast<RequestState*>(*con_cls);
+  if (!st) {
+    st = new RequestState;
+    *con_cls = st;
+    server->in_flight()++;
+    st->request.method = method ? method : "";
+    st->request.path = url ? url : "";
+    st->version = version ? version : "";
+    st->request.remote = PeerAddress(c);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, CollectHeader, &st->request.headers);
+    // Query keys are case-sensitive (artifactType): take them as sent.
+    MHD_get_connection_values(
+        c, MHD_GET_ARGUMENT_KIND,
+        [](void* q, MHD_ValueKind, const char* key, const char* value) -> MHD_Result {
+          static_cast<std::map<std::string, std::string>*>(q)->emplace(key ? key : "", value ? value : "");
+          return MHD_YES;
+        },
+        &st->request.query);
+    st->exchange = server->router().Begin(st->request);
+    return MHD_YES;
+  }
+  if (*upload_data_size > 0) {
+    st->bytes_in += *upload_data_size;
+    if (!st->answered) {
+      std::optional<Response> early = st->exchange->Body(upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      if (early) return Queue(c, *st, std::move(*early));
+    }
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  if (st->answered) return MHD_YES;
+  return Queue(c, *st, st->exchange->Finish());
+}
+
+void OnCompleted(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode toe) {
+  auto* server = static_cast<Server*>(cls);
+  auto* st = static_cast<RequestState*>(*con_cls);
+  if (!st) return;
+  *con_cls = nullptr;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - st->start).count();
+  // A request cut before its answer is logged as 499 (the client went away), nginx's convention.
+  int status = st->answered ? st->status : 499;
+  if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->answered && status < 400) status = 499;
+  std::string target = st->request.path;
+  if (!st->request.query.empty()) {
+    target += '?';
+    bool first = true;
+    for (const auto& [k, v] : st->request.query) {
+      if (!first) target += '&';
+      first = false;
+      target += k + "=" + v;
+    }
+  }
+  server->log().Write(st->request.remote, st->request.user, st->request.method, target, st->version, status,
+                      st->bytes_out, seconds);
+  server->metrics().Record(st->request.method, status, st->bytes_in, st->bytes_out, seconds);
+  st->exchange.reset();  // before the request it refers to
+  delete st;
+  server->in_flight()--;
+}
+
+void QuietLogger(void*, const char*, va_list) {}
+
+}  // namespace
+
+Result<ListenAddress> ParseListen(const std::string& text) {
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument("--listen " + text + ": " + why + " (expected ADDR:PORT, [IPV6]:PORT or :PORT)");
+  };
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return bad("no port");
+  ListenAddress out;
+  out.host = text.substr(0, colon);
+  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
+  } else if (out.host.find(':') != std::string::npos) {
+    return bad("an IPv6 address goes in brackets");
+  }
+  const std::string port = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || out.port < 0 || out.port > 65535) {
+    return bad("the port is not a number from 0 to 65535");
+  }
+  return out;
+}
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Router& router, Metrics& metrics,
+                                              AccessLog& log) {
+  HOIST_TRY_ASSIGN(ListenAddress where, ParseListen(options.listen));
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string port = std::to_string(where.port);
+  int rc = ::getaddrinfo(where.host.empty() ? nullptr : where.host.c_str(), port.c_str(), &hints, &found);
+  if (rc != 0 || !found) {
+    return InvalidArgument("--listen " + options.listen + ": cannot resolve the address (" + gai_strerror(rc) + ")");
+  }
+  sockaddr_storage addr{};
+  std::memcpy(&addr, found->ai_addr, found->ai_addrlen);
+  const bool v6 = found->ai_family == AF_INET6;
+  ::freeaddrinfo(found);
+
+  std::unique_ptr<Server> server(new Server(router, metrics, log));
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+  if (v6) flags |= MHD_USE_IPv6;
+  const bool tls = !options.tls_cert_pem.empty();
+  if (tls) flags |= MHD_USE_TLS;
+  std::vector<MHD_OptionItem> opts = {
+      {MHD_OPTION_THREAD_POOL_SIZE, kWorkerThreads, nullptr},
+      {MHD_OPTION_CONNECTION_LIMIT, options.max_connections, nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, kIdleTimeoutSeconds, nullptr},
+      {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(kConnectionMemory), nullptr},
+      {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&OnCompleted), server.get()},
+      {MHD_OPTION_SOCK_ADDR, 0, &addr},
+      {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&QuietLogger), nullptr},
+  };
+  if (tls) {
+    opts.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(options.tls_cert_pem.c_str())});
+    opts.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(options.tls_key_pem.c_str())});
+  }
+  opts.push_back({MHD_OPTION_END, 0, nullptr});
+  server->daemon_ = MHD_start_daemon(flags, 0, nullptr, nullptr, &OnRequest, server.get(), MHD_OPTION_ARRAY,
+                                     opts.data(), MHD_OPTION_END);
+  if (!server->daemon_) {
+    return IOError("cannot listen on " + options.listen +
+                   (tls ? " with TLS (is the certificate/key pair valid PEM?)" : "") +
+                   ": the address may be in use or not on this machine");
+  }
+  const MHD_DaemonInfo* info = MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
+  server->port_ = info ? info->port : where.port;
+  return server;
+}
+
+void Server::Shutdown(std::chrono::seconds grace) {
+  if (!daemon_) return;
+  MHD_socket listen_fd = MHD_quiesce_daemon(daemon_);
+  if (listen_fd != MHD_INVALID_SOCKET) ::close(listen_fd);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  MHD_stop_daemon(daemon_);
+  daemon_ = nullptr;
+}
+
+Server::~Server() {
+  if (daemon_) MHD_stop_daemon(daemon_);
+}
+
+}  // namespace hoist::serve

@@ -1,0 +1,157 @@
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "core/fs.h"
+#include "serve/access_log.h"
+#include "serve/htpasswd.h"
+#include "serve/limits.h"
+#include "serve/metrics.h"
+#include "serve/router.h"
+#include "serve/served_layout.h"
+#include "serve/server.h"
+#include "tools/command.h"
+#include "tools/store_flags.h"
+
+namespace hoist::tools {
+
+namespace {
+
+constexpr uint64_t kMaxPemFile = 1024 * 1024;
+
+void AddServeOptions(cxxopts::Options& o) {
+  o.add_options()
+      ("listen", "Address and port to listen on: ADDR:PORT, [IPV6]:PORT or :PORT (every address)",
+       cxxopts::value<std::string>()->default_value("127.0.0.1:5000"), "ADDR:PORT")
+      ("prefix", "Serve the layout's repositories under PREFIX/ (clients pull HOST/PREFIX/REPO:TAG)",
+       cxxopts::value<std::string>()->default_value(""), "PREFIX")
+      ("read-only", "Refuse every write (push, delete) with the spec's DENIED")
+      ("tls-cert", "PEM certificate (chain) to serve HTTPS with; needs --tls-key", cxxopts::value<std::string>(), "FILE")
+      ("tls-key", "PEM private key of --tls-cert", cxxopts::value<std::string>(), "FILE")
+      ("htpasswd", "Require HTTP Basic credentials from this htpasswd file (bcrypt entries: htpasswd -B)",
+       cxxopts::value<std::string>(), "FILE")
+      ("access-log", "Where the access log goes: - (stderr), a file (appended), or none",
+       cxxopts::value<std::string>()->default_value("-"), "DEST")
+      ("max-connections", "Connections served at once; more are closed at once",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxConnections)), "N")
+      ("max-uploads", "Upload sessions open at once; one more is answered 429 TOOMANYREQUESTS",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxUploadSessions)), "N")
+      ("max-blob-size", "Largest blob accepted, in GiB (a bigger upload is refused with SIZE_INVALID)",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxBlobSize >> 30)), "GIB");
+}
+
+Result<std::string> ReadPem(const cxxopts::ParseResult& args, const std::string& flag) {
+  const std::string path = args[flag].as<std::string>();
+  auto text = ReadFileToString(path, kMaxPemFile);
+  if (!text.ok()) return std::move(text).error().WithContext("--" + flag);
+  return text;
+}
+
+Result<int> RunServe(CommandContext& ctx) {
+  if (ctx.positional.size() > 1) return UsageError("serve takes at most one DIR (default: the local store)");
+  const auto& args = ctx.args;
+  serve::LayoutOptions layout_options;
+  layout_options.prefix = args["prefix"].as<std::string>();
+  while (!layout_options.prefix.empty() && layout_options.prefix.back() == '/') layout_options.prefix.pop_back();
+  if (!layout_options.prefix.empty()) HOIST_TRY(serve::ValidateRepositoryName(layout_options.prefix));
+  layout_options.read_only = args.count("read-only") > 0;
+  HOIST_TRY_ASSIGN(int max_uploads, IntegerFlag(args, "max-uploads"));
+  HOIST_TRY_ASSIGN(int max_blob_gib, IntegerFlag(args, "max-blob-size"));
+  if (max_blob_gib == 0) return UsageError("--max-blob-size must be at least 1 (GiB)");
+  layout_options.max_upload_sessions = static_cast<size_t>(max_uploads);
+  layout_options.max_blob_size = static_cast<uint64_t>(max_blob_gib) << 30;
+
+  serve::ServerOptions server_options;
+  server_options.listen = args["listen"].as<std::string>();
+  HOIST_TRY_ASSIGN(int max_connections, IntegerFlag(args, "max-connections"));
+  if (max_connections == 0) return UsageError("--max-connections must be at least 1");
+  server_options.max_connections = static_cast<unsigned>(max_connections);
+  if (args.count("tls-cert") != args.count("tls-key")) return UsageError("--tls-cert and --tls-key go together");
+  if (args.count("tls-cert")) {
+    HOIST_TRY_ASSIGN(server_options.tls_cert_pem, ReadPem(args, "tls-cert"));
+    HOIST_TRY_ASSIGN(server_options.tls_key_pem, ReadPem(args, "tls-key"));
+  }
+  std::unique_ptr<serve::Htpasswd> auth;
+  if (args.count("htpasswd")) {
+    HOIST_TRY_ASSIGN(auth, serve::Htpasswd::Load(args["htpasswd"].as<std::string>()));
+  }
+  std::FILE* log_file = stderr;
+  const std::string log_dest = args["access-log"].as<std::string>();
+  if (log_dest == "none") {
+    log_file = nullptr;
+  } else if (log_dest != "-") {
+    log_file = std::fopen(log_dest.c_str(), "ae");
+    if (!log_file) return ErrnoError("open --access-log " + log_dest, errno);
+  }
+
+  const std::string dir = ctx.positional.empty() ? StorePath(ctx) : ctx.positional[0];
+  auto mode = layout_options.read_only ? store::OciLayout::OpenMode::kExisting : store::OciLayout::OpenMode::kCreate;
+  HOIST_TRY_ASSIGN(store::OciLayout layout, store::OciLayout::Open(dir, mode));
+  serve::ServedLayout served(std::move(layout), layout_options);
+  HOIST_TRY(served.Init());
+  serve::Metrics metrics;
+  serve::AccessLog log(log_file);
+  serve::Router router(served, auth.get(), &metrics);
+
+  // SIGTERM and SIGINT are waited for here, not delivered to a handler: blocked before the
+  // server's threads start, so they inherit the mask.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  HOIST_TRY_ASSIGN(auto server, serve::Server::Start(server_options, router, metrics, log));
+  const std::string scheme = server_options.tls_cert_pem.empty() ? "http" : "https";
+  std::string host = serve::ParseListen(server_options.listen)->host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  std::cout << "hoist serve: " << dir << " at " << scheme << "://" << (host.empty() ? "0.0.0.0" : host) << ":"
+            << server->port() << (layout_options.read_only ? " (read-only)" : "") << std::endl;
+  int sig = 0;
+  sigwait(&stop, &sig);
+  std::cout << "hoist serve: stopping (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+            << "), finishing the requests in flight" << std::endl;
+  server->Shutdown(serve::kShutdownGrace);
+  if (log_file && log_file != stderr) std::fclose(log_file);
+  return kExitOk;
+}
+
+}  // namespace
+
+const CommandSpec& ServeCommand() {
+  static const CommandSpec spec{
+      "serve", {}, "Serve an OCI layout (the store, an air-gap bundle) as a registry", "[DIR]",
+      "Serves DIR (default: the local store) over the OCI Distribution API: pull, push, tags and\n"
+      "catalog with paging, referrers, cross-repository mounts, resumable chunked uploads. DIR stays a\n"
+      "plain OCI image layout (skopeo and umoci read it while it is served) and serve takes the store's\n"
+      "locks, so hoist pull, push and prune can run beside it. A DIR that does not exist is created\n"
+      "(not with --read-only).\n"
+      "\n"
+      "Repositories are the names in DIR's index.json: the store's full names (docker.io/library/alpine),\n"
+      "a `mirror run --to dir:` bundle's repository paths (library/alpine). A client's name is looked\n"
+      "up as written, then normalized (library/alpine finds docker.io/library/alpine). --prefix P serves\n"
+      "them as P/REPO. Blobs are shared by every repository, as the store shares them; deleting a blob\n"
+      "through the API is refused: delete manifests, then run `hoist prune` on DIR.\n"
+      "\n"
+      "Uploads are spooled in DIR/.hoist/uploads and renamed into blobs/ only after their digest is\n"
+      "checked; an upload cut mid-PATCH keeps every byte that arrived (a GET on its URL reports the\n"
+      "Range to resume from), also across a restart of serve. Spool files untouched for 7 days are\n"
+      "removed when serve starts.\n"
+      "\n"
+      "Limits: a manifest 4 MiB; request headers 64 KiB (431 beyond); a body where none belongs\n"
+      "64 KiB; connections idle 120 s are closed; --max-connections, --max-uploads, --max-blob-size.\n"
+      "SIGTERM or SIGINT stop serve: new connections are refused and requests in flight get 30 s to\n"
+      "finish. GET /metrics answers in the Prometheus text format (behind --htpasswd when set). The\n"
+      "access log (Common Log Format plus seconds taken) never holds credentials.\n"
+      "\n"
+      "serve is for one machine; for more, run Distribution or Harbor and `hoist mirror import` into it.",
+      "  hoist serve /media/bundle --read-only --listen :5000 --tls-cert site.crt --tls-key site.key\n"
+      "  hoist serve --listen 127.0.0.1:5000             # the local store\n"
+      "  hoist serve /srv/registry --htpasswd /etc/hoist/htpasswd --prefix mirror\n"
+      "  hoist pull 127.0.0.1:5000/library/alpine:3.19",
+      AddServeOptions, RunServe};
+  return spec;
+}
+
+}  // namespace hoist::tools
