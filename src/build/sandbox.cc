@@ -94,7 +94,13 @@ int WaitFor(pid_t pid) {
 volatile pid_t g_command_pid = 0;
 volatile sig_atomic_t g_interrupted = 0;
 
-void NoteInterrupt(int) { g_interrupted = 1; }
+volatile pid_t g_container_pid = 0;  // PID 1 of the container being waited for
+
+// A second Ctrl-C kills the container: a PID 1 without a SIGINT handler ignores the first.
+void NoteInterrupt(int) {
+  if (g_interrupted && g_container_pid > 0) ::kill(g_container_pid, SIGKILL);
+  g_interrupted = 1;
+}
 
 void ForwardSignal(int sig) {
   if (g_command_pid > 0) ::kill(g_command_pid, sig);
@@ -345,6 +351,7 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   ign.sa_handler = SIG_IGN;
   note.sa_handler = NoteInterrupt;
   g_interrupted = 0;
+  g_container_pid = got == static_cast<ssize_t>(sizeof container_pid) ? container_pid : 0;
   ::sigaction(SIGINT, &note, &old_int);
   ::sigaction(SIGQUIT, &ign, &old_quit);
   if (tty_fds[0] >= 0) {
@@ -356,6 +363,7 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
     }
   }
   int code = WaitFor(pid);
+  g_container_pid = 0;
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
 
