@@ -344,7 +344,6 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
     got = ::read(pid_fds[0], &container_pid, sizeof container_pid);
   } while (got < 0 && errno == EINTR);
   ::close(pid_fds[0]);
-  if (got == static_cast<ssize_t>(sizeof container_pid) && options.on_start) options.on_start(container_pid);
   // Ctrl-C at a terminal reaches the command (same process group); we wait for its verdict and
   // note that it came (SandboxInterrupted), so a build stops with 130 rather than "exit code 130".
   struct sigaction ign = {}, note = {}, old_int, old_quit;
@@ -354,19 +353,13 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   g_container_pid = got == static_cast<ssize_t>(sizeof container_pid) ? container_pid : 0;
   ::sigaction(SIGINT, &note, &old_int);
   ::sigaction(SIGQUIT, &ign, &old_quit);
+  int master = -1;
   if (tty_fds[0] >= 0) {
-    int master = ReceiveFd(tty_fds[0]);  // -1 when setup failed before the terminal existed
+    master = ReceiveFd(tty_fds[0]);  // -1 when setup failed before the terminal existed
     ::close(tty_fds[0]);
-    if (master >= 0) {
-      RelayPty(master, options.null_stdin ? -1 : STDIN_FILENO, STDOUT_FILENO);
-      ::close(master);
-    }
   }
-  int code = WaitFor(pid);
-  g_container_pid = 0;
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGQUIT, &old_quit, nullptr);
-
+  // The error pipe ends when the command has been executed (every copy is close-on-exec or closed
+  // after its fork) or with the reason it could not be: only then is the container started.
   std::string report;
   char buf[1024];
   for (;;) {
@@ -379,6 +372,17 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
     break;
   }
   ::close(pipe_fds[0]);
+  if (report.empty() && g_container_pid > 0 && options.on_start) options.on_start(g_container_pid);
+  if (tty_fds[0] >= 0) {
+    if (master >= 0) {
+      RelayPty(master, options.null_stdin ? -1 : STDIN_FILENO, STDOUT_FILENO);
+      ::close(master);
+    }
+  }
+  int code = WaitFor(pid);
+  g_container_pid = 0;
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
   mount_points.Cleanup();
   if (!report.empty()) {
     std::string message = report.substr(1);

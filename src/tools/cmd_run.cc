@@ -186,7 +186,15 @@ Result<int> RunRun(CommandContext& ctx) {
   }
   if (detach) {
     auto started = build::StartDetached(containers, record);
-    if (!started.ok()) return std::move(started).error().WithContext("run " + image_arg);
+    if (!started.ok()) {
+      const ErrorCode kind = started.error().code();
+      if (kind != ErrorCode::kNotFound && kind != ErrorCode::kDenied) {
+        return std::move(started).error().WithContext("run " + image_arg);
+      }
+      // The command is not there or cannot run: docker's 127 and 126, the container kept (exited).
+      std::cerr << "hoist: run " << image_arg << ": " << started.error().ToString() << "\n";
+      return kind == ErrorCode::kNotFound ? build::kExitCommandNotFound : build::kExitCannotExecute;
+    }
     std::cout << record.id << "\n";
     return kExitOk;
   }

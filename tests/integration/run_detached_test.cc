@@ -181,6 +181,11 @@ TEST_CASE("detached containers: export while running, rm refuses a running one a
   CHECK(::access(("/proc/" + pid.substr(0, pid.size() - 1)).c_str(), F_OK) != 0);
   CHECK(Ok(e, {"ps", "-aq"}).out.empty());
 
+  auto missing = e.Hoist({"run", "-d", kBuildBase, "no-such-command"});  // refused at start, as docker's
+  CHECK(missing.exit_code == 127);
+  CHECK_THAT(missing.err, Catch::Contains("\"no-such-command\" not found in the image"));
+  Ok(e, {"rm", "-f", Ok(e, {"ps", "-aq"}).out.substr(0, 12)});
+
   Ok(e, {"run", "-d", "--rm", kBuildBase, "echo", "done"});
   std::string left = "?";
   for (int i = 0; i < 100 && !left.empty(); ++i) {
