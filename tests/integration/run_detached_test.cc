@@ -175,6 +175,9 @@ TEST_CASE("detached containers: export while running, rm refuses a running one a
   Ok(e, {"exec", "busy", "test", "-e", "/made"});  // exec sees the container's files once written
   CHECK(Ok(e, {"export", "-o", e.tmp / "busy.tar", "busy"}).exit_code == 0);
   CHECK_THAT(RunCommand({"tar", "-tf", e.tmp / "busy.tar"}).out, Catch::Contains("\nmade\n"));
+  // A file name is the container's to choose: diff escapes terminal controls in it.
+  Ok(e, {"exec", "busy", "sh", "-c", "echo > \"/$(printf '\\033[2J')\""});
+  CHECK_THAT(Ok(e, {"diff", "busy"}).out, Catch::Contains("A /\\x1b[2J\n"));
   auto pid = Ok(e, {"inspect", "-f", "{{.State.Pid}}", "busy"}).out;
   CHECK(e.Hoist({"rm", "busy"}).exit_code == 1);
   CHECK(Ok(e, {"rm", "-f", "busy"}).out == "busy\n");
