@@ -198,8 +198,9 @@ void Confine(const ChildPlan& plan) {
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGQUIT, SIG_IGN);
   if (!plan.cgroup_procs.empty()) {
-    // Before any container process exists, so all of them inherit it.
-    if (!WriteProcFile(plan.cgroup_procs.c_str(), "0")) Fail(plan, kSetupFailed, Errno("join cgroup " + plan.cgroup_procs));
+    // Before any container process exists, so all of them inherit it. A cgroup the kernel refuses
+    // (delegation, a read-only hierarchy) costs only the freezer: pausing then stops the processes.
+    (void)WriteProcFile(plan.cgroup_procs.c_str(), "0");
   }
   if (plan.rootless) {
     if (::unshare(CLONE_NEWUSER) != 0) {
