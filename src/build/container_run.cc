@@ -109,6 +109,10 @@ Status StartDetached(const ContainerStore& store, ContainerRecord record) {
     if (!code.ok()) {
       std::string line = "hoist: " + code.error().ToString() + "\n";
       (void)!::write(STDERR_FILENO, line.data(), line.size());
+      // The kind first, so `run -d` exits as a foreground run would (127, 126).
+      const ErrorCode kind = code.error().code();
+      line = std::string(1, kind == ErrorCode::kNotFound ? 'N' : kind == ErrorCode::kDenied ? 'X' : 'S') +
+             code.error().ToString();
       if (!told) (void)!::write(ready[1], line.data(), line.size());
     }
     if (record.spec.auto_remove) {
@@ -135,8 +139,10 @@ Status StartDetached(const ContainerStore& store, ContainerRecord record) {
   ::close(ready[0]);
   if (answer == "R") return Ok();
   if (answer.empty()) return Error(ErrorCode::kInternal, "the container's supervisor ended before the container started");
-  if (answer.rfind("hoist: ", 0) == 0) answer = answer.substr(7);
-  while (!answer.empty() && answer.back() == '\n') answer.pop_back();
+  const char kind = answer[0];
+  answer = answer.substr(1);
+  if (kind == 'N') return NotFound(answer);
+  if (kind == 'X') return Error(ErrorCode::kDenied, answer);
   return Error(ErrorCode::kUnsupported, answer);
 }
 

@@ -94,7 +94,13 @@ int WaitFor(pid_t pid) {
 volatile pid_t g_command_pid = 0;
 volatile sig_atomic_t g_interrupted = 0;
 
-void NoteInterrupt(int) { g_interrupted = 1; }
+volatile pid_t g_container_pid = 0;  // PID 1 of the container being waited for
+
+// A second Ctrl-C kills the container: a PID 1 without a SIGINT handler ignores the first.
+void NoteInterrupt(int) {
+  if (g_interrupted && g_container_pid > 0) ::kill(g_container_pid, SIGKILL);
+  g_interrupted = 1;
+}
 
 void ForwardSignal(int sig) {
   if (g_command_pid > 0) ::kill(g_command_pid, sig);
@@ -192,8 +198,9 @@ void Confine(const ChildPlan& plan) {
   ::signal(SIGINT, SIG_IGN);
   ::signal(SIGQUIT, SIG_IGN);
   if (!plan.cgroup_procs.empty()) {
-    // Before any container process exists, so all of them inherit it.
-    if (!WriteProcFile(plan.cgroup_procs.c_str(), "0")) Fail(plan, kSetupFailed, Errno("join cgroup " + plan.cgroup_procs));
+    // Before any container process exists, so all of them inherit it. A cgroup the kernel refuses
+    // (delegation, a read-only hierarchy) costs only the freezer: pausing then stops the processes.
+    (void)WriteProcFile(plan.cgroup_procs.c_str(), "0");
   }
   if (plan.rootless) {
     if (::unshare(CLONE_NEWUSER) != 0) {
@@ -338,27 +345,22 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
     got = ::read(pid_fds[0], &container_pid, sizeof container_pid);
   } while (got < 0 && errno == EINTR);
   ::close(pid_fds[0]);
-  if (got == static_cast<ssize_t>(sizeof container_pid) && options.on_start) options.on_start(container_pid);
   // Ctrl-C at a terminal reaches the command (same process group); we wait for its verdict and
   // note that it came (SandboxInterrupted), so a build stops with 130 rather than "exit code 130".
   struct sigaction ign = {}, note = {}, old_int, old_quit;
   ign.sa_handler = SIG_IGN;
   note.sa_handler = NoteInterrupt;
   g_interrupted = 0;
+  g_container_pid = got == static_cast<ssize_t>(sizeof container_pid) ? container_pid : 0;
   ::sigaction(SIGINT, &note, &old_int);
   ::sigaction(SIGQUIT, &ign, &old_quit);
+  int master = -1;
   if (tty_fds[0] >= 0) {
-    int master = ReceiveFd(tty_fds[0]);  // -1 when setup failed before the terminal existed
+    master = ReceiveFd(tty_fds[0]);  // -1 when setup failed before the terminal existed
     ::close(tty_fds[0]);
-    if (master >= 0) {
-      RelayPty(master, options.null_stdin ? -1 : STDIN_FILENO, STDOUT_FILENO);
-      ::close(master);
-    }
   }
-  int code = WaitFor(pid);
-  ::sigaction(SIGINT, &old_int, nullptr);
-  ::sigaction(SIGQUIT, &old_quit, nullptr);
-
+  // The error pipe ends when the command has been executed (every copy is close-on-exec or closed
+  // after its fork) or with the reason it could not be: only then is the container started.
   std::string report;
   char buf[1024];
   for (;;) {
@@ -371,6 +373,17 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
     break;
   }
   ::close(pipe_fds[0]);
+  if (report.empty() && g_container_pid > 0 && options.on_start) options.on_start(g_container_pid);
+  if (tty_fds[0] >= 0) {
+    if (master >= 0) {
+      RelayPty(master, options.null_stdin ? -1 : STDIN_FILENO, STDOUT_FILENO);
+      ::close(master);
+    }
+  }
+  int code = WaitFor(pid);
+  g_container_pid = 0;
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
   mount_points.Cleanup();
   if (!report.empty()) {
     std::string message = report.substr(1);

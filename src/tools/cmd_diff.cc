@@ -9,6 +9,7 @@
 #include "build/scratch_dir.h"
 #include "build/stored_image.h"
 #include "core/json_parse.h"
+#include "core/terminal_text.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
 
@@ -39,7 +40,8 @@ Result<int> RunDiff(CommandContext& ctx) {
     std::cout << DumpJson(out, 2) << "\n";
     return kExitOk;
   }
-  for (const auto& ch : changes) std::cout << ch.kind << " " << ch.path << "\n";
+  // A path is the container's to choose: terminal controls in it are escaped.
+  for (const auto& ch : changes) std::cout << ch.kind << " " << EscapeForTerminal(ch.path) << "\n";
   return kExitOk;
 }
 

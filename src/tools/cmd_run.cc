@@ -186,7 +186,15 @@ Result<int> RunRun(CommandContext& ctx) {
   }
   if (detach) {
     auto started = build::StartDetached(containers, record);
-    if (!started.ok()) return std::move(started).error().WithContext("run " + image_arg);
+    if (!started.ok()) {
+      const ErrorCode kind = started.error().code();
+      if (kind != ErrorCode::kNotFound && kind != ErrorCode::kDenied) {
+        return std::move(started).error().WithContext("run " + image_arg);
+      }
+      // The command is not there or cannot run: docker's 127 and 126, the container kept (exited).
+      std::cerr << "hoist: run " << image_arg << ": " << started.error().ToString() << "\n";
+      return kind == ErrorCode::kNotFound ? build::kExitCommandNotFound : build::kExitCannotExecute;
+    }
     std::cout << record.id << "\n";
     return kExitOk;
   }
@@ -212,7 +220,7 @@ const CommandSpec& RunCommand() {
       "After `run`, -v is --volume as in docker (before the verb it is the global --verbose).\n"
       "The command runs in new mount, PID, UTS and IPC namespaces and is PID 1 there, as in docker\n"
       "(a PID 1 ignores signals it has no handler for: --init puts a small init in front that reaps\n"
-      "orphans and forwards signals). It gets /proc, a minimal /dev, a read-only /sys and the host's\n"
+      "orphans and forwards signals; a second Ctrl-C kills a command that ignored the first). It gets /proc, a minimal /dev, a read-only /sys and the host's\n"
       "/etc/resolv.conf and /etc/hosts (read-only). The network is the host's by default (hoist has no\n"
       "bridge: --network host is what a daemonless run gives); --network none leaves only a loopback\n"
       "interface. The image's Env, WorkingDir and User apply; -e, --env-file, -w and -u override them.\n"

@@ -175,11 +175,19 @@ TEST_CASE("detached containers: export while running, rm refuses a running one a
   Ok(e, {"exec", "busy", "test", "-e", "/made"});  // exec sees the container's files once written
   CHECK(Ok(e, {"export", "-o", e.tmp / "busy.tar", "busy"}).exit_code == 0);
   CHECK_THAT(RunCommand({"tar", "-tf", e.tmp / "busy.tar"}).out, Catch::Contains("\nmade\n"));
+  // A file name is the container's to choose: diff escapes terminal controls in it.
+  Ok(e, {"exec", "busy", "sh", "-c", "echo > \"/$(printf '\\033[2J')\""});
+  CHECK_THAT(Ok(e, {"diff", "busy"}).out, Catch::Contains("A /\\x1b[2J\n"));
   auto pid = Ok(e, {"inspect", "-f", "{{.State.Pid}}", "busy"}).out;
   CHECK(e.Hoist({"rm", "busy"}).exit_code == 1);
   CHECK(Ok(e, {"rm", "-f", "busy"}).out == "busy\n");
   CHECK(::access(("/proc/" + pid.substr(0, pid.size() - 1)).c_str(), F_OK) != 0);
   CHECK(Ok(e, {"ps", "-aq"}).out.empty());
+
+  auto missing = e.Hoist({"run", "-d", kBuildBase, "no-such-command"});  // refused at start, as docker's
+  CHECK(missing.exit_code == 127);
+  CHECK_THAT(missing.err, Catch::Contains("\"no-such-command\" not found in the image"));
+  Ok(e, {"rm", "-f", Ok(e, {"ps", "-aq"}).out.substr(0, 12)});
 
   Ok(e, {"run", "-d", "--rm", kBuildBase, "echo", "done"});
   std::string left = "?";
