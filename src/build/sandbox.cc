@@ -1,4 +1,5 @@
 #include "build/sandbox.h"
+#include "build/child_status.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -67,28 +68,12 @@ struct ChildPlan {
   ::_exit(kExitCannotExecute);
 }
 
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
-
 bool WriteProcFile(const char* path, const std::string& data) {
   int fd = ::open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
   bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
   ::close(fd);
   return ok;
-}
-
-int ExitCodeOf(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return kExitCannotExecute;
-}
-
-int WaitFor(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return kExitCannotExecute;
-  }
-  return ExitCodeOf(status);
 }
 
 volatile pid_t g_command_pid = 0;

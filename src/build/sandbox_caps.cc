@@ -1,4 +1,5 @@
 #include "build/sandbox_caps.h"
+#include "build/child_status.h"
 
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -46,8 +47,6 @@ std::string Normalized(const std::string& name) {
   if (n.rfind("CAP_", 0) == 0) n = n.substr(4);
   return n;
 }
-
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "build/sandbox_exec.h"
+#include "build/child_status.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -56,22 +57,6 @@ struct ExecPlan {
   out += message;
   (void)!::write(plan.error_fd, out.data(), out.size());
   ::_exit(kExitCannotExecute);
-}
-
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
-
-int ExitCodeOf(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return kExitCannotExecute;
-}
-
-int WaitFor(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return kExitCannotExecute;
-  }
-  return ExitCodeOf(status);
 }
 
 // In the container's PID namespace: root, user, confinement, terminal, then the command.

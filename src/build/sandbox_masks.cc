@@ -1,4 +1,5 @@
 #include "build/sandbox_masks.h"
+#include "build/child_status.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -19,9 +20,6 @@ constexpr const char* kMasked[] = {
     "/sys/devices/virtual/powercap"};
 
 constexpr const char* kReadOnly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
-
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
-
 
 std::string Mask(const char* path) {
   struct stat st;

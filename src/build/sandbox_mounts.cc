@@ -1,4 +1,5 @@
 #include "build/sandbox_mounts.h"
+#include "build/child_status.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -27,8 +28,6 @@ constexpr MountPointSpec kMountPoints[] = {
 constexpr const char* kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 std::string FdPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
-
-std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 // The mount point `rel` inside the root, opened O_PATH without following it; -1 when it is missing
 // or not of the expected kind (a symlink never is).

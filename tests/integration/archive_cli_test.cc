@@ -89,8 +89,10 @@ TEST_CASE("SIGKILL in the middle of load or save leaves a valid store") {
   ImportImage(dir, "kill/a:1", "a");
   REQUIRE(RunHoist({"save", "-o", dir / "a.tar", "kill/a:1"}, StoreEnv(dir)).exit_code == 0);
   // load: half the archive arrives, then the writer stalls and hoist is killed while it waits.
+  // Killed once it has made the store (a slow, loaded machine may take longer than a second to start).
   auto load = Sh("(head -c 200000 " + dir / "a.tar" + "; sleep 20) | " + kHoist + " --store " + other / "store" +
-                 " load & p=$!; sleep 1; kill -9 $p; wait $p; echo $?");
+                 " load & p=$!; for i in $(seq 150); do [ -f " + other / "store/index.json" +
+                 " ] && break; sleep 0.1; done; sleep 0.5; kill -9 $p; wait $p; echo $?");
   CHECK(load.out == "137\n");
   ExpectStoreValid(other);
   // save: the reader stalls so hoist blocks in the middle of writing, and is killed there.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "build/builder/run_mounts.h"
 #include "build/dockerfile/expand.h"
 #include "core/ascii.h"
 
@@ -44,12 +45,23 @@ Result<StagePlan> PlanStages(const dockerfile::Dockerfile& file, const std::stri
     }
     plan.bases.push_back(base);
     for (const auto& ins : stage.instructions) {
-      if (ins.keyword != "COPY") continue;
-      auto from = ins.FlagValue("from");
-      if (!from) continue;
-      auto value = dockerfile::ExpandWord(*from, scope.GlobalLookup(), file.escape, ins.location);
-      if (!value.ok()) continue;  // reported when the step runs, with the stage's ARGs
-      if (auto s = FindStage(file, *value, i)) deps[i].insert(*s);
+      // COPY --from=STAGE and RUN --mount=...,from=STAGE need that stage built first.
+      std::vector<std::string> froms;
+      if (ins.keyword == "COPY") {
+        if (auto from = ins.FlagValue("from")) froms.push_back(*from);
+      } else if (ins.keyword == "RUN") {
+        for (const auto& f : ins.flags) {
+          if (f.name != "mount") continue;
+          auto spec = dockerfile::ExpandWord(f.value, scope.GlobalLookup(), file.escape, ins.location);
+          auto mount = spec.ok() ? ParseRunMount(*spec, "/") : Result<RunMount>(spec.error());
+          if (mount.ok() && !mount->from.empty()) froms.push_back(mount->from);
+        }
+      }
+      for (const auto& from : froms) {
+        auto value = dockerfile::ExpandWord(from, scope.GlobalLookup(), file.escape, ins.location);
+        if (!value.ok()) continue;  // reported when the step runs, with the stage's ARGs
+        if (auto s = FindStage(file, *value, i)) deps[i].insert(*s);
+      }
     }
   }
   plan.target = count - 1;

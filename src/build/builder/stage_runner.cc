@@ -176,7 +176,9 @@ class StageRunner {
   Result<MountTree> MountTreeOf(const dockerfile::Instruction& ins, const std::string& from) {
     if (from.empty()) return MountTree{s_.context.tree(), ""};
     if (auto other = FindStage(s_.file, from, index_)) {
-      BuiltStage& built = s_.stages.at(*other);
+      auto found = s_.stages.find(*other);
+      if (found == s_.stages.end()) return Unsupported(ins.location.ToString() + ": stage " + from + " was not built");
+      BuiltStage& built = found->second;
       HOIST_TRY(built.rootfs->Materialize(built.image.layers));
       return MountTree{SourceTree{built.rootfs->root(), false, {}, "stage " + from}, "stage " + built.image.chain.str()};
     }
