@@ -29,6 +29,9 @@ namespace {
 using Json = nlohmann::ordered_json;  // keeps the manifest's key order
 
 constexpr size_t kBufferSize = 1 << 20;
+// libzstd's worker threads for a zstd layer: any N >= 1 gives the same bytes, so this only sets how
+// many cores one layer may use (several layers are compressed at once besides).
+constexpr int kZstdWorkers = 2;
 
 // The original source, except that the compressed layers come from their spool files.
 class SpooledLayerSource : public ImageSource {
@@ -106,6 +109,7 @@ Status CompressOne(ImageSource& source, Job& job, const LayerCompressionChoice& 
   CompressOptions copt;
   copt.level = choice.level;
   copt.fast = target == Compression::kGzip && !choice.level;
+  copt.zstd_workers = kZstdWorkers;
   HOIST_TRY_ASSIGN(auto out, NewCompressingWriter(hashed, target, copt));
   HOIST_TRY_ASSIGN(auto raw, source.GetBlob(job.layer, 0));
   DigestingReader in(*raw);
