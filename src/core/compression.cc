@@ -93,11 +93,12 @@ class GzipWriter : public CompressingWriter {
 
 class ZstdWriter : public CompressingWriter {
  public:
-  ZstdWriter(Writer& out, int level)
+  ZstdWriter(Writer& out, int level, int workers)
       : out_(out), outbuf_(ZSTD_CStreamOutSize()), cctx_(ZSTD_createCCtx()) {
     if (cctx_ == nullptr) return;
     ok_ = !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level)) &&
-          !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1));
+          !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1)) &&
+          (workers == 0 || !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, workers)));
   }
   ~ZstdWriter() override { ZSTD_freeCCtx(cctx_); }
   bool initialized() const { return ok_; }
@@ -175,7 +176,7 @@ Result<std::unique_ptr<CompressingWriter>> NewCompressingWriter(Writer& out, Com
                                " is out of range (1.." + std::to_string(ZSTD_maxCLevel()) +
                                ", or negative for fast modes)");
       }
-      auto w = std::make_unique<ZstdWriter>(out, level);
+      auto w = std::make_unique<ZstdWriter>(out, level, options.zstd_workers);
       if (!w->initialized()) return Internal("zstd: cannot create a compression context");
       return std::unique_ptr<CompressingWriter>(std::move(w));
     }

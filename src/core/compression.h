@@ -40,6 +40,10 @@ struct CompressOptions {
   // gzip only: ISA-L at its fastest level instead of zlib (about 7× faster, about 2% larger);
   // `level` must then be unset.
   bool fast = false;
+  // zstd only: libzstd's worker threads (0: all work on the caller's thread). Every N >= 1 gives the
+  // same bytes (libzstd's guarantee), so digests do not depend on the machine's core count; they
+  // differ from N = 0's.
+  int zstd_workers = 0;
 };
 
 // A Writer that compresses into `out` (which must outlive it). Close() flushes the trailer;

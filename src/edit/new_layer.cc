@@ -15,6 +15,11 @@
 
 namespace hoist::edit {
 
+namespace {
+// libzstd's worker threads for a zstd layer (as transfer/layer_compression: any N >= 1, same bytes).
+constexpr int kZstdWorkers = 2;
+}  // namespace
+
 Result<Spool> Spool::Create(const std::string& parent) {
   HOIST_TRY_ASSIGN(TempOwner dir, TempOwner::CreateDir(parent, "hoist-edit."));
   return Spool(std::move(dir));
@@ -38,6 +43,7 @@ Result<NewLayer> WriteLayer(const std::string& path, const LayerOptions& options
   CompressOptions copt;
   copt.level = options.level;
   copt.fast = options.compression == Compression::kGzip && !options.level;  // ISA-L, as copy compresses
+  copt.zstd_workers = kZstdWorkers;
   HOIST_TRY_ASSIGN(auto compressor, NewCompressingWriter(compressed, options.compression, copt));
   DigestingWriter uncompressed(*compressor);
   HOIST_TRY(produce(uncompressed));

@@ -2,6 +2,7 @@
 #include "edit/mutate.h"
 #include "tools/command.h"
 #include "tools/edit_flags.h"
+#include "tools/transfer_flags.h"
 
 namespace hoist::tools {
 
@@ -66,7 +67,7 @@ Result<int> RunMutate(CommandContext& ctx) {
   }
   return RunEdit(ctx, "mutate", [&](transfer::ImageSource& source, const transfer::Endpoints&) {
     return edit::Mutate(source, options);
-  });
+  }, false, /*recompress=*/true);
 }
 
 }  // namespace
@@ -82,7 +83,8 @@ const CommandSpec& MutateCommand() {
       "--drop-history removes the config's build history.\n"
       "When SRC is a multi-platform index, config changes apply to every image in it (--platform:\n"
       "only those, repeatable; attestations never), the index is rewritten to point at them, and\n"
-      "--annotation goes on the index itself; the other images keep their digests.\n\n") + kEditHelp;
+      "--annotation goes on the index itself; the other images keep their digests.\n") + kCompressionHelp +
+      "\n\n" + kEditHelp;
   static const CommandSpec spec{
       "mutate", {}, "Change an image's config, labels or annotations (new config and manifest, same layers)",
       "SRC", description.c_str(),
@@ -107,6 +109,7 @@ const CommandSpec& MutateCommand() {
             ("platform", "In an index, change only the image for this platform (repeatable)",
              cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
             ("drop-history", "Remove the build history from the config");
+        AddCompressionOptions(o);
         AddEditOptions(o);
       },
       RunMutate};

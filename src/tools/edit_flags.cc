@@ -70,7 +70,8 @@ void AddEditOptions(cxxopts::Options& o) {
   AddRegistryOptions(o);
 }
 
-Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit, bool registry_needed) {
+Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit, bool registry_needed,
+                    bool recompress) {
   if (ctx.positional.size() != 1) return UsageError(verb + " needs exactly one SRC (the image to edit)");
   auto src = transfer::ParseLocation(ctx.positional[0], {.allow_store = true, .default_tag = true});
   if (!src.ok()) return UsageError(src.error().message());
@@ -87,13 +88,17 @@ Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunc
   }
   const transfer::Location source_location = *src;
   auto open = [&](const transfer::Endpoints& ep) { return transfer::OpenSource(source_location, ep); };
-  return RunEditAt(ctx, verb, *src, dst, open, edit, registry_needed);
+  return RunEditAt(ctx, verb, *src, dst, open, edit, registry_needed, recompress);
 }
 
 Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transfer::Location& src_location,
                       const transfer::Location& dst, const SourceOpener& open, const EditFunction& edit,
-                      bool registry_needed) {
+                      bool registry_needed, bool recompress) {
   const transfer::Location* src = &src_location;
+  transfer::LayerCompressionChoice compression;
+  if (recompress) {
+    HOIST_TRY_ASSIGN(compression, ReadCompressionChoice(ctx));
+  }
   std::unique_ptr<registry::RegistryClient> client;
   if (registry_needed || src->kind == transfer::LocationKind::kRegistry ||
       dst.kind == transfer::LocationKind::kRegistry) {
@@ -127,6 +132,7 @@ Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transf
   options.format = ParseManifestFormat(ctx.global.format_name);
   options.progress = &progress;
   options.spool_dir = paths.TempDir();
+  options.compression = compression;
   auto report = transfer::Copy(*overlay, **destination, options);
   progress.End();
   (void)cache.Save();

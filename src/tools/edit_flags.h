@@ -36,14 +36,15 @@ using EditFunction = std::function<Result<edit::EditedImage>(transfer::ImageSour
 // {"digest", "media_type", "destination", "copied", "reused", "mounted", "bytes"}).
 // `registry_needed`: the edit itself reads from a registry (rebase's bases) even if SRC and DST are
 // elsewhere.
+// `recompress`: the command has AddCompressionOptions' flags (mutate), applied to the copy.
 Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit,
-                    bool registry_needed = false);
+                    bool registry_needed = false, bool recompress = false);
 
 using SourceOpener = std::function<Result<std::unique_ptr<transfer::ImageSource>>(const transfer::Endpoints&)>;
 // RunEdit's work with the source opened by `open` (index create: several images as one source);
 // `src_location` names where layers may be mounted from and what the DST's tag defaults to.
 Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transfer::Location& src_location,
                       const transfer::Location& dst, const SourceOpener& open, const EditFunction& edit,
-                      bool registry_needed);
+                      bool registry_needed, bool recompress = false);
 
 }  // namespace hoist::tools

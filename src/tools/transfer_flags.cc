@@ -34,6 +34,10 @@ const char* const kTransferHelp =
     "skopeo's --format): blobs and the image ID stay, the manifest digest changes, signatures of the\n"
     "old digest are left behind. Docker schema 2 has no zstd layers and no artifacts: those are refused.\n"
     "\n"
+    "--compress gzip|zstd|none compresses uncompressed layers so on the way; --force-compression also\n"
+    "recompresses layers compressed otherwise; --compression-level N (gzip 0..9, zstd 1..19). diff_ids\n"
+    "stay; digests change, the same for the same input and level.\n"
+    "\n"
     "Content trust: --verify-key PUB or --policy FILE (containers-policy.json, as skopeo and podman\n"
     "read it) checks the source's cosign signatures before anything moves, and the copy then reads\n"
     "exactly the digest that was checked. --sign-key KEY (or $HOIST_SIGN_KEY) signs what arrived.\n"
@@ -41,6 +45,47 @@ const char* const kTransferHelp =
     "valid signature (the policy: --verify-key, --policy, else policy.json in ~/.config/containers\n"
     "or /etc/containers; accepting anything is not enough) and makes push sign (--sign-key or\n"
     "$HOIST_SIGN_KEY required). A refused image exits with 4 and nothing is written.";
+
+const char* const kCompressionHelp =
+    "--compress gzip|zstd|none (skopeo's --dest-compress-format) compresses uncompressed layers so on the\n"
+    "way; --force-compression also recompresses layers compressed otherwise (zstd needs OCI manifests:\n"
+    "add --format oci for Docker schema 2 images). --compression-level N: gzip 0..9 (default: ISA-L's fast\n"
+    "gzip), zstd 1..19 (default 3). diff_ids stay; layer and manifest digests change, the same for the\n"
+    "same input and level.";
+
+void AddCompressionOptions(cxxopts::Options& o) {
+  o.add_options("Compression")
+      ("compress", "Compress layers on the way: gzip, zstd or none", cxxopts::value<std::string>(), "FORMAT")
+      ("compression-level", "Compression level (gzip 0..9, zstd 1..19)", cxxopts::value<std::string>(), "N")
+      ("force-compression", "Recompress layers compressed in another format too");
+}
+
+Result<transfer::LayerCompressionChoice> ReadCompressionChoice(const CommandContext& ctx) {
+  const auto& a = ctx.args;
+  transfer::LayerCompressionChoice c;
+  if (a.count("compress")) {
+    const std::string name = a["compress"].as<std::string>();
+    if (name == "gzip") c.target = Compression::kGzip;
+    else if (name == "zstd") c.target = Compression::kZstd;
+    else if (name == "none") c.target = Compression::kNone;
+    else return UsageError("--compress must be gzip, zstd or none (got \"" + name + "\")");
+  }
+  if (a.count("compression-level")) {
+    if (!c.target || *c.target == Compression::kNone) {
+      return UsageError("--compression-level needs --compress gzip or --compress zstd");
+    }
+    HOIST_TRY_ASSIGN(int level, IntegerFlag(a, "compression-level"));
+    const bool gzip = *c.target == Compression::kGzip;
+    if (level < (gzip ? 0 : 1) || level > (gzip ? 9 : 19)) {
+      return UsageError(std::string("--compression-level for ") + (gzip ? "gzip must be 0..9" : "zstd must be 1..19") +
+                        " (got " + std::to_string(level) + ")");
+    }
+    c.level = level;
+  }
+  c.force = a.count("force-compression") > 0;
+  if (c.force && !c.target) return UsageError("--force-compression needs --compress FORMAT");
+  return c;
+}
 
 void AddTransferOptions(cxxopts::Options& o) {
   o.add_options("Transfer")
@@ -50,6 +95,7 @@ void AddTransferOptions(cxxopts::Options& o) {
       ("all-tags", "Copy every tag of the repository")
       ("jobs", "Blobs in flight at once", cxxopts::value<std::string>()->default_value("8"), "N")
       ("no-signatures", "Do not copy signatures, attestations and referrers");
+  AddCompressionOptions(o);
   AddContentTrustOptions(o);
   AddRegistryOptions(o);
 }
@@ -140,6 +186,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
   HOIST_TRY_ASSIGN(int jobs, IntegerFlag(a, "jobs"));
   if (jobs < 1) return UsageError("--jobs must be at least 1");
   HOIST_TRY_ASSIGN(transfer::PlatformSelection platforms, ReadPlatforms(a, platform_default));
+  HOIST_TRY_ASSIGN(transfer::LayerCompressionChoice compression, ReadCompressionChoice(ctx));
   // Keys and policy are read (and the key password asked for) before anything moves.
   HOIST_TRY_ASSIGN(ContentTrust trust, ReadContentTrust(ctx, role));
 
@@ -207,6 +254,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
     options.platforms = platforms;
     options.format = ParseManifestFormat(ctx.global.format_name);
     options.jobs = jobs;
+    options.compression = compression;
     options.signatures = !a.count("no-signatures");
     options.progress = &progress;
     options.spool_dir = paths.TempDir();

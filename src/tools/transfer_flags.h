@@ -6,12 +6,18 @@
 
 #include "tools/command.h"
 #include "tools/content_trust.h"
+#include "transfer/layer_compression.h"
 #include "transfer/location.h"
 #include "transfer/progress.h"
 
 namespace hoist::tools {
 
 void AddTransferOptions(cxxopts::Options& options);
+
+// --compress gzip|zstd|none, --compression-level N, --force-compression (copy, push, pull, mutate).
+void AddCompressionOptions(cxxopts::Options& options);
+Result<transfer::LayerCompressionChoice> ReadCompressionChoice(const CommandContext& ctx);
+extern const char* const kCompressionHelp;
 
 // --progress as the transfer engine's mode.
 transfer::ProgressMode ProgressModeOf(Progress progress);

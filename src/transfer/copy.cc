@@ -76,8 +76,9 @@ Result<CopyReport> Copy(ImageSource& source, ImageDestination& destination, cons
   }
   CheckedConfigs checked_source(source, plan.configs);
   std::unique_ptr<CompressedLayers> compressed;
-  if (destination.WantsCompressedLayers()) {
+  if (!uncompressed && (destination.WantsCompressedLayers() || options.compression.target)) {
     LayerCompressionOptions lc;
+    lc.choice = options.compression;
     std::error_code ec;
     lc.spool_dir = options.spool_dir.empty() ? std::filesystem::temp_directory_path(ec).string() : options.spool_dir;
     lc.jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(std::thread::hardware_concurrency())));

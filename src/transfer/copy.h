@@ -12,6 +12,7 @@
 #include "transfer/copy_plan.h"
 #include "transfer/image_destination.h"
 #include "transfer/image_source.h"
+#include "transfer/layer_compression.h"
 #include "transfer/progress.h"
 
 namespace hoist::transfer {
@@ -28,6 +29,8 @@ struct CopyOptions {
   int jobs = 8;
   bool signatures = true;  // cosign tags and referrers travel with the image
   ProgressReporter* progress = nullptr;
+  // --compress/--compression-level/--force-compression: layers (re)compressed on the way.
+  LayerCompressionChoice compression;
   // Where layers compressed on the way (layer_compression.h) wait; "" → the system temp dir.
   std::string spool_dir;
 };

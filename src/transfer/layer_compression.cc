@@ -29,6 +29,9 @@ namespace {
 using Json = nlohmann::ordered_json;  // keeps the manifest's key order
 
 constexpr size_t kBufferSize = 1 << 20;
+// libzstd's worker threads for a zstd layer: any N >= 1 gives the same bytes, so this only sets how
+// many cores one layer may use (several layers are compressed at once besides).
+constexpr int kZstdWorkers = 2;
 
 // The original source, except that the compressed layers come from their spool files.
 class SpooledLayerSource : public ImageSource {
@@ -69,48 +72,76 @@ struct Job {
   std::string path;
 };
 
-bool IsUncompressedLayer(const std::string& media_type) {
-  return media_type == kDockerLayerTar || media_type == kOciLayerTar;
+// Whether `layer` is (re)compressed: an uncompressed one unless `none` is asked; with force, any
+// (non-foreign) tar layer compressed otherwise than asked.
+bool Wanted(const Descriptor& layer, const LayerCompressionChoice& choice) {
+  if (IsForeignLayer(layer.media_type)) return false;
+  auto current = LayerCompressionOf(layer.media_type);
+  if (!current) return false;
+  const Compression target = choice.target.value_or(Compression::kGzip);
+  if (*current == Compression::kNone) return target != Compression::kNone;
+  return choice.force && *current != target;
 }
 
-std::string GzipMediaType(const std::string& media_type) {
-  return std::string(media_type == kDockerLayerTar ? kDockerLayerGzip : kOciLayerGzip);
+// The media type of `media_type`'s family for compression `c`.
+Result<std::string> MediaTypeFor(const std::string& media_type, Compression c) {
+  const bool docker = IsDocker(media_type);
+  switch (c) {
+    case Compression::kNone: return std::string(docker ? kDockerLayerTar : kOciLayerTar);
+    case Compression::kGzip: return std::string(docker ? kDockerLayerGzip : kOciLayerGzip);
+    case Compression::kZstd:
+      if (docker) {
+        return Unsupported("Docker schema 2 has no zstd layers: add --format oci to convert the manifests as well");
+      }
+      return std::string(kOciLayerZstd);
+  }
+  return Internal("unknown compression");
 }
 
-// Reads the layer (verifying it), gzips it into job.path, and fills job.compressed.
-Status CompressOne(ImageSource& source, Job& job) {
+// Reads the layer (verifying it), (re)compresses it into job.path, and fills job.compressed.
+Status CompressOne(ImageSource& source, Job& job, const LayerCompressionChoice& choice) {
+  const Compression target = choice.target.value_or(Compression::kGzip);
+  HOIST_TRY_ASSIGN(std::string media_type, MediaTypeFor(job.layer.media_type, target));
   int fd = ::open(job.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoError("create " + job.path, errno);
   FdWriter file(fd, true);
   DigestingWriter hashed(file);
-  CompressOptions fast;
-  fast.fast = true;
-  HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(hashed, Compression::kGzip, fast));
+  CompressOptions copt;
+  copt.level = choice.level;
+  copt.fast = target == Compression::kGzip && !choice.level;
+  copt.zstd_workers = kZstdWorkers;
+  HOIST_TRY_ASSIGN(auto out, NewCompressingWriter(hashed, target, copt));
   HOIST_TRY_ASSIGN(auto raw, source.GetBlob(job.layer, 0));
   DigestingReader in(*raw);
+  auto plain = Decompress(in, LayerCompressionOf(job.layer.media_type).value_or(Compression::kNone));
   ByteBuffer buf(kBufferSize);
   for (;;) {
     if (CancelRequested()) return CancelledError();
+    HOIST_TRY_ASSIGN(size_t n, plain->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    HOIST_TRY(out->Write(buf.data(), n));
+  }
+  // The decompressor may stop before the blob's last bytes: the digest must cover them all.
+  for (;;) {
     HOIST_TRY_ASSIGN(size_t n, in.Read(buf.data(), buf.size()));
     if (n == 0) break;
-    HOIST_TRY(gzip->Write(buf.data(), n));
   }
   HOIST_TRY(in.Verify(job.layer.digest, job.layer.size));
-  HOIST_TRY(gzip->Close());
+  HOIST_TRY(out->Close());
   job.compressed = job.layer;
-  job.compressed.media_type = GzipMediaType(job.layer.media_type);
+  job.compressed.media_type = media_type;
   job.compressed.digest = hashed.Finish();
   job.compressed.size = static_cast<int64_t>(hashed.bytes());
   return Ok();
 }
 
-Status CompressAll(ImageSource& source, std::vector<Job>& jobs, int threads) {
+Status CompressAll(ImageSource& source, std::vector<Job>& jobs, int threads, const LayerCompressionChoice& choice) {
   std::atomic<size_t> next{0};
   std::mutex mu;
   Status first = Ok();
   auto work = [&] {
     for (size_t i; (i = next++) < jobs.size();) {
-      Status s = CompressOne(source, jobs[i]);
+      Status s = CompressOne(source, jobs[i], choice);
       if (s.ok()) continue;
       std::lock_guard<std::mutex> lock(mu);
       if (first.ok()) first = std::move(s).error().WithContext("compressing layer " + jobs[i].layer.digest.str());
@@ -158,7 +189,7 @@ void RewritePlan(CopyPlan& plan, const std::vector<Job>& jobs) {
     rewritten.size = fresh.size;
     manifests[m.descriptor.digest] = rewritten;
     if (plan.top.digest == m.descriptor.digest) {
-      plan.notes.push_back("layers gzip-compressed for the registry: the image is now " + rewritten.digest.str() +
+      plan.notes.push_back("layers compressed: the image is now " + rewritten.digest.str() +
                            " (it was " + plan.top.digest.str() + ")");
       plan.top.digest = rewritten.digest;
       plan.top.size = rewritten.size;
@@ -197,7 +228,7 @@ Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, Co
     const auto* image = std::get_if<Manifest>(&*any);
     if (!image) continue;
     for (const auto& l : image->layers()) {
-      if (IsUncompressedLayer(l.media_type) && !seen[l.digest]) jobs.push_back(Job{l, {}, ""});
+      if (!seen[l.digest] && Wanted(l, options.choice)) jobs.push_back(Job{l, {}, ""});
       seen[l.digest] = true;
     }
   }
@@ -212,10 +243,11 @@ Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, Co
     raw += static_cast<uint64_t>(jobs[i].layer.size);
   }
   if (options.progress) {
-    options.progress->Note("compressing " + std::to_string(jobs.size()) + " uncompressed layer(s), " +
-                           std::to_string(raw >> 20) + " MiB, with gzip for the registry");
+    const char* name = CompressionName(options.choice.target.value_or(Compression::kGzip)).data();
+    options.progress->Note("compressing " + std::to_string(jobs.size()) + " layer(s), " + std::to_string(raw >> 20) +
+                           " MiB, with " + name);
   }
-  HOIST_TRY(CompressAll(source, jobs, options.jobs));
+  HOIST_TRY(CompressAll(source, jobs, options.jobs, options.choice));
   for (const auto& j : jobs) out->Add(j.compressed.digest, j.path);
   RewritePlan(plan, jobs);
   return out;

@@ -7,8 +7,10 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "core/compression.h"
 #include "core/temp_owner.h"
 #include "transfer/copy_plan.h"
 #include "transfer/image_source.h"
@@ -16,7 +18,16 @@
 
 namespace hoist::transfer {
 
+// --compress FORMAT, --compression-level N, --force-compression (skopeo's --dest-compress-format):
+// uncompressed layers get FORMAT; with force, layers compressed otherwise are recompressed too.
+struct LayerCompressionChoice {
+  std::optional<Compression> target;  // unset: gzip for destinations that want compressed layers
+  std::optional<int> level;           // unset: ISA-L's fast gzip, zstd's default
+  bool force = false;
+};
+
 struct LayerCompressionOptions {
+  LayerCompressionChoice choice;
   std::string spool_dir;  // compressed layers wait here (removed when done)
   int jobs = 2;           // layers compressed at once
   ProgressReporter* progress = nullptr;
@@ -41,8 +52,9 @@ class CompressedLayers {
   std::unique_ptr<ImageSource> source_;
 };
 
-// Compresses the plan's uncompressed layers and rewrites `plan` to name the compressed ones.
-// nullptr when the plan has none (nothing changes).
+// Compresses the plan's uncompressed layers (and, with choice.force, recompresses the others into
+// choice.target) and rewrites `plan` to name the new blobs. nullptr when no layer changes. A zstd
+// layer in a Docker schema 2 manifest is refused (kUnsupported).
 Result<std::unique_ptr<CompressedLayers>> CompressLayers(ImageSource& source, CopyPlan& plan,
                                                           const LayerCompressionOptions& options);
 

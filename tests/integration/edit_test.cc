@@ -373,3 +373,35 @@ TEST_CASE("manifest create, annotate, remove, inspect and push keep a list in th
   CHECK(gone.exit_code == 3);
   CHECK_THAT(gone.err, Catch::Contains("there is no manifest list"));
 }
+
+TEST_CASE("copy --compress zstd --force-compression recompresses gzip layers with the same diff_ids, reproducibly") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  ImportImage(dir, "example.com/z/a:1", "a");
+  Hoist hoist{dir / "store", {registry->host()}};
+  const std::string dst = "docker://" + registry->host() + "/edit/zstd:1";
+  auto r = hoist.Report({"copy", "example.com/z/a:1", dst, "--compress", "zstd", "--force-compression"});
+  auto again = hoist.Report({"copy", "example.com/z/a:1", dst + "-again", "--compress", "zstd", "--force-compression"});
+  CHECK(again["images"][0]["digest"] == r["images"][0]["digest"]);
+  auto copy = RunCommand({"skopeo", "copy", "--src-tls-verify=false", dst, "oci:" + (dir / "out") + ":x"});
+  INFO(copy.err);
+  REQUIRE(copy.exit_code == 0);
+  auto manifest = LayoutManifest(dir / "out");
+  REQUIRE(manifest["layers"].size() == 1);
+  CHECK(manifest["layers"][0]["mediaType"] == "application/vnd.oci.image.layer.v1.tar+zstd");
+  std::string layer = manifest["layers"][0]["digest"], config_digest = manifest["config"]["digest"];
+  auto config = ReadJson(dir / "out/blobs/sha256/" + config_digest.substr(7));
+  auto sum = Sh("zstd -dc " + dir / "out/blobs/sha256/" + layer.substr(7) + " | sha256sum | cut -c1-64");
+  CHECK("sha256:" + sum.out.substr(0, 64) == config["rootfs"]["diff_ids"][0].get<std::string>());
+
+  // Without --force-compression a gzip layer stays as it is; bad values are refused.
+  auto kept = hoist.Report({"copy", "example.com/z/a:1", dst + "-kept", "--compress", "zstd"});
+  CHECK(kept["images"][0]["digest"] != r["images"][0]["digest"]);
+  CHECK(hoist.Run({"copy", "example.com/z/a:1", dst + "-bad", "--compress", "lz4"}).exit_code == 2);
+  CHECK(hoist.Run({"copy", "example.com/z/a:1", dst + "-bad", "--compress", "gzip", "--compression-level", "12"})
+            .exit_code == 2);
+  auto docker = hoist.Run({"--format", "v2s2", "copy", "example.com/z/a:1", dst + "-bad", "--compress", "zstd",
+                           "--force-compression"});
+  CHECK(docker.exit_code == 1);
+  CHECK_THAT(docker.err, Catch::Contains("Docker schema 2 has no zstd layers"));
+}
