@@ -24,6 +24,10 @@ class BufferedExchange : public Exchange {
     body_.append(data, n);
     return std::nullopt;
   }
+  std::optional<Response> Announce(uint64_t content_length) override {
+    if (content_length > limit_) return too_large_();
+    return std::nullopt;
+  }
   Response Finish() override { return handler_(std::move(body_)); }
 
  private:

@@ -55,6 +55,9 @@ class Exchange {
  public:
   virtual ~Exchange() = default;
   virtual std::optional<Response> Body(const char* data, size_t n) = 0;
+  // The Content-Length the client announced, before any of the body: an answer here refuses a
+  // body over a limit before it is sent (a 100-continue client never sends it).
+  virtual std::optional<Response> Announce(uint64_t /*content_length*/) { return std::nullopt; }
   virtual Response Finish() = 0;
 };
 

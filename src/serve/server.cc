@@ -3,9 +3,12 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -90,6 +93,14 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
         },
         &st->request.query);
     st->exchange = server->router().Begin(st->request);
+    if (auto length = st->request.headers.find("content-length"); length != st->request.headers.end()) {
+      uint64_t n = 0;
+      const std::string& v = length->second;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec == std::errc() && end == v.data() + v.size()) {
+        if (std::optional<Response> refused = st->exchange->Announce(n)) return Queue(c, *st, std::move(*refused));
+      }
+    }
     return MHD_YES;
   }
   if (*upload_data_size > 0) {
@@ -97,7 +108,13 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
     if (!st->answered) {
       std::optional<Response> early = st->exchange->Body(upload_data, *upload_data_size);
       *upload_data_size = 0;
-      if (early) return Queue(c, *st, std::move(*early));
+      if (early) {
+        // libmicrohttpd answers only before or after a body: mid-body, the connection is closed
+        // (the access log shows the answer that was due).
+        st->status = early->status;
+        st->answered = true;
+        return MHD_NO;
+      }
     }
     *upload_data_size = 0;
     return MHD_YES;
@@ -134,6 +151,48 @@ void OnCompleted(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminat
 }
 
 void QuietLogger(void*, const char*, va_list) {}
+
+// libmicrohttpd's own limit, kept out of reach: the descriptors this process may open, less a reserve
+// for blob files and the spool.
+unsigned HardConnectionLimit(unsigned wanted) {
+  rlimit r{};
+  unsigned limit = 4 * wanted;
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur != RLIM_INFINITY && r.rlim_cur > 256) {
+    limit = static_cast<unsigned>(std::min<rlim_t>(r.rlim_cur - 128, 1u << 20));
+  }
+  return std::max(limit, wanted + 16);
+}
+
+// A TLS handshake sent to the plain-HTTP server gets Go's answer at once, as Distribution gives it:
+// clients (docker, hoist) probing whether a loopback registry speaks plain HTTP see an HTTP reply
+// instead of waiting for a line end that a ClientHello may never hold.
+constexpr int kTlsProbeWaitMs = 50;
+void OnConnection(void* cls, MHD_Connection* c, void**, MHD_ConnectionNotificationCode code) {
+  auto* server = static_cast<Server*>(cls);
+  if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+    server->connections()--;
+    return;
+  }
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (!info) return;
+  const int fd = info->connect_fd;
+  // --max-connections is enforced here, not by libmicrohttpd's own limit: at that limit
+  // libmicrohttpd 0.9.75 (thread pool over epoll) was seen to stop accepting for good.
+  if (++server->connections() > server->max_connections()) {
+    ::shutdown(fd, SHUT_RDWR);
+    return;
+  }
+  if (server->tls()) return;
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, kTlsProbeWaitMs) != 1) return;
+  unsigned char first = 0;
+  if (::recv(fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) != 1 || first != 0x16) return;
+  static constexpr char kReply[] =
+      "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+      "Client sent an HTTP request to an HTTPS server.\n";
+  (void)!::send(fd, kReply, sizeof kReply - 1, MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_RDWR);
+}
 
 }  // namespace
 
@@ -183,13 +242,16 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Rout
   if (tls) flags |= MHD_USE_TLS;
   std::vector<MHD_OptionItem> opts = {
       {MHD_OPTION_THREAD_POOL_SIZE, kWorkerThreads, nullptr},
-      {MHD_OPTION_CONNECTION_LIMIT, options.max_connections, nullptr},
+      {MHD_OPTION_CONNECTION_LIMIT, HardConnectionLimit(options.max_connections), nullptr},
       {MHD_OPTION_CONNECTION_TIMEOUT, kIdleTimeoutSeconds, nullptr},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(kConnectionMemory), nullptr},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&OnCompleted), server.get()},
       {MHD_OPTION_SOCK_ADDR, 0, &addr},
       {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&QuietLogger), nullptr},
   };
+  opts.push_back({MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&OnConnection), server.get()});
+  server->max_connections_ = options.max_connections;
+  server->tls_ = tls;
   if (tls) {
     opts.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(options.tls_cert_pem.c_str())});
     opts.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(options.tls_key_pem.c_str())});

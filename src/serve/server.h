@@ -43,6 +43,9 @@ class Server {
   Metrics& metrics() { return metrics_; }
   AccessLog& log() { return log_; }
   std::atomic<int>& in_flight() { return in_flight_; }
+  std::atomic<unsigned>& connections() { return connections_; }
+  unsigned max_connections() const { return max_connections_; }
+  bool tls() const { return tls_; }
 
  private:
   Server(Router& router, Metrics& metrics, AccessLog& log) : router_(router), metrics_(metrics), log_(log) {}
@@ -52,6 +55,9 @@ class Server {
   MHD_Daemon* daemon_ = nullptr;
   int port_ = 0;
   std::atomic<int> in_flight_{0};
+  std::atomic<unsigned> connections_{0};
+  unsigned max_connections_ = kDefaultMaxConnections;
+  bool tls_ = false;
 };
 
 // "127.0.0.1:5000" → address and port; kInvalidArgument names what is wrong.

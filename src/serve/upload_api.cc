@@ -63,6 +63,11 @@ class SessionExchange : public Exchange {
     if (!wrote.ok()) return SessionError(wrote.error(), "");
     return std::nullopt;
   }
+  std::optional<Response> Announce(uint64_t content_length) override {
+    Status fits = lease_->Fits(content_length);
+    if (!fits.ok()) return SessionError(fits.error(), "");
+    return std::nullopt;
+  }
   Response Finish() override { return finish_(*lease_); }
 
  private:

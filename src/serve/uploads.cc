@@ -139,11 +139,16 @@ UploadSessions::Lease::~Lease() {
   if (!done_) owner_.Release(id_, false);
 }
 
-Status UploadSessions::Lease::Append(const char* data, size_t n) {
-  if (size_ + n > owner_.max_blob_size_) {
+Status UploadSessions::Lease::Fits(uint64_t n) const {
+  if (n > owner_.max_blob_size_ || size_ + n > owner_.max_blob_size_) {
     return TooLarge("the blob is larger than the server's limit of " + std::to_string(owner_.max_blob_size_) +
                     " bytes (--max-blob-size)");
   }
+  return Ok();
+}
+
+Status UploadSessions::Lease::Append(const char* data, size_t n) {
+  HOIST_TRY(Fits(n));
   {
     // Only the lease holder touches its session's hasher; the map node is stable while busy.
     std::lock_guard<std::mutex> lock(owner_.mu_);

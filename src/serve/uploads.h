@@ -43,6 +43,8 @@ class UploadSessions {
     uint64_t size() const { return size_; }
     // Appends; past the blob size limit it fails with kTooLarge and writes nothing.
     Status Append(const char* data, size_t n);
+    // kTooLarge when `n` more bytes would pass the blob size limit.
+    Status Fits(uint64_t n) const;
 
    private:
     friend class UploadSessions;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,6 +102,7 @@ struct HttpResult {
   int status = 0;
   std::string headers;  // lower-cased names
   std::string body;
+  std::string curl_error;  // what curl said when the exchange failed
   std::string Header(const std::string& lower_name) const {
     size_t at = headers.find("\n" + lower_name + ":");
     if (at == std::string::npos) return "";
@@ -116,13 +118,17 @@ struct HttpResult {
 // One request with curl: `extra` are curl arguments (-H, --data-binary @file, -u …).
 inline HttpResult Http(const std::string& method, const std::string& url, std::vector<std::string> extra = {}) {
   testing::TempDir tmp;
-  std::vector<std::string> argv = {"curl", "-sS", "-k", "-X", method, "-D", tmp / "h", "-o", tmp / "b"};
-  if (method == "HEAD") argv = {"curl", "-sS", "-k", "-I", "-D", tmp / "h", "-o", tmp / "b"};
+  std::vector<std::string> argv = {"curl", "-sS", "-k", "-m", "20", "-X", method, "-D", tmp / "h", "-o", tmp / "b"};
+  if (method == "HEAD") argv = {"curl", "-sS", "-k", "-m", "20", "-I", "-D", tmp / "h", "-o", tmp / "b"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(url);
   testing::CommandResult r = testing::RunCommand(argv);
   HttpResult out;
-  std::string h = "\n" + testing::ReadFile(tmp / "h");
+  auto read = [](const std::string& path) {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 ? testing::ReadFile(path) : std::string();
+  };
+  std::string h = "\n" + read(tmp / "h");
   // The last response's head (after a 100 Continue).
   size_t last = h.rfind("\nHTTP/");
   if (last != std::string::npos) h = h.substr(last);
@@ -135,7 +141,8 @@ inline HttpResult Http(const std::string& method, const std::string& url, std::v
   }
   out.headers = lower;
   if (lower.size() > 14) out.status = std::atoi(lower.c_str() + lower.find(' ') + 1);
-  out.body = testing::ReadFile(tmp / "b");
+  out.body = read(tmp / "b");
+  out.curl_error = r.err;
   return out;
 }
 
