@@ -244,8 +244,10 @@ Status CheckOutputWritten(std::ostream& out) {
   int e = errno;
   if (out.good()) return Ok();
   if (e == 0) {
-    // The stream failed before (mid-listing) and that errno is gone; a second flush may say why.
+    // The stream failed before (mid-listing) and that errno is gone: one more byte, written through,
+    // says why (the output is incomplete anyway).
     out.clear();
+    out.put('\n');
     out.flush();
     e = errno;
   }

@@ -104,10 +104,14 @@ TEST_CASE("bad global command lines exit 2 with one line on stderr") {
   for (const auto& args : lines) Check(args, dir);
 }
 
-TEST_CASE("every command survives unknown flags, missing values, empty and invalid UTF-8 operands") {
+namespace {
+
+// The corpus below for every command whose name starts with a letter in [first, last]: split in
+// three test cases so that CTest runs them side by side (under ASan each line costs ~0.4 s).
+void SurvivesBadLines(char first, char last) {
   TempDir dir;
   for (const auto& name : CommandNames()) {
-    if (name == "help") continue;
+    if (name == "help" || name.empty() || name[0] < first || name[0] > last) continue;
     const std::vector<std::vector<std::string>> lines = {
         {name, "--no-such-flag"},
         {name, "--no-such-flag=1"},
@@ -125,8 +129,29 @@ TEST_CASE("every command survives unknown flags, missing values, empty and inval
         {name, std::string(10000, 'a')},
         {name, "-" + std::string(300, 'x')},
     };
-    for (const auto& args : lines) Check(args, dir);
+    for (const auto& args : lines) {
+      // serve with a directory operand serves it until stopped, as it should: only its bad flags here.
+      const bool would_serve = name == "serve" && std::any_of(args.begin() + 1, args.end(), [](const std::string& a) {
+                                 return !a.empty() && a[0] != '-' && a.size() < 1000;
+                               });
+      if (would_serve || (name == "serve" && args.size() == 3 && args[1] == "--")) continue;
+      Check(args, dir);
+    }
   }
+}
+
+}  // namespace
+
+TEST_CASE("every command a-f survives unknown flags, missing values, empty and invalid UTF-8 operands") {
+  SurvivesBadLines('a', 'f');
+}
+
+TEST_CASE("every command g-q survives unknown flags, missing values, empty and invalid UTF-8 operands") {
+  SurvivesBadLines('g', 'q');
+}
+
+TEST_CASE("every command r-z survives unknown flags, missing values, empty and invalid UTF-8 operands") {
+  SurvivesBadLines('r', 'z');
 }
 
 TEST_CASE("numeric flags refuse huge, negative and non-numeric values with a usage error") {
