@@ -62,10 +62,10 @@ Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage
     FdWriter file(fd.get(), /*owned=*/false);
     HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(file, Compression::kGzip));
     DigestingWriter tar_bytes(*gzip);  // the diff_id
-    DiffOptions diff;
+    store::DiffOptions diff;
     diff.timestamp = options.timestamp;
     diff.exclude = options.exclude;
-    HOIST_TRY_ASSIGN(result.stats, WriteRootfsDiff(base_dir, changed_dir, tar_bytes, diff));
+    HOIST_TRY_ASSIGN(result.stats, store::WriteRootfsDiff(base_dir, changed_dir, tar_bytes, diff));
     HOIST_TRY(gzip->Close());
     result.diff_id = tar_bytes.Finish();
     unpacked = tar_bytes.bytes();

@@ -2,7 +2,7 @@
 // Commit: the changes of a directory against the image it started from, as one new gzip layer on
 // top of that image (diff_id in the config's rootfs, a history entry), like `docker commit`.
 // The base tree is unpacked afresh into the store's temp area and compared with the directory
-// (build/rootfs_diff.h); with a timestamp (SOURCE_DATE_EPOCH) the same change gives the same layer,
+// (store/rootfs_diff.h); with a timestamp (SOURCE_DATE_EPOCH) the same change gives the same layer,
 // config and manifest digests.
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "build/rootfs_diff.h"
+#include "store/rootfs_diff.h"
 #include "build/stored_image.h"
 #include "core/descriptor.h"
 #include "core/reference.h"
@@ -33,7 +33,7 @@ struct CommitResult {
   Descriptor layer;
   Digest diff_id = Digest::Of("");
   Digest config = Digest::Of("");
-  DiffStats stats;
+  store::DiffStats stats;
 };
 
 Result<CommitResult> CommitDirectory(store::OciLayout& layout, const StoredImage& base, const std::string& changed_dir,

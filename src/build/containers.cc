@@ -1,6 +1,5 @@
 #include "build/containers.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -235,17 +234,9 @@ Result<ContainerRecord> ContainerStore::Load(const std::string& id) const {
 
 Result<std::vector<ContainerRecord>> ContainerStore::List() const {
   std::vector<ContainerRecord> out;
-  DIR* d = ::opendir(paths_.ContainersDir().c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return out;
-    return ErrnoError("open " + paths_.ContainersDir(), errno);
-  }
-  std::vector<std::string> ids;
-  while (struct dirent* ent = ::readdir(d)) {
-    if (ValidId(ent->d_name)) ids.emplace_back(ent->d_name);
-  }
-  ::closedir(d);
+  HOIST_TRY_ASSIGN(auto ids, ListDirNamesIfExists(paths_.ContainersDir()));
   for (const auto& id : ids) {
+    if (!ValidId(id)) continue;
     auto r = Load(id);
     if (r.ok()) {
       out.push_back(std::move(*r));

@@ -206,4 +206,15 @@ Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& wha
   return names;
 }
 
+Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::vector<std::string>{};
+    return ErrnoError("open " + path, errno);
+  }
+  auto names = ListDirNames(fd, path);
+  ::close(fd);
+  return names;
+}
+
 }  // namespace hoist::build

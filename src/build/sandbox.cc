@@ -1,5 +1,6 @@
 #include "build/sandbox.h"
 #include "build/child_status.h"
+#include "build/container_env.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -27,7 +28,6 @@ namespace hoist::build {
 
 namespace {
 
-constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 // What the children report through the error pipe: a kind byte, then a message.
 constexpr char kSetupFailed = 'S';
@@ -216,23 +216,6 @@ void Confine(const ChildPlan& plan) {
   ::_exit(WaitFor(init));
 }
 
-std::vector<std::string> BuildEnv(const SandboxOptions& o, const ImageUser& user) {
-  std::vector<std::string> env;
-  auto has = [&](const std::string& key) {
-    for (const auto& e : env) {
-      if (e.compare(0, key.size() + 1, key + "=") == 0) return true;
-    }
-    return false;
-  };
-  for (const auto& e : o.env) {
-    if (e.find('=') != std::string::npos) env.push_back(e);
-  }
-  if (!has("PATH")) env.emplace_back(kDefaultPath);
-  if (!has("HOSTNAME")) env.push_back("HOSTNAME=" + o.hostname);
-  if (!has("HOME")) env.push_back("HOME=" + user.home);
-  if (!has("TERM") && o.tty) env.emplace_back("TERM=xterm");
-  return env;
-}
 
 }  // namespace
 
@@ -265,7 +248,7 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   HOIST_TRY(PrepareUserMounts(root, mounts));
   HOIST_TRY_ASSIGN(MountPoints mount_points, MountPoints::Prepare(root));
 
-  std::vector<std::string> env = BuildEnv(options, user);
+  std::vector<std::string> env = ContainerEnv(options.env, {user.home, options.hostname, options.tty});
   std::vector<std::string> argv = options.argv;
   ChildPlan plan;
   plan.rootfs = root.path();

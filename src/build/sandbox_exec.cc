@@ -1,5 +1,6 @@
 #include "build/sandbox_exec.h"
 #include "build/child_status.h"
+#include "build/container_env.h"
 
 #include <fcntl.h>
 #include <grp.h>
@@ -27,7 +28,6 @@ namespace hoist::build {
 
 namespace {
 
-constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr char kSetupFailed = 'S';
 constexpr char kNotFound = 'N';
 constexpr char kCannotExecute = 'X';
@@ -171,19 +171,7 @@ Result<int> ExecInContainer(const ExecOptions& options) {
     close_all();
     return ErrnoError("open " + proc + "/root", err);
   }
-  std::vector<std::string> env;
-  auto has = [&](const std::string& key) {
-    for (const auto& e : env) {
-      if (e.compare(0, key.size() + 1, key + "=") == 0) return true;
-    }
-    return false;
-  };
-  for (const auto& e : options.env) {
-    if (e.find('=') != std::string::npos) env.push_back(e);
-  }
-  if (!has("PATH")) env.emplace_back(kDefaultPath);
-  if (!has("HOME")) env.push_back("HOME=" + user.home);
-  if (!has("TERM") && options.tty) env.emplace_back("TERM=xterm");
+  std::vector<std::string> env = ContainerEnv(options.env, {user.home, std::nullopt, options.tty});
   std::vector<std::string> argv = options.argv;
   plan.working_dir = options.working_dir.empty() ? "/" : options.working_dir;
   plan.uid = user.uid;

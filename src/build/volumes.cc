@@ -1,6 +1,5 @@
 #include "build/volumes.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,18 +90,9 @@ Result<VolumeRecord> VolumeStore::Find(const std::string& name) const {
 
 Result<std::vector<VolumeRecord>> VolumeStore::List() const {
   std::vector<VolumeRecord> out;
-  DIR* d = ::opendir(paths_.VolumesDir().c_str());
-  if (d == nullptr) {
-    if (errno == ENOENT) return out;
-    return ErrnoError("open " + paths_.VolumesDir(), errno);
-  }
-  std::vector<std::string> names;
-  while (struct dirent* ent = ::readdir(d)) {
-    if (ValidVolumeName(ent->d_name)) names.emplace_back(ent->d_name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
+  HOIST_TRY_ASSIGN(auto names, ListDirNamesIfExists(paths_.VolumesDir()));
   for (const auto& n : names) {
+    if (!ValidVolumeName(n)) continue;
     auto v = Find(n);
     if (v.ok()) out.push_back(std::move(*v));
   }

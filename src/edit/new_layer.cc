@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 
-#include "build/rootfs_diff.h"
+#include "store/rootfs_diff.h"
 #include "core/io.h"
 #include "core/media_types.h"
 #include "core/tar_writer.h"
@@ -78,10 +78,10 @@ Result<NewLayer> MakeLayer(const std::string& input, const std::string& spool, c
     const std::string empty = spool + "/" + name + ".empty";
     if (::mkdir(empty.c_str(), 0700) != 0) return ErrnoError("create " + empty, errno);
     return WriteLayer(spool + "/" + name, options, [&](Writer& tar) -> Status {
-      build::DiffOptions dopt;
+      store::DiffOptions dopt;
       dopt.timestamp = options.timestamp;
       dopt.xattrs = false;
-      auto written = build::WriteRootfsDiff(empty, input, tar, dopt);
+      auto written = store::WriteRootfsDiff(empty, input, tar, dopt);
       if (!written.ok()) return std::move(written).error().WithContext("archiving directory " + input);
       return Ok();
     });

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "build/rootfs_diff.h"
+#include "store/rootfs_diff.h"
 #include "build/scratch_dir.h"
 #include "build/stored_image.h"
 #include "core/json_parse.h"
@@ -27,9 +27,9 @@ Result<int> RunDiff(CommandContext& ctx) {
   const std::string base_dir = scratch.path() + "/base";
   if (::mkdir(base_dir.c_str(), 0755) != 0) return ErrnoError("create " + base_dir, errno);
   HOIST_TRY(build::UnpackStoredImage(found.layout, base, base_dir));
-  build::DiffOptions options;
+  store::DiffOptions options;
   if (c.running()) options.exclude = build::RunMountPointPaths();
-  HOIST_TRY_ASSIGN(auto changes, build::ListRootfsChanges(
+  HOIST_TRY_ASSIGN(auto changes, store::ListRootfsChanges(
                                      base_dir, build::ContainerStore(found.layout.paths()).Rootfs(c.id), options));
   if (ctx.global.format == OutputFormat::kJson) {
     // docker's API: Kind 0 changed, 1 added, 2 deleted.

@@ -83,9 +83,9 @@ Result<LayerResult> StageRootfs::Snapshot(std::optional<int64_t> timestamp, cons
     FdWriter file(fd.get(), /*owned=*/false);
     HOIST_TRY_ASSIGN(auto gzip, NewCompressingWriter(file, Compression::kGzip));
     DigestingWriter tar_bytes(*gzip);
-    DiffOptions diff;
+    store::DiffOptions diff;
     diff.timestamp = timestamp;
-    HOIST_TRY_ASSIGN(result.stats, WriteRootfsDiff(dir_ + "/base", root(), tar_bytes, diff));
+    HOIST_TRY_ASSIGN(result.stats, store::WriteRootfsDiff(dir_ + "/base", root(), tar_bytes, diff));
     HOIST_TRY(gzip->Close());
     result.diff_id = tar_bytes.Finish();
     unpacked = tar_bytes.bytes();

@@ -2,7 +2,7 @@
 // A stage's root filesystem while it is built, made only when a step has to run (a build whose
 // every step is cached unpacks nothing). Two trees are kept side by side: `root` where steps run,
 // and `base`, the state before the current step. After a step its changes are diffed
-// (build/rootfs_diff.h) into a gzip layer that goes into the store, and that layer is applied to
+// (store/rootfs_diff.h) into a gzip layer that goes into the store, and that layer is applied to
 // both trees so they agree again (times clamped by the layer included), which costs as much as the
 // change and never a full copy.
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "build/rootfs_diff.h"
+#include "store/rootfs_diff.h"
 #include "core/descriptor.h"
 #include "core/digest.h"
 #include "store/oci_layout.h"
@@ -21,7 +21,7 @@ namespace hoist::build::builder {
 struct LayerResult {
   std::optional<Descriptor> layer;  // nullopt: the step changed nothing
   Digest diff_id = Digest::Of("");
-  DiffStats stats;
+  store::DiffStats stats;
 };
 
 class StageRootfs {

@@ -172,6 +172,11 @@ Error TransportError(CURLcode rc, const char* errbuf, const Request& req) {
   }
 }
 
+// Transfer buffer sizes (libcurl's limits: 512 KiB for downloads, 2 MiB for uploads).
+constexpr long kDownloadBufferBytes = 256 * 1024;
+constexpr long kLargeBodyBufferBytes = 1024 * 1024;
+constexpr curl_off_t kLargeBodyBytes = 1024 * 1024;
+
 #define HOIST_SETOPT(h, opt, val)                                                                 \
   do {                                                                                            \
     if (CURLcode rc_ = curl_easy_setopt(h, opt, val); rc_ != CURLE_OK) {                          \
@@ -228,8 +233,12 @@ Status Configure(CURL* h, TransferState& st, curl_slist* headers, char* errbuf,
     HOIST_SETOPT(h, CURLOPT_READDATA, &st);
     HOIST_SETOPT(h, CURLOPT_SEEKFUNCTION, &SeekCallback);
     HOIST_SETOPT(h, CURLOPT_SEEKDATA, &st);
+    // Large and streamed (size -1) bodies go in large reads: curl's 64 KiB costs a callback and a syscall per slice.
+    if (size < 0 || size >= kLargeBodyBytes) HOIST_SETOPT(h, CURLOPT_UPLOAD_BUFFERSIZE, kLargeBodyBufferBytes);
   } else if (m == "GET") {
     HOIST_SETOPT(h, CURLOPT_HTTPGET, 1L);
+    // Blobs arrive in up to 256 KiB a read, not curl's 16 KiB: 16x fewer write callbacks and recv calls.
+    HOIST_SETOPT(h, CURLOPT_BUFFERSIZE, kDownloadBufferBytes);
   } else {
     HOIST_SETOPT(h, CURLOPT_CUSTOMREQUEST, m.c_str());
   }

@@ -1,4 +1,4 @@
-#include "build/rootfs_diff.h"
+#include "store/rootfs_diff.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +16,9 @@ using hoist::build::testing::Snapshot;
 using hoist::build::testing::SnapshotOptions;
 
 namespace hoist::build {
+using store::DiffOptions;
+using store::ListRootfsChanges;
+using store::WriteRootfsDiff;
 namespace {
 
 void ApplyTo(const std::string& dir, const std::string& layer) {

@@ -17,7 +17,7 @@
 #include "core/error.h"
 #include "core/io.h"
 
-namespace hoist::build {
+namespace hoist::store {
 
 struct DiffOptions {
   // Later mtimes become this (SOURCE_DATE_EPOCH); whiteouts get it too (else 0).
@@ -48,4 +48,4 @@ Result<std::vector<RootfsChange>> ListRootfsChanges(const std::string& base, con
 Result<DiffStats> WriteRootfsDiff(const std::string& base, const std::string& changed, Writer& out,
                                   const DiffOptions& options = {});
 
-}  // namespace hoist::build
+}  // namespace hoist::store

@@ -1,4 +1,4 @@
-#include "build/rootfs_diff.h"
+#include "store/rootfs_diff.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 #include "core/tar_path.h"
 #include "core/tar_writer.h"
 
-namespace hoist::build {
+namespace hoist::store {
 
 namespace {
 
@@ -239,4 +239,4 @@ Result<DiffStats> WriteRootfsDiff(const std::string& base, const std::string& ch
   return stats;
 }
 
-}  // namespace hoist::build
+}  // namespace hoist::store
