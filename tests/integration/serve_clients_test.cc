@@ -18,6 +18,7 @@
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 #include "support/token_issuer.h"
+#include "transfer_test_support.h"
 
 using hoist::serve_test::Http;
 using hoist::serve_test::HttpResult;
@@ -29,6 +30,7 @@ using hoist::testing::RunHoist;
 using hoist::testing::TempDir;
 using hoist::testing::TokenIssuer;
 using hoist::testing::WriteFile;
+using hoist::transfer_test::Layout;
 
 namespace {
 
@@ -106,4 +108,59 @@ TEST_CASE("serve: token auth lets a push token push and pull, and refuses a push
   CHECK(refused.err.find("does not grant repository:team/bob:push") != std::string::npos);
   CHECK(NamedDigest(tmp / "r", "team/bob:1").empty());
   CHECK(s.log().find(" alice [") != std::string::npos);
+}
+
+TEST_CASE("serve: a multi-platform index pushed through it comes back by digest, by hoist and skopeo sync") {
+  TempDir tmp;
+  ServeProcess s({tmp / "r"});
+  Layout layout(tmp / "src");
+  hoist::Descriptor amd = layout.AddImage({700}, "amd64", 1), arm = layout.AddImage({800}, "arm64", 2);
+  hoist::Descriptor index = layout.AddIndex({{amd, "linux/amd64"}, {arm, "linux/arm64"}});
+  layout.Name("multi", index);
+  Client c;
+  CommandResult push = c.Hoist({"copy", "oci:" + (tmp / "src") + ":multi", "docker://" + s.host() + "/team/multi:1"});
+  INFO(push.err << s.log());
+  REQUIRE(push.exit_code == 0);
+  CHECK(NamedDigest(tmp / "r", "team/multi:1") == index.digest.str());
+
+  const std::string by_digest = "docker://" + s.host() + "/team/multi@" + index.digest.str();
+  CommandResult back = c.Hoist({"copy", by_digest, "oci:" + (tmp / "back") + ":m"});
+  INFO(back.err);
+  REQUIRE(back.exit_code == 0);
+  CHECK(NamedDigest(tmp / "back", "m") == index.digest.str());
+  for (const auto& d : {amd, arm}) CHECK(ReadFile(tmp / ("back/blobs/sha256/" + d.digest.hex())).size() == static_cast<size_t>(d.size));
+
+  CommandResult sync = RunCommand({"skopeo", "sync", "--all", "--src", "docker", "--dest", "dir",
+                                   "--src-tls-verify=false", s.host() + "/team/multi", tmp / "sync"});
+  INFO(sync.out << sync.err);
+  REQUIRE(sync.exit_code == 0);
+  const std::string synced = ReadFile(tmp / "sync/multi:1/manifest.json");
+  CHECK(hoist::Digest::Of(synced).str() == index.digest.str());
+}
+
+TEST_CASE("serve: a mirror run --to dir: bundle is served read-only and pulled from") {
+  TempDir tmp;
+  std::string app_digest;
+  {
+    ServeProcess upstream({tmp / "upstream"});
+    Layout layout(tmp / "src");
+    hoist::Descriptor image = layout.AddImage({600, 900}, "amd64", 3);
+    layout.Name("app", image);
+    app_digest = image.digest.str();
+    Client c;
+    CommandResult push = c.Hoist({"copy", "oci:" + (tmp / "src") + ":app", "docker://" + upstream.host() + "/lib/app:1"});
+    INFO(push.err);
+    REQUIRE(push.exit_code == 0);
+    WriteFile(tmp / "sync.yaml", upstream.host() + ":\n  tls-verify: false\n  images:\n    lib/app: []\n");
+    CommandResult run = c.Hoist({"mirror", "run", tmp / "sync.yaml", "--to", "dir:" + (tmp / "bundle")});
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+  }
+  ServeProcess site({tmp / "bundle", "--read-only"});
+  Client puller;
+  CommandResult pull = puller.Hoist({"pull", site.host() + "/lib/app:1"});
+  INFO(pull.err << site.log());
+  REQUIRE(pull.exit_code == 0);
+  CHECK(NamedDigest(puller.store(), site.host() + "/lib/app:1") == app_digest);
+  CHECK(Http("DELETE", site.url() + "/v2/lib/app/manifests/1").status == 403);
 }
