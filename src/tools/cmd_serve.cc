@@ -45,6 +45,11 @@ void AddServeOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxConnections)), "N")
       ("max-uploads", "Upload sessions open at once; one more is answered 429 TOOMANYREQUESTS",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxUploadSessions)), "N")
+      ("idle-timeout", "Seconds a connection may stay idle before it is closed",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kIdleTimeoutSeconds)), "SECONDS")
+      ("header-timeout", "Seconds a new connection has to send its first request's headers (a client "
+       "trickling bytes is cut)",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kHeaderTimeoutSeconds)), "SECONDS")
       ("max-blob-size", "Largest blob accepted, in GiB (a bigger upload is refused with SIZE_INVALID)",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxBlobSize >> 30)), "GIB");
 }
@@ -75,6 +80,11 @@ Result<int> RunServe(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(int max_connections, IntegerFlag(args, "max-connections"));
   if (max_connections == 0) return UsageError("--max-connections must be at least 1");
   server_options.max_connections = static_cast<unsigned>(max_connections);
+  HOIST_TRY_ASSIGN(int idle_timeout, IntegerFlag(args, "idle-timeout"));
+  HOIST_TRY_ASSIGN(int header_timeout, IntegerFlag(args, "header-timeout"));
+  if (idle_timeout == 0 || header_timeout == 0) return UsageError("--idle-timeout and --header-timeout must be at least 1");
+  server_options.idle_timeout_seconds = static_cast<unsigned>(idle_timeout);
+  server_options.header_timeout_seconds = static_cast<unsigned>(header_timeout);
   if (args.count("tls-cert") != args.count("tls-key")) return UsageError("--tls-cert and --tls-key go together");
   if (args.count("tls-cert")) {
     HOIST_TRY_ASSIGN(server_options.tls_cert_pem, ReadPem(args, "tls-cert"));
@@ -165,7 +175,9 @@ const CommandSpec& ServeCommand() {
       "removed when serve starts.\n"
       "\n"
       "Limits: a manifest 4 MiB; request headers 64 KiB (431 beyond); a body where none belongs\n"
-      "64 KiB; connections idle 120 s are closed; --max-connections, --max-uploads, --max-blob-size.\n"
+      "64 KiB; connections idle 120 s are closed (--idle-timeout), and a new connection that has not\n"
+      "sent its request headers within 30 s (--header-timeout: a client trickling bytes) is cut;\n"
+      "--max-connections, --max-uploads, --max-blob-size.\n"
       "SIGTERM or SIGINT stop serve: new connections are refused and requests in flight get 30 s to\n"
       "finish. GET /metrics answers in the Prometheus text format (behind --htpasswd when set). The\n"
       "access log (Common Log Format plus seconds taken) never holds credentials.\n"

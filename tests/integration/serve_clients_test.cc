@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -65,6 +66,16 @@ std::string NamedDigest(const std::string& layout, const std::string& ref_name) 
     }
   }
   return "";
+}
+
+int Connect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  return fd;
 }
 
 }  // namespace
@@ -163,4 +174,39 @@ TEST_CASE("serve: a mirror run --to dir: bundle is served read-only and pulled f
   REQUIRE(pull.exit_code == 0);
   CHECK(NamedDigest(puller.store(), site.host() + "/lib/app:1") == app_digest);
   CHECK(Http("DELETE", site.url() + "/v2/lib/app/manifests/1").status == 403);
+}
+
+TEST_CASE("serve: a silent and a trickling client do not stop others and are cut after their timeouts") {
+  TempDir tmp;
+  ServeProcess s({tmp / "r", "--header-timeout", "2", "--idle-timeout", "2"});
+  using std::chrono::steady_clock;
+  const auto start = steady_clock::now();
+  int silent = Connect(s.port());
+  int trickle = Connect(s.port());
+  std::atomic<double> trickle_cut_after{-1};
+  std::thread trickler([&] {
+    const std::string request = "GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(200, 'a');
+    for (char c : request) {  // one byte every 100 ms: never idle, never done
+      if (::send(trickle, &c, 1, MSG_NOSIGNAL) != 1) {
+        trickle_cut_after = std::chrono::duration<double>(steady_clock::now() - start).count();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  for (int i = 0; i < 3; ++i) CHECK(Http("GET", s.url() + "/v2/").status == 200);
+  CHECK(steady_clock::now() - start < std::chrono::seconds(2));
+  timeval wait{8, 0};
+  ::setsockopt(silent, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  char byte = 0;
+  CHECK(::recv(silent, &byte, 1, 0) <= 0);  // closed by serve, not the 8 s wait
+  const double silent_cut_after = std::chrono::duration<double>(steady_clock::now() - start).count();
+  CHECK(silent_cut_after >= 1.5);
+  CHECK(silent_cut_after < 6);
+  trickler.join();
+  CHECK(trickle_cut_after >= 1.5);
+  CHECK(trickle_cut_after < 6);
+  ::close(silent);
+  ::close(trickle);
+  CHECK(Http("GET", s.url() + "/v2/").status == 200);
 }
