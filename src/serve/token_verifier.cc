@@ -214,7 +214,52 @@ Result<std::unique_ptr<TokenVerifier>> TokenVerifier::Create(TokenAuthOptions op
   return v;
 }
 
+namespace {
+
+// exp and nbf against `now` with the leeway; nullopt when the token is in date.
+std::optional<TokenCheck> CheckDates(double t, double exp, std::optional<double> nbf) {
+  const double leeway = static_cast<double>(kTokenLeeway.count());
+  if (t > exp + leeway) return Refuse(TokenRefusal::kExpired, "the bearer token has expired: fetch a new one");
+  if (nbf && t < *nbf - leeway) {
+    return Refuse(TokenRefusal::kNotYetValid, "the bearer token is not valid yet (nbf; are the clocks in step?)");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 TokenCheck TokenVerifier::Verify(std::string_view token, std::chrono::system_clock::time_point now) const {
+  if (token.size() > kMaxBearerToken) {  // refused before it is hashed
+    double exp = 0;
+    std::optional<double> nbf;
+    return VerifyUncached(token, now, exp, nbf);
+  }
+  unsigned char hash[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), hash);
+  const std::string key(reinterpret_cast<const char*>(hash), sizeof hash);
+  const double t = std::chrono::duration<double>(now.time_since_epoch()).count();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = verified_.find(key); it != verified_.end()) {
+      if (auto refused = CheckDates(t, it->second.exp, it->second.nbf)) return std::move(*refused);
+      TokenCheck ok;
+      ok.token = it->second.token;
+      return ok;
+    }
+  }
+  double exp = 0;
+  std::optional<double> nbf;
+  TokenCheck check = VerifyUncached(token, now, exp, nbf);
+  if (check.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (verified_.size() >= kMaxRememberedTokens) verified_.clear();
+    verified_[key] = Remembered{*check.token, exp, nbf};
+  }
+  return check;
+}
+
+TokenCheck TokenVerifier::VerifyUncached(std::string_view token, std::chrono::system_clock::time_point now,
+                                         double& exp_out, std::optional<double>& nbf_out) const {
   if (token.size() > kMaxBearerToken) {
     return Refuse(TokenRefusal::kTooLarge, "the bearer token is " + std::to_string(token.size()) +
                                                " bytes, over kMaxBearerToken (" + std::to_string(kMaxBearerToken) +
@@ -334,11 +379,9 @@ TokenCheck TokenVerifier::Verify(std::string_view token, std::chrono::system_clo
   auto nbf = NumericDate(c, "nbf", dates_ok);
   if (!dates_ok || !exp) return Refuse(TokenRefusal::kMalformed, "the bearer token has no numeric exp (or a bad nbf)");
   const double t = std::chrono::duration<double>(now.time_since_epoch()).count();
-  const double leeway = static_cast<double>(kTokenLeeway.count());
-  if (t > *exp + leeway) return Refuse(TokenRefusal::kExpired, "the bearer token has expired: fetch a new one");
-  if (nbf && t < *nbf - leeway) {
-    return Refuse(TokenRefusal::kNotYetValid, "the bearer token is not valid yet (nbf; are the clocks in step?)");
-  }
+  if (auto refused = CheckDates(t, *exp, nbf)) return std::move(*refused);
+  exp_out = *exp;
+  nbf_out = nbf;
 
   VerifiedToken out;
   if (auto sub = c.find("sub"); sub != c.end() && sub->is_string()) out.subject = sub->get<std::string>();

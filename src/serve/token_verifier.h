@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,9 @@ inline constexpr size_t kMaxBearerToken = 16 * 1024;
 inline constexpr size_t kMaxTokenChain = 8;
 // Clock skew allowed on exp and nbf (Distribution's leeway).
 inline constexpr std::chrono::seconds kTokenLeeway{60};
+// Tokens remembered as verified (by SHA-256, with their dates) so a client's next request costs a
+// hash, not a chain check and a signature; past it the memory starts over.
+inline constexpr size_t kMaxRememberedTokens = 4096;
 
 struct TokenAuthOptions {
   std::string realm;    // the token issuer's URL, sent in the challenge
@@ -83,8 +88,17 @@ class TokenVerifier {
  private:
   struct Keys;
   explicit TokenVerifier(TokenAuthOptions options);
+  TokenCheck VerifyUncached(std::string_view token, std::chrono::system_clock::time_point now,
+                            double& exp, std::optional<double>& nbf) const;
   TokenAuthOptions options_;
   std::unique_ptr<Keys> keys_;
+  struct Remembered {
+    VerifiedToken token;
+    double exp;
+    std::optional<double> nbf;
+  };
+  mutable std::mutex mu_;
+  mutable std::map<std::string, Remembered> verified_;  // SHA-256 of the token → what it holds
 };
 
 // libtrust's key ID of a DER SubjectPublicKeyInfo: SHA-256, first 240 bits, base32 in twelve

@@ -236,8 +236,13 @@ TEST_CASE("token verifier: wrong issuer or audience, expiry and nbf are refused,
   c = Claims();
   c["nbf"] = Now() + 600;
   CHECK(RefusalOf(EcToken(c)) == TokenRefusal::kNotYetValid);
-  // The verifier's own clock is the one that counts.
-  CHECK(Verifier()->Verify(EcToken(), Clock::now() + std::chrono::hours(1)).refusal == TokenRefusal::kExpired);
+  // The verifier's own clock is the one that counts, also for a token it has verified before.
+  auto verifier = Verifier();
+  const std::string token = EcToken();
+  CHECK(verifier->Verify(token).ok());
+  CHECK(verifier->Verify(token).ok());
+  CHECK(verifier->Verify(token, Clock::now() + std::chrono::hours(1)).refusal == TokenRefusal::kExpired);
+  CHECK(verifier->Verify(token, Clock::now() - std::chrono::hours(1)).refusal == TokenRefusal::kNotYetValid);
 }
 
 TEST_CASE("token verifier: bad base64, bad JSON and an oversized token are refused, naming the limit") {
