@@ -1,6 +1,6 @@
 // hoist serve (issue 23) with real clients: token authentication with hoist as the client and a
 // token issuer made in the test, a `mirror run --to dir:` bundle served, a multi-platform index,
-// skopeo sync, and slow clients.
+// skopeo sync, podman, and slow clients.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -209,4 +209,34 @@ TEST_CASE("serve: a silent and a trickling client do not stop others and are cut
   ::close(silent);
   ::close(trickle);
   CHECK(Http("GET", s.url() + "/v2/").status == 200);
+}
+
+TEST_CASE("serve: podman pulls an image hoist pushed and pushes it back under another name") {
+  if (RunCommand({"sh", "-c", "command -v podman"}).exit_code != 0) {
+    WARN("SKIPPED: podman is not installed (Debian package podman)");
+    return;
+  }
+  TempDir tmp;
+  ServeProcess s({tmp / "r"});
+  Client c;
+  c.Import("localhost/app:1", "for podman\n");
+  REQUIRE(c.Hoist({"push", "localhost/app:1", "docker://" + s.host() + "/team/app:1"}).exit_code == 0);
+  // Its own storage (vfs: no overlay mount needed) and no registries.conf from this machine.
+  const std::vector<std::string> podman = {"podman", "--root", tmp / "storage", "--runroot", tmp / "run",
+                                           "--storage-driver", "vfs"};
+  auto run = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = podman;
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult r = RunCommand(argv);
+    INFO(r.out << r.err << s.log());
+    REQUIRE(r.exit_code == 0);
+  };
+  run({"pull", "--tls-verify=false", s.host() + "/team/app:1"});
+  run({"tag", s.host() + "/team/app:1", s.host() + "/team/podman:1"});
+  run({"push", "--tls-verify=false", s.host() + "/team/podman:1"});
+  HttpResult tags = Http("GET", s.url() + "/v2/team/podman/tags/list");
+  CHECK(tags.body == R"({"name":"team/podman","tags":["1"]})");
+  CommandResult pull = c.Hoist({"pull", s.host() + "/team/podman:1"});
+  INFO(pull.err);
+  CHECK(pull.exit_code == 0);
 }
