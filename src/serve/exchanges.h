@@ -47,6 +47,27 @@ inline std::unique_ptr<Exchange> Answer(std::function<Response()> handler) {
       });
 }
 
+// A refusal known from the request line (401): answered before any body is sent when a length is
+// announced, so a client pushing a large body without credentials learns why at once.
+class RefusalExchange : public Exchange {
+ public:
+  explicit RefusalExchange(Response r) : response_(std::move(r)) {}
+  std::optional<Response> Announce(uint64_t content_length) override {
+    if (content_length == 0) return std::nullopt;
+    return std::move(response_);
+  }
+  std::optional<Response> Body(const char*, size_t n) override {
+    seen_ += n;
+    if (seen_ > kMaxSmallBody) return std::move(response_);
+    return std::nullopt;
+  }
+  Response Finish() override { return std::move(response_); }
+
+ private:
+  Response response_;
+  size_t seen_ = 0;
+};
+
 inline std::unique_ptr<Exchange> Answer(Response r) {
   auto shared = std::make_shared<Response>(std::move(r));
   return Answer([shared]() { return std::move(*shared); });

@@ -23,8 +23,11 @@ inline constexpr unsigned kDefaultMaxConnections = 512;
 // Memory for one connection's request line and headers (libmicrohttpd's per-connection pool);
 // a request whose headers do not fit is answered 431.
 inline constexpr size_t kConnectionMemory = 64 * 1024;
-// A connection idle this long (a stalled client) is closed; its upload stays resumable.
+// A connection idle this long (a stalled client) is closed (--idle-timeout); its upload stays resumable.
 inline constexpr unsigned kIdleTimeoutSeconds = 120;
+// A new connection must have sent its first request's line and headers within this long
+// (--header-timeout): a client trickling a byte now and then is never idle, and is cut here.
+inline constexpr unsigned kHeaderTimeoutSeconds = 30;
 // SIGTERM: requests in flight get this long to finish before the rest are cut.
 inline constexpr std::chrono::seconds kShutdownGrace{30};
 // Worker threads answering requests.

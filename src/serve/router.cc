@@ -2,6 +2,7 @@
 
 #include "serve/api_errors.h"
 #include "serve/exchanges.h"
+#include "serve/token_auth.h"
 
 namespace hoist::serve {
 
@@ -9,9 +10,14 @@ std::unique_ptr<Exchange> Router::Begin(Request& req) {
   if (auth_ && !auth_->Check(req.Header("authorization"), req.user)) {
     Response r = ApiError(401, "UNAUTHORIZED", "authentication required");
     r.Set("WWW-Authenticate", "Basic realm=\"hoist serve\"");
-    return Answer(std::move(r));
+    return std::make_unique<RefusalExchange>(std::move(r));
   }
   Route route = ParseRoute(req.path);
+  if (token_) {
+    if (std::optional<Response> refused = AuthorizeBearer(*token_, req, route)) {
+      return std::make_unique<RefusalExchange>(std::move(*refused));
+    }
+  }
   switch (route.kind) {
     case Route::Kind::kPing: {
       Response r(200);

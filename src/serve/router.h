@@ -8,13 +8,15 @@
 #include "serve/htpasswd.h"
 #include "serve/http.h"
 #include "serve/metrics.h"
+#include "serve/token_verifier.h"
 
 namespace hoist::serve {
 
 class Router {
  public:
-  // `auth` and `metrics` may be null (no authentication; no /metrics).
-  Router(ServedLayout& layout, Htpasswd* auth, Metrics* metrics) : layout_(layout), auth_(auth), metrics_(metrics) {}
+  // `auth`, `metrics` and `token` may be null (no htpasswd; no /metrics; no token authentication).
+  Router(ServedLayout& layout, Htpasswd* auth, Metrics* metrics, const TokenVerifier* token = nullptr)
+      : layout_(layout), auth_(auth), metrics_(metrics), token_(token) {}
   // Sets req.user when the request is authenticated.
   std::unique_ptr<Exchange> Begin(Request& req);
 
@@ -22,6 +24,7 @@ class Router {
   ServedLayout& layout_;
   Htpasswd* auth_;
   Metrics* metrics_;
+  const TokenVerifier* token_;
 };
 
 }  // namespace hoist::serve

@@ -76,6 +76,7 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
   auto* server = static_cast<Server*>(cls);
   auto* st = static_cast<RequestState*>(*con_cls);
   if (!st) {
+    server->HeadersArrived(c);
     st = new RequestState;
     *con_cls = st;
     server->in_flight()++;
@@ -170,6 +171,7 @@ constexpr int kTlsProbeWaitMs = 50;
 void OnConnection(void* cls, MHD_Connection* c, void**, MHD_ConnectionNotificationCode code) {
   auto* server = static_cast<Server*>(cls);
   if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+    server->HeadersArrived(c);
     server->connections()--;
     return;
   }
@@ -182,6 +184,7 @@ void OnConnection(void* cls, MHD_Connection* c, void**, MHD_ConnectionNotificati
     ::shutdown(fd, SHUT_RDWR);
     return;
   }
+  server->AwaitHeaders(c, fd);
   if (server->tls()) return;
   pollfd p{fd, POLLIN, 0};
   if (::poll(&p, 1, kTlsProbeWaitMs) != 1) return;
@@ -243,7 +246,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Rout
   std::vector<MHD_OptionItem> opts = {
       {MHD_OPTION_THREAD_POOL_SIZE, kWorkerThreads, nullptr},
       {MHD_OPTION_CONNECTION_LIMIT, HardConnectionLimit(options.max_connections), nullptr},
-      {MHD_OPTION_CONNECTION_TIMEOUT, kIdleTimeoutSeconds, nullptr},
+      {MHD_OPTION_CONNECTION_TIMEOUT, options.idle_timeout_seconds, nullptr},
       {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(kConnectionMemory), nullptr},
       {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&OnCompleted), server.get()},
       {MHD_OPTION_SOCK_ADDR, 0, &addr},
@@ -251,6 +254,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Rout
   };
   opts.push_back({MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&OnConnection), server.get()});
   server->max_connections_ = options.max_connections;
+  server->header_timeout_ = std::chrono::seconds(options.header_timeout_seconds);
   server->tls_ = tls;
   if (tls) {
     opts.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(options.tls_cert_pem.c_str())});
@@ -264,12 +268,52 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Rout
                    (tls ? " with TLS (is the certificate/key pair valid PEM?)" : "") +
                    ": the address may be in use or not on this machine");
   }
+  server->watchdog_ = std::thread([s = server.get()] { s->Watch(); });
   const MHD_DaemonInfo* info = MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
   server->port_ = info ? info->port : where.port;
   return server;
 }
 
+void Server::AwaitHeaders(MHD_Connection* c, int fd) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  awaiting_headers_[c] = Waiting{fd, std::chrono::steady_clock::now() + header_timeout_};
+}
+
+void Server::HeadersArrived(MHD_Connection* c) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  awaiting_headers_.erase(c);
+}
+
+// Cuts (shutdown, so libmicrohttpd sees the end and cleans up) each connection past its header
+// deadline. The entry goes when libmicrohttpd reports the connection closed, before its socket is
+// closed, so a descriptor number reused by a new connection is never cut by mistake.
+void Server::Watch() {
+  std::unique_lock<std::mutex> lock(watch_mu_);
+  while (!watch_stop_) {
+    watch_cv_.wait_for(lock, std::chrono::milliseconds(250));
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = awaiting_headers_.begin(); it != awaiting_headers_.end();) {
+      if (it->second.deadline <= now) {
+        ::shutdown(it->second.fd, SHUT_RDWR);
+        it = awaiting_headers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+void Server::StopWatchdog() {
+  {
+    std::lock_guard<std::mutex> lock(watch_mu_);
+    watch_stop_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
+}
+
 void Server::Shutdown(std::chrono::seconds grace) {
+  StopWatchdog();
   if (!daemon_) return;
   MHD_socket listen_fd = MHD_quiesce_daemon(daemon_);
   if (listen_fd != MHD_INVALID_SOCKET) ::close(listen_fd);
@@ -282,6 +326,7 @@ void Server::Shutdown(std::chrono::seconds grace) {
 }
 
 Server::~Server() {
+  StopWatchdog();
   if (daemon_) MHD_stop_daemon(daemon_);
 }
 

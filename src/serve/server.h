@@ -5,8 +5,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "core/error.h"
 #include "serve/access_log.h"
@@ -15,6 +19,7 @@
 #include "serve/router.h"
 
 struct MHD_Daemon;
+struct MHD_Connection;
 
 namespace hoist::serve {
 
@@ -23,6 +28,8 @@ struct ServerOptions {
   std::string tls_cert_pem;               // both set: HTTPS
   std::string tls_key_pem;
   unsigned max_connections = kDefaultMaxConnections;
+  unsigned idle_timeout_seconds = kIdleTimeoutSeconds;
+  unsigned header_timeout_seconds = kHeaderTimeoutSeconds;
 };
 
 class Server {
@@ -46,6 +53,9 @@ class Server {
   std::atomic<unsigned>& connections() { return connections_; }
   unsigned max_connections() const { return max_connections_; }
   bool tls() const { return tls_; }
+  // Connections still waiting for their first request's headers, cut past --header-timeout.
+  void AwaitHeaders(MHD_Connection* c, int fd);
+  void HeadersArrived(MHD_Connection* c);
 
  private:
   Server(Router& router, Metrics& metrics, AccessLog& log) : router_(router), metrics_(metrics), log_(log) {}
@@ -58,6 +68,19 @@ class Server {
   std::atomic<unsigned> connections_{0};
   unsigned max_connections_ = kDefaultMaxConnections;
   bool tls_ = false;
+
+  void Watch();
+  struct Waiting {
+    int fd;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  std::chrono::seconds header_timeout_{kHeaderTimeoutSeconds};
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  bool watch_stop_ = false;
+  std::map<MHD_Connection*, Waiting> awaiting_headers_;
+  std::thread watchdog_;
+  void StopWatchdog();
 };
 
 // "127.0.0.1:5000" → address and port; kInvalidArgument names what is wrong.

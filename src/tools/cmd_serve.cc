@@ -12,6 +12,7 @@
 #include "serve/router.h"
 #include "serve/served_layout.h"
 #include "serve/server.h"
+#include "serve/token_verifier.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 
@@ -32,12 +33,23 @@ void AddServeOptions(cxxopts::Options& o) {
       ("tls-key", "PEM private key of --tls-cert", cxxopts::value<std::string>(), "FILE")
       ("htpasswd", "Require HTTP Basic credentials from this htpasswd file (bcrypt entries: htpasswd -B)",
        cxxopts::value<std::string>(), "FILE")
+      ("auth-token-realm", "Token authentication (Distribution's auth.token): the token issuer's URL sent in "
+       "the 401 challenge; needs the other --auth-token-* flags", cxxopts::value<std::string>(), "URL")
+      ("auth-token-service", "The service name a token's aud must hold", cxxopts::value<std::string>(), "NAME")
+      ("auth-token-issuer", "The issuer a token's iss must be", cxxopts::value<std::string>(), "ISS")
+      ("auth-token-rootcertbundle", "PEM certificates a token's x5c chain must end in (or its kid name a key of)",
+       cxxopts::value<std::string>(), "FILE")
       ("access-log", "Where the access log goes: - (stderr), a file (appended), or none",
        cxxopts::value<std::string>()->default_value("-"), "DEST")
       ("max-connections", "Connections served at once; more are closed at once",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxConnections)), "N")
       ("max-uploads", "Upload sessions open at once; one more is answered 429 TOOMANYREQUESTS",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxUploadSessions)), "N")
+      ("idle-timeout", "Seconds a connection may stay idle before it is closed",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kIdleTimeoutSeconds)), "SECONDS")
+      ("header-timeout", "Seconds a new connection has to send its first request's headers (a client "
+       "trickling bytes is cut)",
+       cxxopts::value<std::string>()->default_value(std::to_string(serve::kHeaderTimeoutSeconds)), "SECONDS")
       ("max-blob-size", "Largest blob accepted, in GiB (a bigger upload is refused with SIZE_INVALID)",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxBlobSize >> 30)), "GIB");
 }
@@ -68,6 +80,11 @@ Result<int> RunServe(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(int max_connections, IntegerFlag(args, "max-connections"));
   if (max_connections == 0) return UsageError("--max-connections must be at least 1");
   server_options.max_connections = static_cast<unsigned>(max_connections);
+  HOIST_TRY_ASSIGN(int idle_timeout, IntegerFlag(args, "idle-timeout"));
+  HOIST_TRY_ASSIGN(int header_timeout, IntegerFlag(args, "header-timeout"));
+  if (idle_timeout == 0 || header_timeout == 0) return UsageError("--idle-timeout and --header-timeout must be at least 1");
+  server_options.idle_timeout_seconds = static_cast<unsigned>(idle_timeout);
+  server_options.header_timeout_seconds = static_cast<unsigned>(header_timeout);
   if (args.count("tls-cert") != args.count("tls-key")) return UsageError("--tls-cert and --tls-key go together");
   if (args.count("tls-cert")) {
     HOIST_TRY_ASSIGN(server_options.tls_cert_pem, ReadPem(args, "tls-cert"));
@@ -76,6 +93,24 @@ Result<int> RunServe(CommandContext& ctx) {
   std::unique_ptr<serve::Htpasswd> auth;
   if (args.count("htpasswd")) {
     HOIST_TRY_ASSIGN(auth, serve::Htpasswd::Load(args["htpasswd"].as<std::string>()));
+  }
+  std::unique_ptr<serve::TokenVerifier> token_auth;
+  const char* token_flags[] = {"auth-token-realm", "auth-token-service", "auth-token-issuer",
+                               "auth-token-rootcertbundle"};
+  size_t token_flag_count = 0;
+  for (const char* f : token_flags) token_flag_count += args.count(f) > 0;
+  if (token_flag_count != 0) {
+    if (token_flag_count != 4) {
+      return UsageError("token authentication needs all of --auth-token-realm, --auth-token-service, "
+                        "--auth-token-issuer and --auth-token-rootcertbundle");
+    }
+    if (auth) return UsageError("--htpasswd and --auth-token-* are two kinds of authentication: choose one");
+    serve::TokenAuthOptions token_options;
+    token_options.realm = args["auth-token-realm"].as<std::string>();
+    token_options.service = args["auth-token-service"].as<std::string>();
+    token_options.issuer = args["auth-token-issuer"].as<std::string>();
+    HOIST_TRY_ASSIGN(token_options.root_bundle_pem, ReadPem(args, "auth-token-rootcertbundle"));
+    HOIST_TRY_ASSIGN(token_auth, serve::TokenVerifier::Create(std::move(token_options)));
   }
   std::FILE* log_file = stderr;
   const std::string log_dest = args["access-log"].as<std::string>();
@@ -93,7 +128,7 @@ Result<int> RunServe(CommandContext& ctx) {
   HOIST_TRY(served.Init());
   serve::Metrics metrics;
   serve::AccessLog log(log_file);
-  serve::Router router(served, auth.get(), &metrics);
+  serve::Router router(served, auth.get(), &metrics, token_auth.get());
 
   // SIGTERM and SIGINT are waited for here, not delivered to a handler: blocked before the
   // server's threads start, so they inherit the mask.
@@ -140,15 +175,28 @@ const CommandSpec& ServeCommand() {
       "removed when serve starts.\n"
       "\n"
       "Limits: a manifest 4 MiB; request headers 64 KiB (431 beyond); a body where none belongs\n"
-      "64 KiB; connections idle 120 s are closed; --max-connections, --max-uploads, --max-blob-size.\n"
+      "64 KiB; connections idle 120 s are closed (--idle-timeout), and a new connection that has not\n"
+      "sent its request headers within 30 s (--header-timeout: a client trickling bytes) is cut;\n"
+      "--max-connections, --max-uploads, --max-blob-size.\n"
       "SIGTERM or SIGINT stop serve: new connections are refused and requests in flight get 30 s to\n"
       "finish. GET /metrics answers in the Prometheus text format (behind --htpasswd when set). The\n"
       "access log (Common Log Format plus seconds taken) never holds credentials.\n"
+      "\n"
+      "Token authentication (--auth-token-*, Distribution's auth.token): a request without a valid\n"
+      "Bearer token is answered 401 with a challenge naming the realm, service and scope. Tokens are\n"
+      "JWTs signed RS256/384/512 or ES256/384/512 by a certificate whose x5c chain ends in the bundle\n"
+      "(or whose kid names a bundle key); iss and aud must match, exp and nbf hold with 60 s of\n"
+      "leeway; a token over 16 KiB (kMaxBearerToken) or with more than 8 certificates is refused.\n"
+      "The access claim grants pull (GET, HEAD), push (with pull: POST, PUT, PATCH), delete, and\n"
+      "registry:catalog:* (_catalog), per repository as the client names it.\n"
       "\n"
       "serve is for one machine; for more, run Distribution or Harbor and `hoist mirror import` into it.",
       "  hoist serve /media/bundle --read-only --listen :5000 --tls-cert site.crt --tls-key site.key\n"
       "  hoist serve --listen 127.0.0.1:5000             # the local store\n"
       "  hoist serve /srv/registry --htpasswd /etc/hoist/htpasswd --prefix mirror\n"
+      "  hoist serve /srv/registry --auth-token-realm https://auth.example.com/token \\\n"
+      "      --auth-token-service registry.example.com --auth-token-issuer auth.example.com \\\n"
+      "      --auth-token-rootcertbundle /etc/hoist/token-ca.pem\n"
       "  hoist pull 127.0.0.1:5000/library/alpine:3.19",
       AddServeOptions, RunServe};
   return spec;
