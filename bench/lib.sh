@@ -2,7 +2,7 @@
 #   measure LABEL REPS CMD...   runs CMD REPS times (a `reset` function, if defined, runs before
 #                               each rep, untimed); records the median wall seconds, the median CPU
 #                               seconds (user + system) and peak RSS
-#   ratio A B                   prints A/B of two recorded labels' medians
+#   ratio A B                   prints A/B of two recorded labels' medians (wall and CPU seconds)
 #   report                      prints the table of everything measured
 # Timing uses GNU time (/usr/bin/time, Debian package `time`): %e wall seconds, %M peak RSS KiB,
 # %U + %S CPU seconds (on a shared machine, CPU seconds are steadier than wall seconds).
@@ -35,8 +35,9 @@ measure() {
 }
 
 ratio() {
-  awk -v a="${BENCH_MEDIAN[$1]}" -v b="${BENCH_MEDIAN[$2]}" -v la="$1" -v lb="$2" \
-    'BEGIN {if (b > 0) printf "%-44s %6.2fx  (%s / %s)\n", la " vs " lb, a / b, la, lb}'
+  awk -v a="${BENCH_MEDIAN[$1]}" -v b="${BENCH_MEDIAN[$2]}" -v ca="${BENCH_CPU[$1]:-0}" -v cb="${BENCH_CPU[$2]:-0}" \
+    -v la="$1" -v lb="$2" \
+    'BEGIN {if (b > 0) printf "%-44s %6.2fx wall, %6.2fx CPU  (%s / %s)\n", la " vs " lb, a / b, (cb > 0 ? ca / cb : 0), la, lb}'
 }
 
 report() {
