@@ -1,39 +1,43 @@
 # Shared helpers for the bench/ scripts: source it, do not run it.
 #   measure LABEL REPS CMD...   runs CMD REPS times (a `reset` function, if defined, runs before
-#                               each rep, untimed); records the median wall seconds and peak RSS
-#   ratio A B                   prints A/B of two recorded labels' medians
+#                               each rep, untimed); records the median wall seconds, the median CPU
+#                               seconds (user + system) and peak RSS
+#   ratio A B                   prints A/B of two recorded labels' medians (wall and CPU seconds)
 #   report                      prints the table of everything measured
-# Timing uses GNU time (/usr/bin/time, Debian package `time`): %e wall seconds, %M peak RSS KiB.
+# Timing uses GNU time (/usr/bin/time, Debian package `time`): %e wall seconds, %M peak RSS KiB,
+# %U + %S CPU seconds (on a shared machine, CPU seconds are steadier than wall seconds).
 set -euo pipefail
 
-declare -gA BENCH_MEDIAN=() BENCH_RSS=()
+declare -gA BENCH_MEDIAN=() BENCH_RSS=() BENCH_CPU=()
 declare -ga BENCH_ORDER=()
 
 _median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 measure() {
   local label=$1 reps=$2; shift 2
-  local times=() rss=() out
+  local times=() rss=() cpus=() out
   out=$(mktemp)
   for ((i = 0; i < reps; i++)); do
     if declare -F reset >/dev/null; then reset; fi
-    if ! /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$out.err"; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$out.err"; then
       echo "bench: '$label' failed: $*" >&2; cat "$out.err" >&2; rm -f "$out" "$out.err"; return 1
     fi
-    read -r t m <"$out"
-    times+=("$t"); rss+=("$m")
+    read -r t m u sy <"$out"
+    times+=("$t"); rss+=("$m"); cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN {print u + s}')")
   done
   rm -f "$out" "$out.err"
   BENCH_MEDIAN[$label]=$(printf '%s\n' "${times[@]}" | _median)
   BENCH_RSS[$label]=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+  BENCH_CPU[$label]=$(printf '%s\n' "${cpus[@]}" | _median)
   BENCH_ORDER+=("$label")
-  printf '%-44s median %7.3f s   peak RSS %7.1f MiB   (%d runs)\n' "$label" "${BENCH_MEDIAN[$label]}" \
-    "$(awk -v k="${BENCH_RSS[$label]}" 'BEGIN {print k/1024}')" "$reps"
+  printf '%-44s median %7.3f s   CPU %7.3f s   peak RSS %7.1f MiB   (%d runs)\n' "$label" \
+    "${BENCH_MEDIAN[$label]}" "${BENCH_CPU[$label]}" "$(awk -v k="${BENCH_RSS[$label]}" 'BEGIN {print k/1024}')" "$reps"
 }
 
 ratio() {
-  awk -v a="${BENCH_MEDIAN[$1]}" -v b="${BENCH_MEDIAN[$2]}" -v la="$1" -v lb="$2" \
-    'BEGIN {if (b > 0) printf "%-44s %6.2fx  (%s / %s)\n", la " vs " lb, a / b, la, lb}'
+  awk -v a="${BENCH_MEDIAN[$1]}" -v b="${BENCH_MEDIAN[$2]}" -v ca="${BENCH_CPU[$1]:-0}" -v cb="${BENCH_CPU[$2]:-0}" \
+    -v la="$1" -v lb="$2" \
+    'BEGIN {if (b > 0) printf "%-44s %6.2fx wall, %6.2fx CPU  (%s / %s)\n", la " vs " lb, a / b, (cb > 0 ? ca / cb : 0), la, lb}'
 }
 
 report() {

@@ -79,12 +79,19 @@ void ApplyConfigChanges(const ConfigChanges& changes, ImageConfig& config) {
   if (changes.drop_history) config.set_history({});
 }
 
-Result<std::pair<std::string, std::string>> ParseKeyValue(std::string_view text, std::string_view flag) {
-  size_t eq = text.find('=');
-  if (eq == std::string_view::npos || eq == 0) {
+Result<std::pair<std::string, std::string>> ParseKeyValue(std::string_view text, std::string_view flag,
+                                                          bool bare_key) {
+  const size_t eq = text.find('=');
+  const std::string_view key = text.substr(0, eq);
+  if (key.empty() || (eq == std::string_view::npos && !bare_key)) {
     return InvalidArgument(std::string(flag) + " takes KEY=VALUE (got \"" + std::string(text) + "\")");
   }
-  return std::pair<std::string, std::string>(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  if (key.find_first_of(" \t\r\n") != std::string_view::npos) {
+    return InvalidArgument(std::string(flag) + " takes KEY=VALUE with a KEY without spaces (got \"" +
+                           std::string(text) + "\")");
+  }
+  const std::string_view value = eq == std::string_view::npos ? std::string_view() : text.substr(eq + 1);
+  return std::pair<std::string, std::string>(std::string(key), std::string(value));
 }
 
 Result<std::vector<std::string>> ParseCommandList(std::string_view text, std::string_view flag) {

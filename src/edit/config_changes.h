@@ -36,9 +36,11 @@ struct ConfigChanges {
 // Applies the changes to `config` (its mutators re-render the document; unknown fields stay).
 void ApplyConfigChanges(const ConfigChanges& changes, ImageConfig& config);
 
-// "KEY=VALUE" (VALUE may be empty or hold '='); KEY must be non-empty. `flag` names the flag in
-// the error ("--label").
-Result<std::pair<std::string, std::string>> ParseKeyValue(std::string_view text, std::string_view flag);
+// "KEY=VALUE" (VALUE may be empty or hold '='); KEY must be non-empty, without whitespace. `flag`
+// names the flag in the error ("--label"). `bare_key`: "KEY" alone sets it to "" (docker build's
+// --label and --annotation); otherwise the '=' is required (crane mutate's).
+Result<std::pair<std::string, std::string>> ParseKeyValue(std::string_view text, std::string_view flag,
+                                                          bool bare_key = false);
 
 // An entrypoint or cmd: a JSON array of strings (`["sh", "-c", "x"]`), else comma-separated words
 // as crane takes them (`sh,-c,x`). "" and "[]" clear it.

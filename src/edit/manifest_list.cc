@@ -21,12 +21,9 @@ std::string ManifestListStore::PathOf(const std::string& name) const {
   return dir_ + "/" + Digest::Of(name).hex() + ".json";
 }
 
-Result<std::optional<ManifestList>> ManifestListStore::Load(const std::string& name) const {
-  const std::string path = PathOf(name);
-  if (::access(path.c_str(), F_OK) != 0) return std::optional<ManifestList>();
-  HOIST_TRY_ASSIGN(std::string text, ReadFileToString(path, kMaxManifestListFile));
+Result<ManifestList> ParseManifestListFile(std::string_view text) {
   auto doc = ParseOrderedJson(text);
-  auto bad = [&](const std::string& why) { return ParseError("manifest list file " + path + ": " + why); };
+  auto bad = [](const std::string& why) { return ParseError(why); };
   if (!doc.ok() || !doc->is_object()) return bad("not a JSON object");
   ManifestList list;
   const Json& j = *doc;
@@ -50,11 +47,10 @@ Result<std::optional<ManifestList>> ManifestListStore::Load(const std::string& n
       list.sources[*d] = v.get<std::string>();
     }
   }
-  return std::optional<ManifestList>(std::move(list));
+  return list;
 }
 
-Status ManifestListStore::Save(const ManifestList& list) const {
-  HOIST_TRY(MakeDirs(dir_, 0700));
+std::string RenderManifestListFile(const ManifestList& list) {
   Json j = {{"name", list.name}};
   j["manifests"] = Json::array();
   for (const auto& e : list.entries) j["manifests"].push_back(ToJson(e));
@@ -62,7 +58,21 @@ Status ManifestListStore::Save(const ManifestList& list) const {
   for (const auto& [k, v] : list.annotations) j["annotations"][k] = v;
   j["sources"] = Json::object();
   for (const auto& [d, l] : list.sources) j["sources"][d.str()] = l;
-  return AtomicWriteFile(PathOf(list.name), DumpJson(j, 2), 0600);
+  return DumpJson(j, 2);
+}
+
+Result<std::optional<ManifestList>> ManifestListStore::Load(const std::string& name) const {
+  const std::string path = PathOf(name);
+  if (::access(path.c_str(), F_OK) != 0) return std::optional<ManifestList>();
+  HOIST_TRY_ASSIGN(std::string text, ReadFileToString(path, kMaxManifestListFile));
+  auto list = ParseManifestListFile(text);
+  if (!list.ok()) return ParseError("manifest list file " + path + ": " + list.error().message());
+  return std::optional<ManifestList>(std::move(list).value());
+}
+
+Status ManifestListStore::Save(const ManifestList& list) const {
+  HOIST_TRY(MakeDirs(dir_, 0700));
+  return AtomicWriteFile(PathOf(list.name), RenderManifestListFile(list), 0600);
 }
 
 Status ManifestListStore::Remove(const std::string& name) const {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/descriptor.h"
@@ -26,6 +27,11 @@ struct ManifestList {
   // The entry whose digest is `digest`; nullptr when none.
   Descriptor* Find(const Digest& digest);
 };
+
+// A list file's contents (what Save writes) and back; a malformed file is a kParse error saying what
+// is wrong, never a partial list.
+Result<ManifestList> ParseManifestListFile(std::string_view text);
+std::string RenderManifestListFile(const ManifestList& list);
 
 class ManifestListStore {
  public:

@@ -5,9 +5,19 @@
 #include <cstdlib>
 #include <map>
 
+#include "store/import.h"
 #include "tools/command.h"
 
 namespace hoist::tools {
+
+Result<std::optional<int64_t>> TimestampFlag(const CommandContext& ctx) {
+  if (!ctx.args.count("timestamp")) return store::SourceDateEpoch();
+  std::string text = ctx.args["timestamp"].as<std::string>();
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return UsageError("--timestamp needs seconds since the epoch, got \"" + text + "\"");
+  }
+  return std::optional<int64_t>(std::stoll(text));
+}
 
 namespace {
 

@@ -12,6 +12,7 @@
 
 #include "build/builder/build_options.h"
 #include "core/error.h"
+#include "tools/command.h"
 #include "transfer/location.h"
 
 namespace hoist::tools {
@@ -21,6 +22,9 @@ Result<std::pair<std::string, build::builder::BuildOptions::Secret>> ParseSecret
 
 // --ssh ID[=SOCKET] ("default" alone: $SSH_AUTH_SOCK).
 Result<std::pair<std::string, std::string>> ParseSshFlag(const std::string& value);
+
+// --timestamp SECONDS (build, commit), else SOURCE_DATE_EPOCH when set, else none.
+Result<std::optional<int64_t>> TimestampFlag(const CommandContext& ctx);
 
 // `to` is true for --cache-to (type=local takes dest=), false for --cache-from (src=). Usage errors
 // name the flag and the part that is wrong.

@@ -1,10 +1,5 @@
 // `hoist append`: add layers (tar files or directories) to an image without a daemon (crane append).
-#include <ctime>
-
 #include "edit/append.h"
-#include "store/import.h"
-#include "store/layout_paths.h"
-#include "store/oci_layout.h"
 #include "tools/command.h"
 #include "tools/edit_flags.h"
 
@@ -13,24 +8,14 @@ namespace hoist::tools {
 namespace {
 
 Result<int> RunAppend(CommandContext& ctx) {
-  const auto& a = ctx.args;
-  const std::vector<std::string> inputs = RepeatedFlag(a, "layer");
+  const std::vector<std::string> inputs = RepeatedFlag(ctx.args, "layer");
   if (inputs.empty()) return UsageError("append needs at least one --layer TAR|DIR");
-  HOIST_TRY_ASSIGN(edit::LayerOptions layer_options, ReadLayerCompression(ctx));
-  auto epoch = store::SourceDateEpoch();
-  if (!epoch.ok()) return UsageError(epoch.error().message());
+  HOIST_TRY_ASSIGN(NewLayerFlags flags, ReadNewLayerFlags(ctx));
   edit::AppendOptions options;
-  options.created = store::Rfc3339(*epoch ? **epoch : static_cast<int64_t>(std::time(nullptr)));
-  for (const auto& text : RepeatedFlag(a, "platform")) {
-    auto p = Platform::Parse(text);
-    if (!p.ok()) return UsageError("--platform: " + p.error().message());
-    options.platforms.push_back(*p);
-  }
-
-  store::LayoutPaths paths(store::DefaultStorePath(ctx.global.store));
-  HOIST_TRY_ASSIGN(edit::Spool spool, edit::Spool::Create(paths.TempDir()));
+  options.created = flags.created;
+  options.platforms = flags.platforms;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    auto layer = edit::MakeLayer(inputs[i], spool.path(), "layer-" + std::to_string(i), layer_options);
+    auto layer = edit::MakeLayer(inputs[i], flags.spool->path(), "layer-" + std::to_string(i), flags.layer);
     if (!layer.ok()) {
       if (layer.error().code() == ErrorCode::kInvalidArgument) return UsageError(layer.error().message());
       return std::move(layer).error();
@@ -40,7 +25,7 @@ Result<int> RunAppend(CommandContext& ctx) {
   }
   return RunEdit(ctx, "append", [&](transfer::ImageSource& source, const transfer::Endpoints&) {
     return edit::Append(source, options);
-  });
+  }, false, flags.recompress);
 }
 
 }  // namespace
@@ -58,6 +43,7 @@ const CommandSpec& AppendCommand() {
       "append", {}, "Add layers (tar files or directories) on top of an image", "SRC", description.c_str(),
       "  hoist append docker://localhost:5000/app:1 --layer ./extra.tar -t docker://localhost:5000/app:2\n"
       "  hoist append app:1 --layer ./static-files --compress zstd\n"
+      "  hoist append app:1 --layer ./static-files --compress zstd --force-compression -t app:1-zstd\n"
       "  SOURCE_DATE_EPOCH=0 hoist append oci:/tmp/layout:app --layer ./a.tar.gz --layer ./dir",
       [](cxxopts::Options& o) {
         AddLayerCompressionOptions(o);

@@ -15,12 +15,14 @@
 #include "core/fs.h"
 #include "core/json_parse.h"
 #include "core/output_file.h"
+#include "edit/config_changes.h"
 #include "store/import.h"
 #include "store/layout_paths.h"
 #include "tools/build_flags.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
 #include "tools/store_flags.h"
+#include "tools/transfer_flags.h"
 #include "transfer/blob_info_cache.h"
 #include "transfer/endpoints.h"
 #include "transfer/location.h"
@@ -69,16 +71,8 @@ void AddBuildOptions(cxxopts::Options& o) {
       ("push", "Push every -t name to its registry when the build is done")
       ("output", "Also write the image to oci-archive:FILE or docker-archive:FILE (named by its :REF, else the "
                  "first -t)", cxxopts::value<std::string>(), "LOCATION");
+  AddCompressionOptions(o, "Compress the layers of --push and --output oci-archive: gzip, zstd or none");
   AddRegistryOptions(o);
-}
-
-Result<std::optional<int64_t>> Timestamp(const CommandContext& ctx) {
-  if (!ctx.args.count("timestamp")) return store::SourceDateEpoch();
-  std::string text = ctx.args["timestamp"].as<std::string>();
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-    return UsageError("--timestamp needs seconds since the epoch, got \"" + text + "\"");
-  }
-  return std::optional<int64_t>(std::stoll(text));
 }
 
 Result<std::map<std::string, std::string>> BuildArgs(const CommandContext& ctx) {
@@ -103,12 +97,9 @@ Result<std::map<std::string, std::string>> KeyValues(const CommandContext& ctx, 
   std::map<std::string, std::string> out;
   for (std::string a : RepeatedFlag(ctx.args, flag)) {
     if (!prefix.empty() && a.rfind(prefix, 0) == 0) a.erase(0, prefix.size());
-    auto eq = a.find('=');
-    std::string key = a.substr(0, eq);
-    if (key.empty() || key.find_first_of(" \t\n") != std::string::npos) {
-      return UsageError("--" + flag + " needs KEY=VALUE with a non-empty KEY without spaces, got \"" + a + "\"");
-    }
-    out[key] = eq == std::string::npos ? "" : a.substr(eq + 1);
+    auto kv = edit::ParseKeyValue(a, "--" + flag, /*bare_key=*/true);
+    if (!kv.ok()) return UsageError(kv.error().message());
+    out[kv->first] = kv->second;
   }
   return out;
 }
@@ -203,11 +194,12 @@ struct Transfers {
     if (!st.ok()) return std::move(st).error().WithContext("--cache-to " + to.str());
     return Ok();
   }
-  Status Copy(const Reference& source, const transfer::Location& dst) {
+  Status Copy(const Reference& source, const transfer::Location& dst,
+              const transfer::LayerCompressionChoice& compression = {}) {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
     progress.SetLabels(dst.kind == transfer::LocationKind::kRegistry ? transfer::PushLabels() : transfer::CopyLabels());
-    auto st = build::builder::CopyFromStore(*e, source, dst, &progress);
+    auto st = build::builder::CopyFromStore(*e, source, dst, &progress, compression);
     progress.End();
     return st;
   }
@@ -247,13 +239,20 @@ Result<int> RunBuild(CommandContext& ctx) {
     options.ssh_agents[agent.first] = std::move(agent.second);
   }
   options.quiet = ctx.args.count("quiet") > 0;
-  HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
+  HOIST_TRY_ASSIGN(options.timestamp, TimestampFlag(ctx));
   HOIST_TRY_ASSIGN(options.fetch, FetchOptions(ctx));
   const bool push = ctx.args.count("push") > 0;
   if (push && options.tags.empty()) return UsageError("--push needs at least one -t NAME");
   std::optional<transfer::Location> output;
   if (ctx.args.count("output")) {
     HOIST_TRY_ASSIGN(output, OutputLocation(ctx));
+  }
+  // The store keeps the layers as built; --compress applies where the image goes on to.
+  HOIST_TRY_ASSIGN(transfer::LayerCompressionChoice compression, ReadCompressionChoice(ctx));
+  const bool oci_output = output && output->kind == transfer::LocationKind::kOciArchive;
+  if (compression.target && !push && !oci_output) {
+    return UsageError("--compress applies to --push and --output oci-archive:FILE (the store keeps the layers as "
+                      "built, and a docker archive holds them uncompressed)");
   }
 
   std::vector<transfer::Location> cache_from;
@@ -284,7 +283,7 @@ Result<int> RunBuild(CommandContext& ctx) {
     if (!name && !options.tags.empty()) name = options.tags.front();
     HOIST_TRY(build::builder::WriteDockerArchive(layout, result.manifest, name, output->path));
   } else if (output) {
-    HOIST_TRY(transfers.Copy(built, *output));
+    HOIST_TRY(transfers.Copy(built, *output, compression));
   }
   if (cache_to) HOIST_TRY(transfers.ExportCache(layout, result, *cache_to));
   if (push) {
@@ -292,7 +291,7 @@ Result<int> RunBuild(CommandContext& ctx) {
       transfer::Location dst;
       dst.kind = transfer::LocationKind::kRegistry;
       dst.ref = tag;
-      HOIST_TRY(transfers.Copy(tag, dst));
+      HOIST_TRY(transfers.Copy(tag, dst, compression));
     }
   }
   if (ctx.global.format == OutputFormat::kJson) {
@@ -347,6 +346,9 @@ const CommandSpec& BuildCommand() {
       "one before building, so a fresh machine reuses those steps. Only import caches you trust.\n"
       "ADD URL#REF[:SUBDIR] DEST clones a git repository (git@host:path, git://, ssh://, or an http(s)\n"
       "URL ending in .git) and copies its tree at REF, without .git unless --keep-git-dir.\n"
+      "--compress gzip|zstd|none, --compression-level N and --force-compression apply to --push and\n"
+      "--output oci-archive as they do to `hoist copy` (the store keeps the layers as built; a\n"
+      "docker-archive output holds them uncompressed).\n"
       "RUN --mount=type=cache|secret|bind|tmpfs|ssh as BuildKit: caches live under the store, secrets\n"
       "(--secret id=ID,src=FILE|env=VAR) are mounted 0400 and never reach a layer, the history or the\n"
       "cache key, --ssh forwards an agent. Not supported: other platforms than this machine's.",

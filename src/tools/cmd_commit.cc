@@ -8,6 +8,7 @@
 #include "build/containers.h"
 #include "core/json_parse.h"
 #include "store/import.h"
+#include "tools/build_flags.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 
@@ -31,15 +32,6 @@ void AddCommitOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>(), "SECONDS");
 }
 
-Result<std::optional<int64_t>> Timestamp(const CommandContext& ctx) {
-  if (!ctx.args.count("timestamp")) return store::SourceDateEpoch();
-  std::string text = ctx.args["timestamp"].as<std::string>();
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
-    return UsageError("--timestamp needs seconds since the epoch, got \"" + text + "\"");
-  }
-  return std::optional<int64_t>(std::stoll(text));
-}
-
 std::string Joined(const std::vector<std::string>& argv) {
   std::string s;
   for (const auto& a : argv) {
@@ -61,7 +53,7 @@ Result<int> RunCommit(CommandContext& ctx) {
   options.changes = RepeatedFlag(ctx.args, "change");
   if (ctx.args.count("message")) options.message = ctx.args["message"].as<std::string>();
   if (ctx.args.count("author")) options.author = ctx.args["author"].as<std::string>();
-  HOIST_TRY_ASSIGN(options.timestamp, Timestamp(ctx));
+  HOIST_TRY_ASSIGN(options.timestamp, TimestampFlag(ctx));
 
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
   std::string changed_dir;

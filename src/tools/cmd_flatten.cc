@@ -1,10 +1,5 @@
 // `hoist flatten`: squash an image's layers into one without a daemon (crane flatten).
-#include <ctime>
-
 #include "edit/flatten.h"
-#include "store/import.h"
-#include "store/layout_paths.h"
-#include "store/oci_layout.h"
 #include "tools/command.h"
 #include "tools/edit_flags.h"
 
@@ -13,23 +8,15 @@ namespace hoist::tools {
 namespace {
 
 Result<int> RunFlatten(CommandContext& ctx) {
-  const auto& a = ctx.args;
+  HOIST_TRY_ASSIGN(NewLayerFlags flags, ReadNewLayerFlags(ctx));
   edit::FlattenOptions options;
-  HOIST_TRY_ASSIGN(options.layer, ReadLayerCompression(ctx));
-  auto epoch = store::SourceDateEpoch();
-  if (!epoch.ok()) return UsageError(epoch.error().message());
-  options.created = store::Rfc3339(*epoch ? **epoch : static_cast<int64_t>(std::time(nullptr)));
-  for (const auto& text : RepeatedFlag(a, "platform")) {
-    auto p = Platform::Parse(text);
-    if (!p.ok()) return UsageError("--platform: " + p.error().message());
-    options.platforms.push_back(*p);
-  }
-  store::LayoutPaths paths(store::DefaultStorePath(ctx.global.store));
-  HOIST_TRY_ASSIGN(edit::Spool spool, edit::Spool::Create(paths.TempDir()));
-  options.spool = spool.path();
+  options.layer = flags.layer;
+  options.created = flags.created;
+  options.platforms = flags.platforms;
+  options.spool = flags.spool->path();
   return RunEdit(ctx, "flatten", [&](transfer::ImageSource& source, const transfer::Endpoints&) {
     return edit::Flatten(source, options);
-  });
+  }, false, flags.recompress);
 }
 
 }  // namespace

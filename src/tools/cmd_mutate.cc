@@ -61,13 +61,14 @@ Result<edit::MutateOptions> ReadMutateOptions(const CommandContext& ctx) {
 
 Result<int> RunMutate(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(edit::MutateOptions options, ReadMutateOptions(ctx));
+  HOIST_TRY_ASSIGN(transfer::LayerCompressionChoice compression, ReadCompressionChoice(ctx));
   if (options.config.empty() && options.annotations.empty()) {
     return UsageError("mutate needs a change: --label, --annotation, --env, --entrypoint, --cmd, --workdir, --user, "
                       "--exposed-ports, --created, --set-platform or --drop-history");
   }
   return RunEdit(ctx, "mutate", [&](transfer::ImageSource& source, const transfer::Endpoints&) {
     return edit::Mutate(source, options);
-  }, false, /*recompress=*/true);
+  }, false, compression);
 }
 
 }  // namespace

@@ -16,6 +16,8 @@
 #include "core/platform.h"
 #include "store/oci_layout.h"
 #include "tools/command.h"
+#include "tools/transfer_flags.h"
+#include "transfer/copy.h"
 #include "transfer/docker_archive_destination.h"
 #include "transfer/oci_archive_destination.h"
 #include "transfer/registry_source.h"
@@ -33,6 +35,60 @@ void AddSaveOptions(cxxopts::Options& o) {
       ("no-signatures", "Leave out the images' cosign signatures, attestations and SBOMs (oci-archive)")
       ("platform", "For a multi-platform image, the platform to save (default: this machine's)",
        cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]");
+  AddCompressionOptions(o, "Compress the layers of an oci-archive: gzip, zstd or none");
+}
+
+// The archive several copies write into: committed once, by save, after every image.
+class SharedArchive : public transfer::ImageDestination {
+ public:
+  explicit SharedArchive(transfer::ImageDestination& archive) : archive_(archive) {}
+  std::string Describe() const override { return archive_.Describe(); }
+  Result<transfer::Reuse> TryReuseBlob(const Descriptor& blob) override { return archive_.TryReuseBlob(blob); }
+  Status PutBlob(Reader& content, const Descriptor& blob) override { return archive_.PutBlob(content, blob); }
+  Status PutBlobFrom(const BlobOpener& open, const Descriptor& blob) override {
+    return archive_.PutBlobFrom(open, blob);
+  }
+  Status PutManifest(const transfer::ManifestBytes& manifest, const std::string& tag) override {
+    return archive_.PutManifest(manifest, tag);
+  }
+  bool WantsUncompressedLayers() const override { return archive_.WantsUncompressedLayers(); }
+  bool WantsCompressedLayers() const override { return archive_.WantsCompressedLayers(); }
+  Status Commit() override { return Ok(); }
+
+ private:
+  transfer::ImageDestination& archive_;
+};
+
+// SaveImage with --compress: the image moves through the copy engine, which (re)compresses its
+// layers as `hoist copy --compress` does (new layer and manifest digests; the config stays).
+// Which images of an index are saved is decided as SaveImage decides it. Returns the top digest
+// (signatures are looked up for it only).
+Result<std::vector<Digest>> SaveCompressed(const store::OciLayout& s, const EndpointSet& endpoints,
+                              transfer::ImageDestination& archive, const Reference& ref, const Platform& platform,
+                              bool convert, const transfer::LayerCompressionChoice& compression) {
+  HOIST_TRY_ASSIGN(Descriptor root, s.Resolve(ref));
+  transfer::CopyOptions options;
+  options.tag = ref.tag() ? ref.str() : std::string();
+  options.platforms = {false, {platform}, false};
+  if (IsIndex(root.media_type)) {
+    HOIST_TRY_ASSIGN(std::string raw, s.ReadBlob(root.digest, kMaxManifestSize));
+    HOIST_TRY_ASSIGN(Index index, Index::Parse(raw, root.media_type));
+    bool whole = true;
+    for (const auto& child : index.manifests()) whole = whole && s.HasBlob(child.digest);
+    if (whole) options.platforms = {};
+  }
+  if (convert) options.format = ManifestFormat::kOci;
+  options.compression = compression;
+  options.signatures = false;  // SaveAttached's, for the digests that stay
+  options.spool_dir = endpoints.temp_dir;
+  transfer::Location from;
+  from.kind = transfer::LocationKind::kStore;
+  from.ref = ref;
+  HOIST_TRY_ASSIGN(auto source, transfer::OpenSource(from, endpoints.ep));
+  SharedArchive shared(archive);
+  HOIST_TRY_ASSIGN(transfer::CopyReport report, transfer::Copy(*source, shared, options));
+  for (const auto& n : report.notes) std::cerr << "note: " << n << "\n";
+  return std::vector<Digest>{report.image.digest};
 }
 
 // Saves `ref` and returns the digests of the manifests written (signatures may name any of them).
@@ -133,6 +189,12 @@ Result<int> RunSave(CommandContext& ctx) {
     if (!p.ok()) return UsageError(p.error().message());
     platform = *p;
   }
+  HOIST_TRY_ASSIGN(transfer::LayerCompressionChoice compression, ReadCompressionChoice(ctx));
+  if (docker && compression.target && *compression.target != Compression::kNone) {
+    return UsageError("--compress " + std::string(CompressionName(*compression.target)) +
+                      ": a docker archive holds uncompressed layers (docker's convention); use --format "
+                      "oci-archive (or oci) to save compressed layers");
+  }
   std::vector<Reference> refs;
   for (const auto& text : ctx.positional) {
     auto ref = Reference::Parse(text);
@@ -148,8 +210,14 @@ Result<int> RunSave(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(dest, transfer::OciArchiveDestination::Open(output, s.paths().TempDir()));
   }
   const bool signatures = !ctx.args.count("no-signatures");
+  std::optional<EndpointSet> endpoints;
+  if (!docker && compression.target) {
+    HOIST_TRY_ASSIGN(EndpointSet made, MakeEndpoints(ctx, false));
+    endpoints.emplace(std::move(made));
+  }
   for (const Reference& ref : refs) {
-    auto saved = SaveImage(s, *dest, ref, platform, convert);
+    auto saved = endpoints ? SaveCompressed(s, *endpoints, *dest, ref, platform, convert, compression)
+                           : SaveImage(s, *dest, ref, platform, convert);
     if (!saved.ok()) return std::move(saved).error().WithContext("save " + ref.Familiar());
     if (!signatures) continue;
     if (docker) {  // docker load would refuse a signature manifest; say what is left behind
@@ -201,10 +269,18 @@ const CommandSpec& SaveCommand() {
       "brings them back and `hoist verify` works on the other side; --no-signatures leaves them out.\n"
       "They are listed in a second index, hoist-attached.json, not in index.json: podman load and skopeo\n"
       "see one image and need no name for an archive of one image. A\n"
-      "docker archive cannot carry them (docker load would refuse one): save says so on stderr.",
+      "docker archive cannot carry them (docker load would refuse one): save says so on stderr.\n"
+      "\n"
+      "--compress gzip|zstd|none (oci-archive and oci only: a docker archive holds uncompressed layers\n"
+      "by docker's convention, and --compress gzip or zstd is refused for it) compresses uncompressed\n"
+      "layers so; --force-compression also recompresses layers compressed otherwise; --compression-level\n"
+      "N: gzip 0..9 (default: ISA-L's fast gzip), zstd 1..19 (default 3). diff_ids and the config stay;\n"
+      "layer and manifest digests change (the same for the same input and level), and signatures of\n"
+      "the old digests are left out.",
       "  hoist save -o app.tar localhost:5000/team/app:1\n"
       "  hoist save alpine:3.19 busybox:latest | gzip > images.tar.gz\n"
       "  hoist save --format oci-archive -o app-oci.tar app:1\n"
+      "  hoist save --format oci --compress zstd --force-compression -o app-zstd.tar app:1\n"
       "  skopeo copy docker-archive:app.tar oci:/tmp/app-layout:app",
       AddSaveOptions, RunSave};
   return spec;

@@ -1,5 +1,6 @@
 #include "tools/edit_flags.h"
 
+#include <ctime>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -30,38 +31,35 @@ const char* const kEditHelp =
 const char* const kLayerCompressionHelp =
     "--compress gzip (the default; ISA-L's fast gzip unless --compression-level is given), zstd (OCI\n"
     "images only: Docker schema 2 has no zstd layers) or none; --compression-level N: gzip 0..9, zstd\n"
-    "1..19. The same input and level give the same digest.";
+    "1..19. The same input and level give the same digest. --force-compression also recompresses the\n"
+    "image's other layers into that format, so the whole result has one (their diff_ids stay).";
 
 void AddLayerCompressionOptions(cxxopts::Options& o) {
-  o.add_options("Compression")
-      ("compress", "Compression of the new layers: gzip, zstd or none",
-       cxxopts::value<std::string>()->default_value("gzip"), "FORMAT")
-      ("compression-level", "Compression level (gzip 0..9, zstd 1..19)", cxxopts::value<std::string>(), "N");
+  AddCompressionOptions(o, "Compression of the new layers: gzip (default), zstd or none");
 }
 
-Result<edit::LayerOptions> ReadLayerCompression(const CommandContext& ctx) {
-  const auto& a = ctx.args;
-  edit::LayerOptions o;
-  const std::string compress = a["compress"].as<std::string>();
-  if (compress == "gzip") o.compression = Compression::kGzip;
-  else if (compress == "zstd") o.compression = Compression::kZstd;
-  else if (compress == "none") o.compression = Compression::kNone;
-  else return UsageError("--compress must be gzip, zstd or none (got \"" + compress + "\")");
-  if (a.count("compression-level")) {
-    if (o.compression == Compression::kNone) return UsageError("--compression-level needs --compress gzip or zstd");
-    HOIST_TRY_ASSIGN(int level, IntegerFlag(a, "compression-level"));
-    const int max = o.compression == Compression::kGzip ? 9 : 19;
-    const int min = o.compression == Compression::kGzip ? 0 : 1;
-    if (level < min || level > max) {
-      return UsageError("--compression-level for " + compress + " must be " + std::to_string(min) + ".." +
-                        std::to_string(max) + " (got " + std::to_string(level) + ")");
-    }
-    o.level = level;
+Result<NewLayerFlags> ReadNewLayerFlags(const CommandContext& ctx) {
+  NewLayerFlags f;
+  HOIST_TRY_ASSIGN(transfer::LayerCompressionChoice choice, ReadCompressionChoice(ctx, Compression::kGzip));
+  f.layer.compression = choice.target.value_or(Compression::kGzip);
+  f.layer.level = choice.level;
+  if (choice.force) {
+    f.recompress = choice;
+    f.recompress.target = f.layer.compression;
   }
   auto epoch = store::SourceDateEpoch();
   if (!epoch.ok()) return UsageError(epoch.error().message());
-  o.timestamp = *epoch;
-  return o;
+  f.layer.timestamp = *epoch;
+  f.created = store::Rfc3339(*epoch ? **epoch : static_cast<int64_t>(std::time(nullptr)));
+  for (const auto& text : RepeatedFlag(ctx.args, "platform")) {
+    auto p = Platform::Parse(text);
+    if (!p.ok()) return UsageError("--platform: " + p.error().message());
+    f.platforms.push_back(*p);
+  }
+  store::LayoutPaths paths(store::DefaultStorePath(ctx.global.store));
+  HOIST_TRY_ASSIGN(edit::Spool spool, edit::Spool::Create(paths.TempDir()));
+  f.spool.emplace(std::move(spool));
+  return f;
 }
 
 void AddEditOptions(cxxopts::Options& o) {
@@ -71,7 +69,7 @@ void AddEditOptions(cxxopts::Options& o) {
 }
 
 Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit, bool registry_needed,
-                    bool recompress) {
+                    const transfer::LayerCompressionChoice& compression) {
   if (ctx.positional.size() != 1) return UsageError(verb + " needs exactly one SRC (the image to edit)");
   auto src = transfer::ParseLocation(ctx.positional[0], {.allow_store = true, .default_tag = true});
   if (!src.ok()) return UsageError(src.error().message());
@@ -88,28 +86,17 @@ Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunc
   }
   const transfer::Location source_location = *src;
   auto open = [&](const transfer::Endpoints& ep) { return transfer::OpenSource(source_location, ep); };
-  return RunEditAt(ctx, verb, *src, dst, open, edit, registry_needed, recompress);
+  return RunEditAt(ctx, verb, *src, dst, open, edit, registry_needed, compression);
 }
 
 Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transfer::Location& src_location,
                       const transfer::Location& dst, const SourceOpener& open, const EditFunction& edit,
-                      bool registry_needed, bool recompress) {
+                      bool registry_needed, const transfer::LayerCompressionChoice& compression) {
   const transfer::Location* src = &src_location;
-  transfer::LayerCompressionChoice compression;
-  if (recompress) {
-    HOIST_TRY_ASSIGN(compression, ReadCompressionChoice(ctx));
-  }
-  std::unique_ptr<registry::RegistryClient> client;
-  if (registry_needed || src->kind == transfer::LocationKind::kRegistry ||
-      dst.kind == transfer::LocationKind::kRegistry) {
-    HOIST_TRY_ASSIGN(client, MakeRegistryClient(ctx));
-  }
-  const std::string store_path = store::DefaultStorePath(ctx.global.store);
-  store::LayoutPaths paths(store_path);
-  transfer::BlobInfoCache cache(paths.PrivateDir() + "/blob-locations.json");
-  cache.Load();
-  transfer::ResumeState resume(paths.ResumeDir());
-  transfer::Endpoints ep{client.get(), store_path, &cache, &resume};
+  HOIST_TRY_ASSIGN(EndpointSet endpoints,
+                   MakeEndpoints(ctx, registry_needed || src->kind == transfer::LocationKind::kRegistry ||
+                                          dst.kind == transfer::LocationKind::kRegistry));
+  const transfer::Endpoints& ep = endpoints.ep;
   const std::string action = verb + " " + src->str() + (dst.str() == src->str() ? "" : " to " + dst.str());
   auto shape = [&](Error e) { return ShapeTransferError(e, action, {src->str(), dst.str()}); };
 
@@ -131,11 +118,11 @@ Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transf
   options.tag = transfer::DestinationTag(dst, *src);
   options.format = ParseManifestFormat(ctx.global.format_name);
   options.progress = &progress;
-  options.spool_dir = paths.TempDir();
+  options.spool_dir = endpoints.temp_dir;
   options.compression = compression;
   auto report = transfer::Copy(*overlay, **destination, options);
   progress.End();
-  (void)cache.Save();
+  endpoints.SaveCache();
   if (!report.ok()) return shape(std::move(report).error());
 
   if (ctx.global.format == OutputFormat::kJson) {

@@ -4,6 +4,9 @@
 // bytes travel: layers at the destination are reused, in the same registry mounted), and the report.
 
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <cxxopts.hpp>
 
@@ -11,6 +14,7 @@
 #include "edit/new_layer.h"
 #include "tools/command.h"
 #include "transfer/endpoints.h"
+#include "transfer/layer_compression.h"
 #include "transfer/location.h"
 
 namespace hoist::tools {
@@ -18,11 +22,22 @@ namespace hoist::tools {
 // -t/--tag DST and the registry flags.
 void AddEditOptions(cxxopts::Options& options);
 
-// --compress gzip|zstd|none and --compression-level N for the layers an edit makes (append, flatten).
+// --compress, --compression-level and --force-compression for the layers an edit makes (append, flatten).
 void AddLayerCompressionOptions(cxxopts::Options& options);
 extern const char* const kLayerCompressionHelp;
-// Their values, with SOURCE_DATE_EPOCH as the timestamp of archived directories.
-Result<edit::LayerOptions> ReadLayerCompression(const CommandContext& ctx);
+
+// What append and flatten read alike before anything is opened: the new layers' compression (with
+// SOURCE_DATE_EPOCH as the timestamp of archived directories), what the copy recompresses
+// (--force-compression: the image's other layers into the same format; otherwise nothing), the time
+// of the new history entries (SOURCE_DATE_EPOCH, else now), --platform, and a spool for the layers.
+struct NewLayerFlags {
+  edit::LayerOptions layer;
+  transfer::LayerCompressionChoice recompress;
+  std::string created;
+  std::vector<Platform> platforms;
+  std::optional<edit::Spool> spool;
+};
+Result<NewLayerFlags> ReadNewLayerFlags(const CommandContext& ctx);
 
 // Help lines every edit command shows.
 extern const char* const kEditHelp;
@@ -36,15 +51,16 @@ using EditFunction = std::function<Result<edit::EditedImage>(transfer::ImageSour
 // {"digest", "media_type", "destination", "copied", "reused", "mounted", "bytes"}).
 // `registry_needed`: the edit itself reads from a registry (rebase's bases) even if SRC and DST are
 // elsewhere.
-// `recompress`: the command has AddCompressionOptions' flags (mutate), applied to the copy.
+// `compression`: how the copy (re)compresses layers (ReadCompressionChoice; append and flatten:
+// NewLayerFlags::recompress).
 Result<int> RunEdit(CommandContext& ctx, const std::string& verb, const EditFunction& edit,
-                    bool registry_needed = false, bool recompress = false);
+                    bool registry_needed = false, const transfer::LayerCompressionChoice& compression = {});
 
 using SourceOpener = std::function<Result<std::unique_ptr<transfer::ImageSource>>(const transfer::Endpoints&)>;
 // RunEdit's work with the source opened by `open` (index create: several images as one source);
 // `src_location` names where layers may be mounted from and what the DST's tag defaults to.
 Result<int> RunEditAt(CommandContext& ctx, const std::string& verb, const transfer::Location& src_location,
                       const transfer::Location& dst, const SourceOpener& open, const EditFunction& edit,
-                      bool registry_needed, bool recompress = false);
+                      bool registry_needed, const transfer::LayerCompressionChoice& compression = {});
 
 }  // namespace hoist::tools

@@ -53,14 +53,15 @@ const char* const kCompressionHelp =
     "gzip), zstd 1..19 (default 3). diff_ids stay; layer and manifest digests change, the same for the\n"
     "same input and level.";
 
-void AddCompressionOptions(cxxopts::Options& o) {
+void AddCompressionOptions(cxxopts::Options& o, const char* compress_help) {
   o.add_options("Compression")
-      ("compress", "Compress layers on the way: gzip, zstd or none", cxxopts::value<std::string>(), "FORMAT")
+      ("compress", compress_help, cxxopts::value<std::string>(), "FORMAT")
       ("compression-level", "Compression level (gzip 0..9, zstd 1..19)", cxxopts::value<std::string>(), "N")
       ("force-compression", "Recompress layers compressed in another format too");
 }
 
-Result<transfer::LayerCompressionChoice> ReadCompressionChoice(const CommandContext& ctx) {
+Result<transfer::LayerCompressionChoice> ReadCompressionChoice(const CommandContext& ctx,
+                                                               std::optional<Compression> implied) {
   const auto& a = ctx.args;
   transfer::LayerCompressionChoice c;
   if (a.count("compress")) {
@@ -70,12 +71,13 @@ Result<transfer::LayerCompressionChoice> ReadCompressionChoice(const CommandCont
     else if (name == "none") c.target = Compression::kNone;
     else return UsageError("--compress must be gzip, zstd or none (got \"" + name + "\")");
   }
+  const std::optional<Compression> target = c.target ? c.target : implied;
   if (a.count("compression-level")) {
-    if (!c.target || *c.target == Compression::kNone) {
+    if (!target || *target == Compression::kNone) {
       return UsageError("--compression-level needs --compress gzip or --compress zstd");
     }
     HOIST_TRY_ASSIGN(int level, IntegerFlag(a, "compression-level"));
-    const bool gzip = *c.target == Compression::kGzip;
+    const bool gzip = *target == Compression::kGzip;
     if (level < (gzip ? 0 : 1) || level > (gzip ? 9 : 19)) {
       return UsageError(std::string("--compression-level for ") + (gzip ? "gzip must be 0..9" : "zstd must be 1..19") +
                         " (got " + std::to_string(level) + ")");
@@ -83,8 +85,23 @@ Result<transfer::LayerCompressionChoice> ReadCompressionChoice(const CommandCont
     c.level = level;
   }
   c.force = a.count("force-compression") > 0;
-  if (c.force && !c.target) return UsageError("--force-compression needs --compress FORMAT");
+  if (c.force && !target) return UsageError("--force-compression needs --compress FORMAT");
   return c;
+}
+
+Result<EndpointSet> MakeEndpoints(const CommandContext& ctx, bool need_registry) {
+  EndpointSet s;
+  if (need_registry) {
+    HOIST_TRY_ASSIGN(s.client, MakeRegistryClient(ctx));
+  }
+  const std::string store_path = store::DefaultStorePath(ctx.global.store);
+  store::LayoutPaths paths(store_path);
+  s.cache = std::make_unique<transfer::BlobInfoCache>(paths.PrivateDir() + "/blob-locations.json");
+  s.cache->Load();
+  s.resume = std::make_unique<transfer::ResumeState>(paths.ResumeDir());
+  s.ep = transfer::Endpoints{s.client.get(), store_path, s.cache.get(), s.resume.get()};
+  s.temp_dir = paths.TempDir();
+  return s;
 }
 
 void AddTransferOptions(cxxopts::Options& o) {
@@ -190,16 +207,9 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
   // Keys and policy are read (and the key password asked for) before anything moves.
   HOIST_TRY_ASSIGN(ContentTrust trust, ReadContentTrust(ctx, role));
 
-  std::unique_ptr<registry::RegistryClient> client;
-  if (source.kind == LocationKind::kRegistry || destination.kind == LocationKind::kRegistry) {
-    HOIST_TRY_ASSIGN(client, MakeRegistryClient(ctx));
-  }
-  const std::string store_path = store::DefaultStorePath(ctx.global.store);
-  store::LayoutPaths paths(store_path);
-  transfer::BlobInfoCache cache(paths.PrivateDir() + "/blob-locations.json");
-  cache.Load();
-  transfer::ResumeState resume(paths.ResumeDir());
-  transfer::Endpoints ep{client.get(), store_path, &cache, &resume};
+  HOIST_TRY_ASSIGN(EndpointSet endpoints, MakeEndpoints(ctx, source.kind == LocationKind::kRegistry ||
+                                                                 destination.kind == LocationKind::kRegistry));
+  const transfer::Endpoints& ep = endpoints.ep;
 
   std::vector<std::pair<Location, Location>> pairs;
   if (a.count("all-tags")) {
@@ -257,7 +267,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
     options.compression = compression;
     options.signatures = !a.count("no-signatures");
     options.progress = &progress;
-    options.spool_dir = paths.TempDir();
+    options.spool_dir = endpoints.temp_dir;
     auto report = transfer::Copy(**src, **dst, options);
     if (!report.ok()) {
       outcome = std::move(report).error();
@@ -271,7 +281,7 @@ Result<int> RunTransfer(CommandContext& ctx, const Location& source, const Locat
     reports.push_back(std::move(report).value());
   }
   progress.End();
-  (void)cache.Save();  // a hint for later mounts; losing it costs nothing but uploads
+  endpoints.SaveCache();
   if (!outcome.ok()) return ShapeError(std::move(outcome).error(), role, *failed_source, *failed_destination);
   PrintReport(ctx, reports, total, progress.mode() != transfer::ProgressMode::kNone);
   return kExitOk;

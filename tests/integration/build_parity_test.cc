@@ -99,7 +99,7 @@ TEST_CASE("build --label and --annotation mark the final image and keep every st
   for (const char* bad : {"=x", " spaced=1"}) {
     auto r = e.Hoist({"build", "--label", bad, ctx});
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("--label needs KEY=VALUE"));
+    CHECK_THAT(r.err, Catch::Contains("--label takes KEY=VALUE"));
   }
 }
 

@@ -7,7 +7,7 @@ namespace hoist::build::builder {
 namespace {
 
 Status Run(const transfer::Endpoints& ep, const transfer::Location& src, const transfer::Location& dst,
-           transfer::ProgressReporter* progress) {
+           transfer::ProgressReporter* progress, const transfer::LayerCompressionChoice& compression = {}) {
   HOIST_TRY_ASSIGN(auto source, transfer::OpenSource(src, ep));
   HOIST_TRY_ASSIGN(auto destination, transfer::OpenDestination(dst, ep, &src));
   transfer::CopyOptions options;
@@ -19,6 +19,7 @@ Status Run(const transfer::Endpoints& ep, const transfer::Location& src, const t
   options.platforms.all = false;
   options.platforms.platforms = {Platform::Host()};
   options.progress = progress;
+  options.compression = compression;
   auto report = transfer::Copy(*source, *destination, options);
   if (!report.ok()) return std::move(report).error().WithContext(src.str() + " → " + dst.str());
   return Ok();
@@ -37,11 +38,11 @@ Status PullIntoStore(const transfer::Endpoints& ep, const Reference& image, tran
 }
 
 Status CopyFromStore(const transfer::Endpoints& ep, const Reference& source, const transfer::Location& destination,
-                     transfer::ProgressReporter* progress) {
+                     transfer::ProgressReporter* progress, const transfer::LayerCompressionChoice& compression) {
   transfer::Location src;
   src.kind = transfer::LocationKind::kStore;
   src.ref = source;
-  return Run(ep, src, destination, progress);
+  return Run(ep, src, destination, progress, compression);
 }
 
 }  // namespace hoist::build::builder

@@ -19,6 +19,19 @@ TEST_CASE("KEY=VALUE flags keep '=' in the value and refuse a missing key") {
   CHECK(!ParseKeyValue("=x", "--env").ok());
 }
 
+TEST_CASE("KEY=VALUE flags take a bare KEY as empty only where allowed (build), and never a KEY with spaces") {
+  auto bare = ParseKeyValue("org.example.flag", "--label", /*bare_key=*/true);
+  REQUIRE(bare.ok());
+  CHECK(bare->first == "org.example.flag");
+  CHECK(bare->second.empty());
+  CHECK(!ParseKeyValue("=x", "--label", true).ok());
+  auto spaced = ParseKeyValue("a b=c", "--annotation", true);
+  REQUIRE(!spaced.ok());
+  CHECK_THAT(spaced.error().message(), Catch::Contains("--annotation takes KEY=VALUE with a KEY without spaces"));
+  CHECK(!ParseKeyValue("a\tb=c", "--label").ok());
+  CHECK(ParseKeyValue("a=b c", "--label")->second == "b c");  // the value may hold spaces
+}
+
 TEST_CASE("entrypoint and cmd take a JSON array or comma-separated words, and empty clears") {
   CHECK(*ParseCommandList(R"(["sh", "-c", "a, b"])", "--cmd") == std::vector<std::string>{"sh", "-c", "a, b"});
   CHECK(*ParseCommandList("sh,-c,x", "--cmd") == std::vector<std::string>{"sh", "-c", "x"});
