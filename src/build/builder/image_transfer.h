@@ -3,6 +3,9 @@
 // COPY --from an image the store lacks), and the result out of the store for --push and --output.
 
 #include <string>
+#include <vector>
+
+#include "core/platform.h"
 
 #include "core/reference.h"
 #include "transfer/endpoints.h"
@@ -11,11 +14,15 @@
 
 namespace hoist::build::builder {
 
-// Pulls `image` (this machine's platform only) into the store at ep.store_path, named by itself.
-Status PullIntoStore(const transfer::Endpoints& ep, const Reference& image, transfer::ProgressReporter* progress);
+// Pulls `image` into the store at ep.store_path, named by itself: the images of `platforms` (one: that
+// image alone; several: an index over them); empty: this machine's platform.
+Status PullIntoStore(const transfer::Endpoints& ep, const Reference& image, transfer::ProgressReporter* progress,
+                     const std::vector<Platform>& platforms = {});
 
-// Copies the store image `source` (a name, or any repository @ the manifest digest) to `destination`.
+// Copies the store image `source` (a name, or any repository @ the manifest digest) to `destination`:
+// this machine's image of an index, or with `whole_index` the index and every image it lists (a
+// multi-platform build's result).
 Status CopyFromStore(const transfer::Endpoints& ep, const Reference& source, const transfer::Location& destination,
-                     transfer::ProgressReporter* progress);
+                     transfer::ProgressReporter* progress, bool whole_index = false);
 
 }  // namespace hoist::build::builder
