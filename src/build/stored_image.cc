@@ -8,14 +8,15 @@ namespace hoist::build {
 namespace {
 
 Result<StoredImage> FromManifest(const store::OciLayout& layout, Descriptor desc, std::string arg,
-                                 std::optional<Reference> name) {
+                                 std::optional<Reference> name, const std::optional<Platform>& platform) {
   HOIST_TRY_ASSIGN(std::string raw, layout.ReadBlob(desc.digest, kMaxManifestSize));
   HOIST_TRY_ASSIGN(AnyManifest any, ParseAnyManifest(std::move(raw), desc.media_type));
   if (const auto* index = std::get_if<Index>(&any)) {
-    Platform want = Platform::Host();
+    Platform want = platform.value_or(Platform::Host());
     const Descriptor* child = index->FindManifest(want);
     if (child == nullptr || !layout.HasBlob(child->digest)) {
-      return NotFound(arg + " has no manifest for this machine's platform " + want.str() + " in the store");
+      return NotFound(arg + " has no manifest for " + (platform ? "the platform " : "this machine's platform ") +
+                      want.str() + " in the store");
     }
     desc = *child;
     HOIST_TRY_ASSIGN(std::string child_raw, layout.ReadBlob(child->digest, kMaxManifestSize));
@@ -26,15 +27,19 @@ Result<StoredImage> FromManifest(const store::OciLayout& layout, Descriptor desc
   HOIST_TRY_ASSIGN(std::string config_raw, layout.ReadBlob(manifest->config().digest, kMaxConfigSize));
   HOIST_TRY_ASSIGN(ImageConfig config, ImageConfig::Parse(std::move(config_raw)));
   HOIST_TRY(config.CheckLayers(manifest->layers().size()));
+  if (platform && !config.platform().Matches(*platform)) {
+    return NotFound(arg + " is an image for " + config.platform().str() + ", not " + platform->str());
+  }
   desc.media_type = manifest->media_type();
   return StoredImage{std::move(arg), std::move(name), std::move(desc), std::move(*manifest), std::move(config)};
 }
 
 }  // namespace
 
-Result<StoredImage> LoadStoredImage(const store::OciLayout& layout, const std::string& arg) {
+Result<StoredImage> LoadStoredImage(const store::OciLayout& layout, const std::string& arg,
+                                    const std::optional<Platform>& platform) {
   HOIST_TRY_ASSIGN(auto found, store::FindImage(layout, arg));
-  auto image = FromManifest(layout, found.descriptor, arg, found.name);
+  auto image = FromManifest(layout, found.descriptor, arg, found.name, platform);
   if (!image.ok()) return std::move(image).error().WithContext("image " + arg);
   return image;
 }
@@ -44,7 +49,7 @@ Result<StoredImage> LoadStoredManifest(const store::OciLayout& layout, const Dig
   d.digest = manifest;
   d.media_type = "";  // taken from the document itself
   HOIST_TRY_ASSIGN(d.size, layout.BlobSize(manifest));
-  auto image = FromManifest(layout, d, arg, std::nullopt);
+  auto image = FromManifest(layout, d, arg, std::nullopt, std::nullopt);
   if (!image.ok()) return std::move(image).error().WithContext("image " + arg);
   return image;
 }

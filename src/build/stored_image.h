@@ -22,8 +22,10 @@ struct StoredImage {
   ImageConfig config;
 };
 
-// By reference, digest or image ID (store/image_lookup.h); an index gives the host platform's manifest.
-Result<StoredImage> LoadStoredImage(const store::OciLayout& layout, const std::string& arg);
+// By reference, digest or image ID (store/image_lookup.h); an index gives `platform`'s manifest (default:
+// this machine's). A single image for another platform than one asked for is refused.
+Result<StoredImage> LoadStoredImage(const store::OciLayout& layout, const std::string& arg,
+                                    const std::optional<Platform>& platform = std::nullopt);
 // By manifest digest (what a container remembers).
 Result<StoredImage> LoadStoredManifest(const store::OciLayout& layout, const Digest& manifest, std::string arg);
 

@@ -1,5 +1,7 @@
 // `hoist build`: a Dockerfile and its context into an image in the local store (build/builder/).
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
@@ -7,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "build/builder/base_images.h"
 #include "build/builder/builder.h"
 #include "build/builder/cache_artifact.h"
 #include "build/builder/docker_archive_output.h"
@@ -43,8 +46,9 @@ void AddBuildOptions(cxxopts::Options& o) {
       ("allow", "Grant an entitlement: security.insecure lets RUN --security=insecure run a step unconfined "
                 "(as `hoist run --privileged`); network.host is accepted (RUN has the host network anyway)",
        cxxopts::value<std::string>(), "ENTITLEMENT")
-      ("platform", "Only this machine's platform can be built; another is an error", cxxopts::value<std::string>(),
-       "OS/ARCH[/VARIANT]")
+      ("platform", "Build for this platform, or for each of a comma-separated list (one image per platform and an "
+                   "index over them); RUN steps of another architecture run through qemu-user-static (binfmt_misc)",
+       cxxopts::value<std::string>(), "OS/ARCH[/VARIANT][,…]")
       ("timestamp", "Creation time and latest file time, in seconds since the epoch (default: SOURCE_DATE_EPOCH "
                     "when set); makes the image digest reproducible",
        cxxopts::value<std::string>(), "SECONDS")
@@ -142,10 +146,21 @@ transfer::ProgressMode ModeOf(Progress p, bool quiet) {
   }
 }
 
+// --progress: plain is BuildKit's plain lines, tty its in-place display (plain when stderr is not a
+// terminal); auto keeps docker build's classic steps.
+build::builder::ProgressStyle StyleOf(Progress p) {
+  if (p == Progress::kPlain) return build::builder::ProgressStyle::kPlain;
+  if (p == Progress::kTty) {
+    return ::isatty(STDERR_FILENO) ? build::builder::ProgressStyle::kTty : build::builder::ProgressStyle::kPlain;
+  }
+  return build::builder::ProgressStyle::kClassic;
+}
+
 // The registry side, made on first use: a build from store images never touches the network.
 struct Transfers {
   const CommandContext& ctx;
   bool quiet;
+  std::vector<Platform> platforms;  // what the build is for
   std::unique_ptr<registry::RegistryClient> client;
   std::unique_ptr<transfer::BlobInfoCache> cache;
   transfer::Endpoints ep;
@@ -164,10 +179,16 @@ struct Transfers {
     }
     return &ep;
   }
-  Status Pull(const Reference& image) {
+  // A base image comes with its images for every platform of the build at once, so the store's name
+  // keeps them all (pulling one platform at a time would rename it to the last one).
+  Status Pull(const Reference& image, const Platform& platform) {
     HOIST_TRY_ASSIGN(auto* e, Get(true));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
-    auto st = build::builder::PullIntoStore(*e, image, &progress);
+    std::vector<Platform> want = {platform};
+    for (const auto& p : platforms) {
+      if (!(p == platform)) want.push_back(p);
+    }
+    auto st = build::builder::PullIntoStore(*e, image, &progress, want);
     progress.End();
     return st;
   }
@@ -194,12 +215,12 @@ struct Transfers {
     if (!st.ok()) return std::move(st).error().WithContext("--cache-to " + to.str());
     return Ok();
   }
-  Status Copy(const Reference& source, const transfer::Location& dst,
-              const transfer::LayerCompressionChoice& compression = {}) {
+  Status Copy(const Reference& source, const transfer::Location& dst, bool whole_index,
+              const transfer::LayerCompressionChoice& compression) {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
     progress.SetLabels(dst.kind == transfer::LocationKind::kRegistry ? transfer::PushLabels() : transfer::CopyLabels());
-    auto st = build::builder::CopyFromStore(*e, source, dst, &progress, compression);
+    auto st = build::builder::CopyFromStore(*e, source, dst, &progress, whole_index, compression);
     progress.End();
     return st;
   }
@@ -239,6 +260,7 @@ Result<int> RunBuild(CommandContext& ctx) {
     options.ssh_agents[agent.first] = std::move(agent.second);
   }
   options.quiet = ctx.args.count("quiet") > 0;
+  options.progress_style = StyleOf(ctx.global.progress);
   HOIST_TRY_ASSIGN(options.timestamp, TimestampFlag(ctx));
   HOIST_TRY_ASSIGN(options.fetch, FetchOptions(ctx));
   const bool push = ctx.args.count("push") > 0;
@@ -265,8 +287,14 @@ Result<int> RunBuild(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(cache_to, ParseCacheLocation(ctx.args["cache-to"].as<std::string>(), /*to=*/true));
   }
 
-  Transfers transfers{ctx, options.quiet, nullptr, nullptr, {}};
-  options.pull = [&](const Reference& image) { return transfers.Pull(image); };
+  HOIST_TRY_ASSIGN(auto platforms, build::builder::ParseBuildPlatforms(options.platform));
+  const bool multi_platform = platforms.size() > 1;
+  if (multi_platform && output && output->kind == transfer::LocationKind::kDockerArchive) {
+    return UsageError("--output docker-archive: holds one platform's image; a multi-platform build needs "
+                      "oci-archive:FILE");
+  }
+  Transfers transfers{ctx, options.quiet, platforms, nullptr, nullptr, {}};
+  options.pull = [&](const Reference& image, const Platform& platform) { return transfers.Pull(image, platform); };
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kWrite));
   for (const auto& from : cache_from) transfers.ImportCache(layout, from);
   HOIST_TRY_ASSIGN(auto result, build::builder::Build(layout, options));
@@ -283,7 +311,7 @@ Result<int> RunBuild(CommandContext& ctx) {
     if (!name && !options.tags.empty()) name = options.tags.front();
     HOIST_TRY(build::builder::WriteDockerArchive(layout, result.manifest, name, output->path));
   } else if (output) {
-    HOIST_TRY(transfers.Copy(built, *output, compression));
+    HOIST_TRY(transfers.Copy(built, *output, multi_platform, compression));
   }
   if (cache_to) HOIST_TRY(transfers.ExportCache(layout, result, *cache_to));
   if (push) {
@@ -291,7 +319,7 @@ Result<int> RunBuild(CommandContext& ctx) {
       transfer::Location dst;
       dst.kind = transfer::LocationKind::kRegistry;
       dst.ref = tag;
-      HOIST_TRY(transfers.Copy(tag, dst, compression));
+      HOIST_TRY(transfers.Copy(tag, dst, multi_platform, compression));
     }
   }
   if (ctx.global.format == OutputFormat::kJson) {
@@ -351,7 +379,16 @@ const CommandSpec& BuildCommand() {
       "docker-archive output holds them uncompressed).\n"
       "RUN --mount=type=cache|secret|bind|tmpfs|ssh as BuildKit: caches live under the store, secrets\n"
       "(--secret id=ID,src=FILE|env=VAR) are mounted 0400 and never reach a layer, the history or the\n"
-      "cache key, --ssh forwards an agent. Not supported: other platforms than this machine's.",
+      "cache key, --ssh forwards an agent.\n"
+      "\n"
+      "--platform linux/arm64 builds for another platform, --platform linux/amd64,linux/arm64 one image per\n"
+      "platform and an OCI index over them (named by -t, pushed whole by --push). FROM takes each platform's\n"
+      "image; TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT, BUILDPLATFORM, BUILDOS and BUILDARCH are\n"
+      "set as BuildKit sets them. RUN steps of another architecture run through qemu-user-static: the kernel\n"
+      "needs a binfmt_misc handler with the F flag (apt-get install qemu-user-static); hoist build says how\n"
+      "to get it before running anything when it is missing. COPY and ADD need no emulation.\n"
+      "--progress plain prints BuildKit's plain lines (#N [k/n] STEP, #N DONE 0.3s, #N CACHED), --progress\n"
+      "tty redraws each step's line in place on a terminal; the default prints docker build's Step n/N.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
       "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"
@@ -360,7 +397,9 @@ const CommandSpec& BuildCommand() {
       "  hoist build -t app:1 --output docker-archive:app.tar . && docker load -i app.tar\n"
       "  hoist build --pull --network none --label org.opencontainers.image.version=1.2 -t app:1 .\n"
       "  hoist build --cache-from reg.example/app:buildcache --cache-to reg.example/app:buildcache -t app:1 .\n"
-      "  hoist build --secret id=npmrc,src=$HOME/.npmrc --ssh default -t app:1 .",
+      "  hoist build --secret id=npmrc,src=$HOME/.npmrc --ssh default -t app:1 .\n"
+      "  hoist build --platform linux/amd64,linux/arm64 -t localhost:5000/app:1 --push .\n"
+      "  hoist build --progress plain -t app:1 .",
       AddBuildOptions, RunBuild};
   return spec;
 }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "build/binfmt.h"
 #include "build/builder/image_transfer.h"
 #include "build/containers.h"
 #include "build/sandbox.h"
@@ -54,13 +55,15 @@ void AddRunOptions(cxxopts::Options& o) {
        cxxopts::value<std::string>(), "CAP")
       ("privileged", "Lift the confinement: every capability, no seccomp filter, no no_new_privs, /proc and /sys "
        "unmasked and writable, device nodes usable")
+      ("platform", "Run the image of this platform (from an index holding several); another architecture runs "
+                   "through qemu-user-static (binfmt_misc)", cxxopts::value<std::string>(), "OS/ARCH[/VARIANT]")
       ("pull", "Pull the image first: missing (when the store lacks it), always, or never",
        cxxopts::value<std::string>()->default_value("missing"), "POLICY");
   AddRegistryOptions(o);
 }
 
 // docker's --pull: the image comes from its registry when the store lacks it (or always).
-Status PullImage(CommandContext& ctx, const std::string& image_arg) {
+Status PullImage(CommandContext& ctx, const std::string& image_arg, const std::optional<Platform>& platform) {
   const std::string policy = ctx.args["pull"].as<std::string>();
   if (policy != "missing" && policy != "always" && policy != "never") {
     return UsageError("--pull must be missing, always or never, got \"" + policy + "\"");
@@ -68,7 +71,7 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg) {
   if (policy == "never") return Ok();
   if (policy == "missing" && StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-    auto have = build::LoadStoredImage(layout, image_arg);
+    auto have = build::LoadStoredImage(layout, image_arg, platform);
     if (have.ok() || have.error().code() != ErrorCode::kNotFound) return Ok();  // errors show up again below
   }
   auto ref = Reference::Parse(image_arg);
@@ -87,7 +90,9 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg) {
     default: break;
   }
   transfer::ProgressReporter progress(mode, stderr);
-  auto st = build::builder::PullIntoStore(ep, *ref, &progress);
+  std::vector<Platform> platforms;
+  if (platform) platforms.push_back(*platform);
+  auto st = build::builder::PullIntoStore(ep, *ref, &progress, platforms);
   progress.End();
   if (!st.ok()) {
     return std::move(st).error().WithContext("pull " + ref->str() +
@@ -127,13 +132,22 @@ Result<int> RunRun(CommandContext& ctx) {
   }
   for (const auto& e : RepeatedFlag(ctx.args, "env")) env_flags.push_back(e);  // -e LIST=a,b stays whole
 
-  HOIST_TRY(PullImage(ctx, image_arg));
+  std::optional<Platform> platform;
+  if (ctx.args.count("platform")) {
+    auto p = Platform::Parse(ctx.args["platform"].as<std::string>());
+    if (!p.ok()) return UsageError("--platform: " + p.error().message());
+    platform = *p;
+  }
+  HOIST_TRY(PullImage(ctx, image_arg, platform));
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  auto loaded = build::LoadStoredImage(layout, image_arg);
+  auto loaded = build::LoadStoredImage(layout, image_arg, platform);
   if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
-    if (auto ref = Reference::Parse(image_arg); ref.ok()) loaded = build::LoadStoredImage(layout, ref->str());
+    if (auto ref = Reference::Parse(image_arg); ref.ok()) loaded = build::LoadStoredImage(layout, ref->str(), platform);
   }
   HOIST_TRY_ASSIGN(build::StoredImage image, std::move(loaded));
+  if (const Platform& p = image.config.platform(); !p.os.empty() && !p.architecture.empty()) {
+    HOIST_TRY(build::CheckEmulation(p, "images for " + p.str()));  // another architecture: qemu's handler
+  }
   const ContainerConfig defaults = image.config.config().value_or(ContainerConfig{});
 
   std::vector<std::string> entrypoint = defaults.entrypoint.value_or(std::vector<std::string>{});

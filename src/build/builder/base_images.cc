@@ -31,36 +31,47 @@ Error NotInStore(const Reference& ref, Error pulled) {
 
 }  // namespace
 
-Status CheckNativePlatform(const std::string& text, const std::string& what) {
-  if (text.empty()) return Ok();
-  auto platform = Platform::Parse(text);
-  if (!platform.ok()) return std::move(platform).error().WithContext(what);
-  Platform host = Platform::Host();
-  if (!host.Matches(platform->Normalized())) {
-    return Unsupported(what + ": hoist build only builds for this machine's platform " + host.str() + ", not " +
-                       platform->str());
+Platform BuildKitPlatform(const Platform& p) {
+  Platform n = p.Normalized();
+  if (n.architecture == "arm64" && n.variant == "v8") n.variant.clear();
+  return n;
+}
+
+Result<std::vector<Platform>> ParseBuildPlatforms(const std::string& text) {
+  std::vector<Platform> out;
+  if (text.empty()) return std::vector<Platform>{BuildKitPlatform(Platform::Host())};
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string one = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    auto p = Platform::Parse(one);
+    if (!p.ok()) return std::move(p).error().WithContext("--platform");
+    Platform want = BuildKitPlatform(*p);
+    for (const auto& have : out) {
+      if (have == want) return InvalidArgument("--platform names " + want.str() + " twice");
+    }
+    out.push_back(std::move(want));
+    if (out.size() > kMaxBuildPlatforms) {
+      return InvalidArgument("--platform names more than " + std::to_string(kMaxBuildPlatforms) +
+                        " platforms (kMaxBuildPlatforms)");
+    }
   }
-  return Ok();
+  return out;
 }
 
 Result<StoredImage> LoadBaseImage(const store::OciLayout& layout, const std::string& name, const PullFunction& pull,
-                                  bool pull_always) {
+                                  bool pull_always, const Platform& platform) {
   auto fetch = [&]() -> Result<StoredImage> {
     auto ref = Reference::Parse(name);
     if (!ref.ok()) return std::move(ref).error().WithContext("image " + name);
-    Status pulled = pull(*ref);
+    Status pulled = pull(*ref, platform);
     if (!pulled.ok()) return NotInStore(*ref, std::move(pulled).error());
-    return LoadStoredImage(layout, ref->str());
+    return LoadStoredImage(layout, ref->str(), platform);
   };
   // --pull fetches even an image the store has, so a moved tag is seen; else only a missing one.
-  auto image = pull_always && pull ? fetch() : LoadStoredImage(layout, name);
+  auto image = pull_always && pull ? fetch() : LoadStoredImage(layout, name, platform);
   if (!image.ok() && image.error().code() == ErrorCode::kNotFound && pull && !pull_always) image = fetch();
-  if (!image.ok()) return image;
-  Platform host = Platform::Host();
-  Platform have = image->config.platform().Normalized();
-  if (have.os != host.os || have.architecture != host.architecture) {
-    return Unsupported("image " + name + " is for " + have.str() + "; hoist build only builds for " + host.str());
-  }
   return image;
 }
 

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/reference.h"
 #include "build/builder/build_cache.h"
+#include "build/builder/build_progress.h"
 #include "build/sandbox.h"
 #include "transfer/url_fetch.h"
 
@@ -24,7 +25,9 @@ struct BuildOptions {
   std::string dockerfile;     // "" → CONTEXT/Dockerfile; "-" → stdin
   std::map<std::string, std::string> build_args;
   std::string target;         // the stage to build ("" → the last)
-  std::string platform;       // --platform: only this machine's platform can be built
+  // --platform: OS/ARCH[/VARIANT] or a comma-separated list (one image per platform and an index over
+  // them); "" → this machine's. RUN steps of another architecture run through qemu (build/binfmt.h).
+  std::string platform;
   bool no_cache = false;
   bool allow_insecure = false;  // --allow security.insecure: RUN --security=insecure may run privileged
   std::optional<int64_t> timestamp;  // SOURCE_DATE_EPOCH / --timestamp: fixed times, clamped mtimes
@@ -48,16 +51,18 @@ struct BuildOptions {
   std::map<std::string, std::string> ssh_agents;
   bool quiet = false;                // no progress; RUN output only when a step fails
   std::FILE* progress = stderr;
+  ProgressStyle progress_style = ProgressStyle::kClassic;
+  std::string binfmt_dir = "/proc/sys/fs/binfmt_misc";  // where the kernel's qemu handlers are looked up
   // Fetches a registry image into the store (FROM or COPY --from an image the store lacks); null:
   // images must already be in the store.
-  std::function<Status(const Reference& image)> pull;
+  std::function<Status(const Reference& image, const Platform& platform)> pull;
   // ADD URL downloads: TLS settings (the registry flags'), retries, size bound.
   transfer::UrlFetchOptions fetch;
 };
 
 struct BuildResult {
-  Descriptor manifest;
-  Digest config = Digest::Of("");  // the image ID, as docker prints it
+  Descriptor manifest;             // the image, or the index over the images of several platforms
+  Digest config = Digest::Of("");  // the image ID, as docker prints it (several platforms: the index digest)
   int steps = 0;
   int cached = 0;
   double seconds = 0;

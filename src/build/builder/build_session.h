@@ -44,6 +44,8 @@ struct BuildSession {
   const BuildCache& cache;
   BuildProgress& progress;
   std::string scratch;  // removed when the build ends
+  Platform platform;    // the platform being built (TARGETPLATFORM), BuildKit's spelling
+  bool multi_platform = false;  // --platform named several: progress labels name the platform
   std::map<int, BuiltStage> stages;
   std::map<std::string, std::string> image_roots;  // COPY --from=IMAGE: manifest digest → unpacked dir
   int dirs = 0;
@@ -58,5 +60,10 @@ struct BuildSession {
 
 // Builds stage `index` (its dependencies must be in session.stages already).
 Result<BuiltStage> BuildStage(BuildSession& session, int index);
+
+// The platform stage `index` is built for: FROM --platform's (expanded with the global ARGs, as
+// BuildKit does for FROM --platform=$BUILDPLATFORM), else the build's.
+Result<Platform> StagePlatform(const dockerfile::Dockerfile& file, const BuildScope& scope, const Platform& platform,
+                               int index);
 
 }  // namespace hoist::build::builder

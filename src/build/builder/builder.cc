@@ -1,12 +1,14 @@
 #include "build/builder/builder.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 
+#include "build/binfmt.h"
 #include "build/builder/base_images.h"
 #include "build/builder/build_session.h"
 #include "build/dockerfile/expand.h"
@@ -20,12 +22,34 @@ namespace hoist::build::builder {
 
 namespace {
 
-std::map<std::string, std::string> PlatformArgs() {
-  Platform host = Platform::Host();
-  std::string platform = host.str();
-  return {{"TARGETPLATFORM", platform}, {"TARGETOS", host.os},       {"TARGETARCH", host.architecture},
-          {"TARGETVARIANT", host.variant}, {"BUILDPLATFORM", platform}, {"BUILDOS", host.os},
-          {"BUILDARCH", host.architecture}, {"BUILDVARIANT", host.variant}};
+// BuildKit's automatic platform ARGs: the target being built and this machine.
+std::map<std::string, std::string> PlatformArgs(const Platform& target) {
+  Platform host = BuildKitPlatform(Platform::Host());
+  return {{"TARGETPLATFORM", target.str()}, {"TARGETOS", target.os},     {"TARGETARCH", target.architecture},
+          {"TARGETVARIANT", target.variant}, {"BUILDPLATFORM", host.str()}, {"BUILDOS", host.os},
+          {"BUILDARCH", host.architecture},  {"BUILDVARIANT", host.variant}};
+}
+
+// What one platform's build will do, worked out before anything runs.
+struct PlatformPlan {
+  Platform platform;
+  BuildScope scope;
+  StagePlan plan;
+};
+
+// RUN steps of another architecture need qemu through binfmt_misc; checked before any step runs, so
+// a missing handler costs nothing. COPY/ADD-only stages need none.
+Status CheckRunEmulation(const dockerfile::Dockerfile& file, const PlatformPlan& p, const std::string& binfmt_dir) {
+  for (int index : p.plan.order) {
+    const auto& stage = file.stages[index];
+    bool runs = false;
+    for (const auto& ins : stage.instructions) runs = runs || ins.keyword == "RUN";
+    if (!runs) continue;
+    HOIST_TRY_ASSIGN(Platform platform, StagePlatform(file, p.scope, p.platform, index));
+    auto st = CheckEmulation(platform, "RUN steps for " + platform.str(), binfmt_dir);
+    if (!st.ok()) return std::move(st).error().WithContext(stage.location.ToString());
+  }
+  return Ok();
 }
 
 Status DeclareGlobals(const dockerfile::Dockerfile& file, BuildScope& scope) {
@@ -43,7 +67,8 @@ Status DeclareGlobals(const dockerfile::Dockerfile& file, BuildScope& scope) {
 
 // --label and --annotation on the final image; both enter its cache key, so a changed label makes a
 // new image while every step stays cached.
-void ApplyFinalEdits(StageImage& image, const BuildOptions& options) {
+void ApplyFinalEdits(StageImage& image, const BuildOptions& options, const Platform& platform) {
+  image.chain = CacheKey(image.chain, {"platform", platform.str()});
   if (!options.labels.empty()) {
     ContainerConfig c = image.config.config().value_or(ContainerConfig{});
     std::string text;
@@ -104,11 +129,20 @@ Status NameImage(store::OciLayout& layout, const Descriptor& manifest, const std
   });
 }
 
+// The index over the images of a multi-platform build (OCI, or a Docker manifest list when the
+// images have Docker media types).
+Result<Descriptor> WriteIndex(store::OciLayout& layout, const std::vector<Descriptor>& manifests) {
+  bool docker = false;
+  for (const auto& m : manifests) docker = docker || m.media_type == kDockerManifest;
+  Index index(std::string(docker ? kDockerManifestList : kOciIndex), manifests);
+  return layout.PutBytes(index.raw(), index.media_type());
+}
+
 }  // namespace
 
 Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  HOIST_TRY(CheckNativePlatform(options.platform, "--platform"));
+  HOIST_TRY_ASSIGN(std::vector<Platform> platforms, ParseBuildPlatforms(options.platform));
   HOIST_TRY_ASSIGN(auto lease, layout.BeginWrite());
   HOIST_TRY_ASSIGN(ScratchDir scratch, ScratchDir::Create(layout.paths().TempDir(), "build-"));
 
@@ -120,38 +154,64 @@ Result<BuildResult> Build(store::OciLayout& layout, const BuildOptions& options)
   HOIST_TRY_ASSIGN(dockerfile::Dockerfile file,
                    dockerfile::Parse(context.dockerfile_text(), context.dockerfile_name()));
 
-  BuildScope scope(options.build_args, PlatformArgs());
-  HOIST_TRY(DeclareGlobals(file, scope));
-  HOIST_TRY_ASSIGN(StagePlan plan, PlanStages(file, options.target, scope));
-
-  BuildProgress progress(options.progress, options.quiet);
-  progress.SetTotal(plan.steps);
-  BuildCache cache(layout);
-  BuildSession session{layout, options, file, plan, context, scope, cache, progress, scratch.path(), {}, {}, 0, {}};
-  for (int index : plan.order) {
-    HOIST_TRY_ASSIGN(BuiltStage built, BuildStage(session, index));
-    session.stages.emplace(index, std::move(built));
+  std::vector<PlatformPlan> plans;
+  plans.reserve(platforms.size());  // sessions hold references into it
+  int total = 0;
+  for (const auto& platform : platforms) {
+    BuildScope scope(options.build_args, PlatformArgs(platform));
+    HOIST_TRY(DeclareGlobals(file, scope));
+    HOIST_TRY_ASSIGN(StagePlan plan, PlanStages(file, options.target, scope));
+    total += plan.steps;
+    plans.push_back(PlatformPlan{platform, std::move(scope), std::move(plan)});
+    HOIST_TRY(CheckRunEmulation(file, plans.back(), options.binfmt_dir));
   }
 
-  StageImage image = session.stages.at(plan.target).image;
-  ApplyFinalEdits(image, options);
+  BuildProgress progress(options.progress, options.quiet, options.progress_style);
+  progress.SetTotal(total);
+  BuildCache cache(layout);
   BuildResult result;
-  auto cached = options.no_cache ? std::nullopt : cache.LookupImage(image.chain);
-  auto config = cached ? ReadConfigDigest(layout, *cached) : std::nullopt;
-  if (cached && config) {
-    result.manifest = *cached;
-    result.config = *config;
+  std::map<Digest, CachedStep> used_steps;
+  std::vector<Descriptor> manifests;
+  for (auto& p : plans) {
+    // Each platform's stages and unpacked images in a directory of their own.
+    std::string dir = scratch.path() + "/" + std::to_string(manifests.size());
+    if (::mkdir(dir.c_str(), 0755) != 0) return ErrnoError("create " + dir, errno);
+    BuildSession session{layout, options, file, p.plan, context, p.scope, cache, progress, dir,
+                         p.platform, plans.size() > 1, {}, {}, 0, {}};
+    for (int index : p.plan.order) {
+      HOIST_TRY_ASSIGN(BuiltStage built, BuildStage(session, index));
+      session.stages.emplace(index, std::move(built));
+    }
+    StageImage image = session.stages.at(p.plan.target).image;
+    ApplyFinalEdits(image, options, p.platform);
+    Descriptor manifest;
+    auto cached = options.no_cache ? std::nullopt : cache.LookupImage(image.chain);
+    auto config = cached ? ReadConfigDigest(layout, *cached) : std::nullopt;
+    if (cached && config) {
+      manifest = *cached;
+      result.config = *config;
+    } else {
+      HOIST_TRY_ASSIGN(manifest, WriteImage(layout, image, options.annotations));
+      result.config = image.config.digest();
+      HOIST_TRY(cache.StoreImage(image.chain, manifest));
+    }
+    manifest.platform = p.platform;
+    manifests.push_back(manifest);
+    used_steps.insert(session.used_steps.begin(), session.used_steps.end());
+  }
+  if (manifests.size() == 1) {
+    result.manifest = manifests.front();
+    result.manifest.platform.reset();
   } else {
-    HOIST_TRY_ASSIGN(result.manifest, WriteImage(layout, image, options.annotations));
-    result.config = image.config.digest();
-    HOIST_TRY(cache.StoreImage(image.chain, result.manifest));
+    HOIST_TRY_ASSIGN(result.manifest, WriteIndex(layout, manifests));
+    result.config = result.manifest.digest;  // as buildx prints a multi-platform image's ID
   }
   HOIST_TRY(NameImage(layout, result.manifest, options.tags));
 
-  for (const auto& unused : scope.UnusedBuildArgs()) {
+  for (const auto& unused : plans.front().scope.UnusedBuildArgs()) {
     progress.Line("[Warning] build-arg " + unused + " was not consumed by any ARG");
   }
-  result.cache_steps.assign(session.used_steps.begin(), session.used_steps.end());
+  result.cache_steps.assign(used_steps.begin(), used_steps.end());
   result.steps = progress.step();
   result.cached = progress.cached();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -7,7 +7,8 @@ namespace hoist::build::builder {
 namespace {
 
 Status Run(const transfer::Endpoints& ep, const transfer::Location& src, const transfer::Location& dst,
-           transfer::ProgressReporter* progress, const transfer::LayerCompressionChoice& compression = {}) {
+           transfer::ProgressReporter* progress, const std::vector<Platform>& platforms, bool whole_index,
+           const transfer::LayerCompressionChoice& compression = {}) {
   HOIST_TRY_ASSIGN(auto source, transfer::OpenSource(src, ep));
   HOIST_TRY_ASSIGN(auto destination, transfer::OpenDestination(dst, ep, &src));
   transfer::CopyOptions options;
@@ -16,8 +17,8 @@ Status Run(const transfer::Endpoints& ep, const transfer::Location& src, const t
     // An archive without :REF gets the image's full name (an untagged build: none).
     options.tag = src.ref && src.ref->tag() ? src.ref->str() : "";
   }
-  options.platforms.all = false;
-  options.platforms.platforms = {Platform::Host()};
+  options.platforms.all = whole_index;
+  options.platforms.platforms = platforms.empty() ? std::vector<Platform>{Platform::Host()} : platforms;
   options.progress = progress;
   options.compression = compression;
   auto report = transfer::Copy(*source, *destination, options);
@@ -27,22 +28,24 @@ Status Run(const transfer::Endpoints& ep, const transfer::Location& src, const t
 
 }  // namespace
 
-Status PullIntoStore(const transfer::Endpoints& ep, const Reference& image, transfer::ProgressReporter* progress) {
+Status PullIntoStore(const transfer::Endpoints& ep, const Reference& image, transfer::ProgressReporter* progress,
+                     const std::vector<Platform>& platforms) {
   transfer::Location src;
   src.kind = transfer::LocationKind::kRegistry;
   src.ref = image;
   transfer::Location dst;
   dst.kind = transfer::LocationKind::kStore;
   dst.ref = image;
-  return Run(ep, src, dst, progress);
+  return Run(ep, src, dst, progress, platforms, false);
 }
 
 Status CopyFromStore(const transfer::Endpoints& ep, const Reference& source, const transfer::Location& destination,
-                     transfer::ProgressReporter* progress, const transfer::LayerCompressionChoice& compression) {
+                     transfer::ProgressReporter* progress, bool whole_index,
+                     const transfer::LayerCompressionChoice& compression) {
   transfer::Location src;
   src.kind = transfer::LocationKind::kStore;
   src.ref = source;
-  return Run(ep, src, destination, progress, compression);
+  return Run(ep, src, destination, progress, {}, whole_index, compression);
 }
 
 }  // namespace hoist::build::builder

@@ -47,6 +47,8 @@ class StageRunner {
   Result<BuiltStage> Run() {
     HOIST_TRY_ASSIGN(std::string dir, s_.NewDir("stage-"));
     rootfs_ = std::make_shared<StageRootfs>(s_.layout, dir);
+    int steps = 1 + static_cast<int>(stage_.instructions.size());
+    s_.progress.BeginStage(StageLabel(), steps);
     HOIST_TRY(AtLocation(stage_.location, From()));
     for (const auto& ins : stage_.instructions) {
       s_.progress.Step(ins.original);
@@ -61,28 +63,36 @@ class StageRunner {
  private:
   std::string Timestamp() const { return s_.options.timestamp ? std::to_string(*s_.options.timestamp) : "-"; }
 
+  // BuildKit's step label: the platform when several are built, then the stage's name (stage-N
+  // when it has none and there are several stages).
+  std::string StageLabel() const {
+    std::string label = s_.multi_platform ? s_.platform.str() : "";
+    std::string name = stage_.name;
+    if (name.empty() && s_.file.stages.size() > 1) name = "stage-" + std::to_string(index_);
+    if (!name.empty()) label += (label.empty() ? "" : " ") + name;
+    return label;
+  }
+
   Status From() {
     const std::string& base = s_.plan.bases[index_];
     s_.progress.Step("FROM " + base + (stage_.name.empty() ? "" : " AS " + stage_.name));
-    if (!stage_.platform.empty()) {
-      HOIST_TRY_ASSIGN(std::string platform, dockerfile::ExpandWord(stage_.platform, s_.scope.GlobalLookup(),
-                                                                    s_.file.escape, stage_.location));
-      HOIST_TRY(CheckNativePlatform(platform, "FROM --platform"));
-    }
+    HOIST_TRY_ASSIGN(Platform platform, StagePlatform(s_.file, s_.scope, s_.platform, index_));
     const Digest zero = Digest::Of("");
     bool numeric = base.find_first_not_of("0123456789") == std::string::npos;
     if (base == "scratch") {
-      image_.chain = CacheKey(zero, {"FROM scratch", Timestamp()});
+      image_.config = ImageConfig(platform);
+      image_.chain = CacheKey(zero, {"FROM scratch", Timestamp(), platform.str()});
     } else if (auto other = FindStage(s_.file, base, index_); other && !numeric) {
       image_ = s_.stages.at(*other).image;
       image_.chain = CacheKey(image_.chain, {"FROM stage", Timestamp()});
     } else {
-      HOIST_TRY_ASSIGN(StoredImage img, LoadBaseImage(s_.layout, base, s_.options.pull, s_.options.pull_always));
+      HOIST_TRY_ASSIGN(StoredImage img,
+                       LoadBaseImage(s_.layout, base, s_.options.pull, s_.options.pull_always, platform));
       image_.config = img.config;
       image_.layers = img.manifest.layers();
       image_.docker = IsDocker(img.manifest.media_type());
       image_.chain = CacheKey(zero, {"FROM", img.manifest_descriptor.digest.str(), Timestamp()});
-      s_.progress.Line(" ---> " + img.manifest_descriptor.digest.str().substr(0, 19));
+      s_.progress.Note(img.manifest_descriptor.digest.str().substr(0, 19));
     }
     sc_.config = image_.config.config().value_or(ContainerConfig{});
     auto shell = sc_.config.extra.find("Shell");
@@ -234,6 +244,7 @@ class StageRunner {
       cmd.mounts = std::move(prepared->mounts);
       for (auto& e : prepared->env) cmd.env.push_back(std::move(e));
       auto missing = MissingMountPaths(rootfs_->root(), mounts);
+      s_.progress.BeforeOutput();
       Status ran = ExecuteRun(ins, rootfs_->root(), cmd, s_.progress.out(), s_.progress.quiet(), scratch);
       HOIST_TRY(RemoveMountPaths(rootfs_->root(), missing));
       return ran;
@@ -329,7 +340,7 @@ class StageRunner {
       return NotFound(where + ": no stage named \"" + from + "\" before this line (an image needs a tag or a registry, "
                       "e.g. " + from + ":latest)");
     }
-    auto img = LoadBaseImage(s_.layout, from, s_.options.pull, s_.options.pull_always);
+    auto img = LoadBaseImage(s_.layout, from, s_.options.pull, s_.options.pull_always, s_.platform);
     if (!img.ok()) return std::move(img).error().WithContext(where);
     return img;
   }
@@ -392,5 +403,16 @@ std::string BuildSession::Now() const {
 }
 
 Result<BuiltStage> BuildStage(BuildSession& session, int index) { return StageRunner(session, index).Run(); }
+
+Result<Platform> StagePlatform(const dockerfile::Dockerfile& file, const BuildScope& scope, const Platform& platform,
+                               int index) {
+  const dockerfile::Stage& stage = file.stages[index];
+  if (stage.platform.empty()) return platform;
+  HOIST_TRY_ASSIGN(std::string text,
+                   dockerfile::ExpandWord(stage.platform, scope.GlobalLookup(), file.escape, stage.location));
+  auto parsed = Platform::Parse(text);
+  if (!parsed.ok()) return std::move(parsed).error().WithContext("FROM --platform");
+  return BuildKitPlatform(*parsed);
+}
 
 }  // namespace hoist::build::builder
