@@ -215,8 +215,8 @@ struct Transfers {
     if (!st.ok()) return std::move(st).error().WithContext("--cache-to " + to.str());
     return Ok();
   }
-  Status Copy(const Reference& source, const transfer::Location& dst, bool whole_index,
-              const transfer::LayerCompressionChoice& compression) {
+  Status Copy(const Reference& source, const transfer::Location& dst, bool whole_index = false,
+              const transfer::LayerCompressionChoice& compression = {}) {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
     progress.SetLabels(dst.kind == transfer::LocationKind::kRegistry ? transfer::PushLabels() : transfer::CopyLabels());
