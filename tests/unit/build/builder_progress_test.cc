@@ -106,7 +106,7 @@ TEST_CASE("tty progress redraws a step's line in place with its outcome") {
   CHECK_THAT(text, Catch::Contains("=> [2/2] RUN make\n=> [2/2] RUN make"));
 }
 
-TEST_CASE("--platform takes one platform or a list, in BuildKit's spelling") {
+TEST_CASE("the platform option takes one platform or a list in BuildKit's spelling") {
   auto one = ParseBuildPlatforms("linux/arm64/v8");
   REQUIRE(one.ok());
   REQUIRE(one->size() == 1);

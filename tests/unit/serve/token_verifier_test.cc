@@ -161,7 +161,7 @@ TEST_CASE("token verifier: an ES256 token whose x5c is a bundle certificate hold
   CHECK_FALSE(check.token->Allows("repository", "team/other", "pull"));
 }
 
-TEST_CASE("token verifier: an RS256 token whose x5c leaf chains to a bundle CA holds; aud may be a list") {
+TEST_CASE("token verifier: an RS256 token whose x5c leaf chains to a bundle CA holds and aud may be a list") {
   json claims = Claims();
   claims["aud"] = {"other", "test-service"};
   claims["access"] = {{{"type", "registry"}, {"name", "catalog"}, {"actions", {"*"}}}};
@@ -174,7 +174,7 @@ TEST_CASE("token verifier: an RS256 token whose x5c leaf chains to a bundle CA h
   CHECK(Verifier(EcIssuer().Pem())->Verify(token).refusal == TokenRefusal::kUntrustedKey);
 }
 
-TEST_CASE("token verifier: a kid naming a bundle key (libtrust key ID) holds; an unknown kid does not") {
+TEST_CASE("token verifier: a kid naming a bundle key (libtrust key ID) holds but an unknown kid does not") {
   const std::string kid = hoist::serve::LibtrustKeyId(EcIssuer().Spki());
   CHECK(kid.size() == 12 * 4 + 11);
   CHECK(kid[4] == ':');
