@@ -149,6 +149,51 @@ TEST_CASE("serve: a multi-platform index pushed through it comes back by digest,
   CHECK(hoist::Digest::Of(synced).str() == index.digest.str());
 }
 
+std::string ConfigDigest(const std::string& layout, const std::string& manifest_digest) {
+  auto m = nlohmann::json::parse(ReadFile(layout + "/blobs/sha256/" + manifest_digest.substr(7)));
+  return m["config"]["digest"].get<std::string>();
+}
+
+TEST_CASE("serve: every location kind goes through it and back with its digest kept") {
+  TempDir tmp;
+  ServeProcess s({tmp / "r"});
+  Layout layout(tmp / "src");
+  hoist::Descriptor image = layout.AddImage({500, 700}, "amd64", 4);
+  layout.Name("app", image);
+  Client c;
+  auto copy = [&](const std::string& from, const std::string& to) {
+    CommandResult r = c.Hoist({"copy", from, to});
+    INFO(from << " → " << to << "\n" << r.err << s.log());
+    REQUIRE(r.exit_code == 0);
+  };
+  const std::string served = "docker://" + s.host() + "/kinds/";
+  copy("oci:" + (tmp / "src") + ":app", served + "oci:1");
+  CHECK(NamedDigest(tmp / "r", "kinds/oci:1") == image.digest.str());
+
+  copy(served + "oci:1", "oci-archive:" + (tmp / "a.tar") + ":app");
+  copy("oci-archive:" + (tmp / "a.tar") + ":app", served + "oci-archive:1");
+  CHECK(NamedDigest(tmp / "r", "kinds/oci-archive:1") == image.digest.str());
+
+  // The store, with a real image (the layout's layers above are not tars): push, pull back.
+  c.Import("localhost/kinds/real:1", "real content\n");
+  CommandResult push = c.Hoist({"push", "localhost/kinds/real:1", served + "store:1"});
+  INFO(push.err);
+  REQUIRE(push.exit_code == 0);
+  const std::string pushed = NamedDigest(tmp / "r", "kinds/store:1");
+  REQUIRE(!pushed.empty());
+  CommandResult pull = c.Hoist({"pull", s.host() + "/kinds/store:1"});
+  INFO(pull.err);
+  REQUIRE(pull.exit_code == 0);
+  CHECK(NamedDigest(c.store(), s.host() + "/kinds/store:1") == pushed);
+
+  // A docker-archive holds no manifest: what comes back is the same config over the same layers.
+  copy(served + "store:1", "docker-archive:" + (tmp / "d.tar") + ":kinds/app:1");
+  copy("docker-archive:" + (tmp / "d.tar"), served + "docker-archive:1");
+  const std::string from_docker = NamedDigest(tmp / "r", "kinds/docker-archive:1");
+  REQUIRE(!from_docker.empty());
+  CHECK(ConfigDigest(tmp / "r", from_docker) == ConfigDigest(tmp / "r", pushed));
+}
+
 TEST_CASE("serve: a mirror run --to dir: bundle is served read-only and pulled from") {
   TempDir tmp;
   std::string app_digest;
