@@ -113,9 +113,13 @@ hoist_build -f "$CTX/Dockerfile.cache" --build-arg N=0 >/dev/null
 reset() { n=$((n + 1)); export n; }
 hoist_cache() { hoist_build -f "$CTX/Dockerfile.cache" --build-arg "N=$n"; }
 buildah_cache() { buildah_build -f "$CTX/Dockerfile.cache" --build-arg "N=$n"; }
+# The same command with the same programs the container runs (busybox's wc reads the whole file;
+# coreutils' wc -c on a regular file only asks for its size, which would compare two other programs).
 by_hand() {
   mkdir -p "$WORK/hand"
-  sh -c 'test -f "$1/data" || head -c 67108864 /dev/zero > "$1/data"; echo $2; wc -c < "$1/data" > "$1/size"' sh "$WORK/hand" "$n"
+  local bb="$CTX/rootfs/bin/busybox"
+  "$bb" sh -c 'test -f "$1/data" || "$3" head -c 67108864 /dev/zero > "$1/data"; echo $2; "$3" wc -c < "$1/data" > "$1/size"' \
+    sh "$WORK/hand" "$n" "$bb"
 }
 export -f hoist_cache buildah_cache by_hand
 measure "hoist: RUN --mount=type=cache" hoist_cache
