@@ -8,7 +8,7 @@
 //    ---> CACHED
 // kPlain (--progress plain), BuildKit's plain lines, one or two per step:
 //   #3 [linux/arm64 builder 2/4] RUN make
-//   <the command's output>
+//   #3 0.215 <each line of the command's output>
 //   #3 DONE 1.4s
 //   #4 [linux/arm64 builder 3/4] COPY . .
 //   #4 CACHED
@@ -49,6 +49,8 @@ class BuildProgress {
   // A line outside any step; ends the current one.
   void Line(const std::string& text);
   int step() const { return step_; }
+  // The open step's number where its command's output lines are prefixed (plain style), else 0.
+  int PlainVertex() const { return style_ == ProgressStyle::kPlain && !quiet_ ? step_ : 0; }
   int cached() const { return cached_; }
 
   // BuildKit's plain-style lines, for the renderer and its tests.

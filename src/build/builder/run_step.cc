@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 
+#include "build/builder/prefixed_output.h"
 #include "build/dockerfile/lines.h"
 #include "build/unique_fd.h"
 #include "core/fs.h"
@@ -111,7 +113,7 @@ Result<RunFlags> ParseRunFlags(const dockerfile::Instruction& ins, bool allow_in
 }
 
 Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs, const RunCommand& command,
-                  std::FILE* output, bool quiet, const std::string& scratch_dir) {
+                  std::FILE* output, bool quiet, const std::string& scratch_dir, int plain_vertex) {
   SandboxOptions sandbox;
   sandbox.rootfs = rootfs;
   sandbox.argv = command.argv;
@@ -131,10 +133,17 @@ Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs,
     if (!log.valid()) return ErrnoError("create " + log_path, errno);
   }
   std::fflush(output);
+  std::optional<PrefixedOutput> prefixed;
+  if (!quiet && plain_vertex > 0) {
+    auto started = PrefixedOutput::Start(plain_vertex, ::fileno(output));
+    if (!started.ok()) return std::move(started).error().WithContext(ins.location.ToString() + ": RUN");
+    prefixed.emplace(std::move(started).value());
+  }
   Result<int> code = [&]() {
-    RedirectOutput redirect(quiet ? log.get() : ::fileno(output));
+    RedirectOutput redirect(quiet ? log.get() : prefixed ? prefixed->input_fd() : ::fileno(output));
     return RunInSandbox(sandbox);
   }();
+  if (prefixed) prefixed->Finish();  // every line shown before the step's outcome
   if (!code.ok()) return std::move(code).error().WithContext(ins.location.ToString() + ": RUN");
   if (*code == 0) return Ok();
   if (SandboxInterrupted()) {

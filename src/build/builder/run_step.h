@@ -39,7 +39,8 @@ struct RunFlags {
 };
 Result<RunFlags> ParseRunFlags(const dockerfile::Instruction& ins, bool allow_insecure);
 
+// `plain_vertex` > 0: the command's output lines are shown as "#N 0.123 line" (--progress plain).
 Status ExecuteRun(const dockerfile::Instruction& ins, const std::string& rootfs, const RunCommand& command,
-                  std::FILE* output, bool quiet, const std::string& scratch_dir);
+                  std::FILE* output, bool quiet, const std::string& scratch_dir, int plain_vertex = 0);
 
 }  // namespace hoist::build::builder

@@ -245,7 +245,8 @@ class StageRunner {
       for (auto& e : prepared->env) cmd.env.push_back(std::move(e));
       auto missing = MissingMountPaths(rootfs_->root(), mounts);
       s_.progress.BeforeOutput();
-      Status ran = ExecuteRun(ins, rootfs_->root(), cmd, s_.progress.out(), s_.progress.quiet(), scratch);
+      Status ran = ExecuteRun(ins, rootfs_->root(), cmd, s_.progress.out(), s_.progress.quiet(), scratch,
+                              s_.progress.PlainVertex());
       HOIST_TRY(RemoveMountPaths(rootfs_->root(), missing));
       return ran;
     });

@@ -2,12 +2,15 @@
 // build's classic one left as it was.
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "build/builder/base_images.h"
 #include "build/builder/build_progress.h"
+#include "build/builder/prefixed_output.h"
 
 using hoist::Platform;
 using hoist::build::builder::BuildKitPlatform;
@@ -119,4 +122,32 @@ TEST_CASE("the platform option takes one platform or a list in BuildKit's spelli
   CHECK_FALSE(ParseBuildPlatforms("linux/arm64,linux/aarch64").ok());  // the same one twice
   CHECK_FALSE(ParseBuildPlatforms("linux/amd64,").ok());
   CHECK(BuildKitPlatform(Platform::Parse("linux/arm/v7").value()).str() == "linux/arm/v7");
+}
+
+TEST_CASE("plain progress prefixes each output line of a RUN step with its step number and seconds") {
+  using hoist::build::builder::PrefixedOutput;
+  CHECK(PrefixedOutput::Line(4, 0.2154, "hello") == "#4 0.215 hello\n");
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  auto relay = PrefixedOutput::Start(7, out[1]);
+  REQUIRE(relay.ok());
+  const std::string text = "one\ntwo\n\nno newline";
+  REQUIRE(::write(relay->input_fd(), text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  relay->Finish();
+  ::close(out[1]);
+  std::string got;
+  char buf[256];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  ::close(out[0]);
+  std::vector<std::string> lines;
+  for (size_t start = 0, nl; (nl = got.find('\n', start)) != std::string::npos; start = nl + 1) {
+    lines.push_back(got.substr(start, nl - start));
+  }
+  REQUIRE(lines.size() == 4);
+  const std::vector<std::string> texts = {"one", "two", "", "no newline"};
+  for (size_t i = 0; i < lines.size(); ++i) {
+    INFO(lines[i]);
+    CHECK(lines[i].rfind("#7 0.", 0) == 0);
+    CHECK(lines[i].substr(lines[i].find(' ', 3) + 1) == texts[i]);
+  }
 }
