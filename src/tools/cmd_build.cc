@@ -387,8 +387,9 @@ const CommandSpec& BuildCommand() {
       "set as BuildKit sets them. RUN steps of another architecture run through qemu-user-static: the kernel\n"
       "needs a binfmt_misc handler with the F flag (apt-get install qemu-user-static); hoist build says how\n"
       "to get it before running anything when it is missing. COPY and ADD need no emulation.\n"
-      "--progress plain prints BuildKit's plain lines (#N [k/n] STEP, #N DONE 0.3s, #N CACHED), --progress\n"
-      "tty redraws each step's line in place on a terminal; the default prints docker build's Step n/N.",
+      "--progress plain prints BuildKit's plain lines (#N [k/n] STEP, #N 0.215 OUTPUT, #N DONE 0.3s, #N CACHED),\n"
+      "--progress tty redraws each step's line in place on a terminal; the default prints docker build's\n"
+      "Step n/N.",
       "  hoist build -t example.com/app:1 .\n"
       "  hoist build -f docker/Dockerfile.prod --build-arg VERSION=2.1 --target runtime -t app:2 .\n"
       "  SOURCE_DATE_EPOCH=1700000000 hoist build -q --iidfile id.txt -t app:repro .\n"
