@@ -287,7 +287,9 @@ Result<int> RunBuild(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(cache_to, ParseCacheLocation(ctx.args["cache-to"].as<std::string>(), /*to=*/true));
   }
 
-  HOIST_TRY_ASSIGN(auto platforms, build::builder::ParseBuildPlatforms(options.platform));
+  auto parsed_platforms = build::builder::ParseBuildPlatforms(options.platform);
+  if (!parsed_platforms.ok()) return UsageError(parsed_platforms.error().ToString());  // exit 2, as run --platform
+  const std::vector<Platform> platforms = std::move(parsed_platforms).value();
   const bool multi_platform = platforms.size() > 1;
   if (multi_platform && output && output->kind == transfer::LocationKind::kDockerArchive) {
     return UsageError("--output docker-archive: holds one platform's image; a multi-platform build needs "

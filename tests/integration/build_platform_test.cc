@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "build/binfmt.h"
@@ -120,4 +121,16 @@ TEST_CASE("a COPY-only build for another platform needs no emulation and makes t
   auto c = nlohmann::json::parse(config.out);
   CHECK(c["architecture"] == "s390x");
   CHECK(c["os"] == "linux");
+}
+
+TEST_CASE("a bad --platform list for build is a usage error naming the value, as run --platform") {
+  TempDir dir;
+  for (const std::string& bad : {std::string("\xff,,"), std::string("linux/amd64,"), std::string("linux/amd64,linux/amd64"),
+                                std::string("bogus/")}) {
+    CommandResult r = RunHoist({"build", "--platform", bad, dir.path()}, {"HOIST_STORE=" + dir / "store"});
+    INFO(bad << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("hoist: --platform"));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
 }
