@@ -9,7 +9,7 @@
 #   hoist copy --compress zstd  (default level 3)      vs  zstd -3 -T1, zstd -3 -T0
 #   hoist copy --compress gzip  (ISA-L's fast gzip)    vs  gzip -6, pigz -6 (installed when missing)
 # Each hoist run starts hoist, reads the (uncompressed) layer and verifies its sha256, compresses it
-# (zstd: libzstd's 2 workers; gzip: ISA-L in 1 MiB chunks on 2 workers), hashes the output into a
+# (zstd: libzstd's 2 workers; gzip: ISA-L in 512 KiB chunks on 2 workers), hashes the output into a
 # spool file, then copies that file into an oci: layout (read, verified, written, fsynced). The bare
 # compressors read the tar and write to /dev/null; the "+ sha256 + file" rows do what hoist does
 # besides compressing (hash the input and the output, write the output to a file), for a fair peer.

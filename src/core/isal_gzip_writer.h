@@ -1,7 +1,7 @@
 #pragma once
 // gzip through ISA-L (Intel's igzip) at its level 1: about 7× the speed of zlib at level 1 for a
 // tar of /usr/lib, with output about 2% larger. Used where speed matters more than the last
-// percent (layers compressed on the way to a registry). The input is deflated in independent 1 MiB
+// percent (layers compressed on the way to a registry). The input is deflated in independent 512 KiB
 // chunks joined into one gzip member (as pigz --independent), `workers` threads compressing
 // chunks side by side while the caller's thread reads and writes: the bytes depend on the input
 // alone, never on `workers`. Internal to core/compression.cc.

@@ -203,9 +203,13 @@ TEST_CASE("gzip(1) and zstd(1) decode what the compressing writers produce") {
 
 TEST_CASE("fast gzip gives the same bytes with any number of workers, and zlib and gzip read them") {
   hoist::testing::TempDir dir;
-  // Around the 1 MiB chunk size: empty, less than a chunk, exactly one, several and a remainder.
-  for (size_t n : {size_t{0}, size_t{5}, size_t{1} << 20, (size_t{7} << 19) + 3}) {
-    std::string data = SampleData(n);
+  // Around the 512 KiB chunk size: empty, less than a chunk, exactly one, several and a remainder;
+  // then random bytes over many chunks, where every output fills its room and chunks are reused.
+  std::mt19937 rng(42);
+  std::string random(9 * (size_t{512} << 10) + 11, '\0');
+  for (auto& c : random) c = static_cast<char>(rng());
+  for (size_t n : {size_t{0}, size_t{5}, size_t{512} << 10, (size_t{7} << 19) + 3, random.size()}) {
+    std::string data = n == random.size() ? random : SampleData(n);
     std::string first;
     for (int workers : {0, 1, 3}) {
       StringWriter out;
