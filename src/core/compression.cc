@@ -91,6 +91,11 @@ class GzipWriter : public CompressingWriter {
   bool closed_ = false;
 };
 
+// libzstd's job size with workers: each worker holds a job's input and output, so the default (8 MiB
+// at level 3) made a 256 MiB layer's conversion peak at 80 MiB RSS; 2 MiB jobs peak at 36 MiB for
+// 0.4% more output on a tar of /usr/lib. The bytes depend on it (and not on the number of workers).
+constexpr int kZstdJobSize = 2 << 20;
+
 class ZstdWriter : public CompressingWriter {
  public:
   ZstdWriter(Writer& out, int level, int workers)
@@ -98,7 +103,8 @@ class ZstdWriter : public CompressingWriter {
     if (cctx_ == nullptr) return;
     ok_ = !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_compressionLevel, level)) &&
           !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1)) &&
-          (workers == 0 || !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, workers)));
+          (workers == 0 || (!ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, workers)) &&
+                            !ZSTD_isError(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_jobSize, kZstdJobSize))));
   }
   ~ZstdWriter() override { ZSTD_freeCCtx(cctx_); }
   bool initialized() const { return ok_; }
