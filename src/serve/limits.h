@@ -26,7 +26,8 @@ inline constexpr size_t kConnectionMemory = 64 * 1024;
 // A connection idle this long (a stalled client) is closed (--idle-timeout); its upload stays resumable.
 inline constexpr unsigned kIdleTimeoutSeconds = 120;
 // A new connection must have sent its first request's line and headers within this long
-// (--header-timeout): a client trickling a byte now and then is never idle, and is cut here.
+// (--header-timeout): a client trickling a byte now and then is never idle, and is cut here. A kept-alive
+// connection gets --idle-timeout plus this long after each answer to send its next request's headers.
 inline constexpr unsigned kHeaderTimeoutSeconds = 30;
 // SIGTERM: requests in flight get this long to finish before the rest are cut.
 inline constexpr std::chrono::seconds kShutdownGrace{30};

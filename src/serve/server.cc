@@ -124,11 +124,14 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
   return Queue(c, *st, st->exchange->Finish());
 }
 
-void OnCompleted(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode toe) {
+void OnCompleted(void* cls, MHD_Connection* c, void** con_cls, MHD_RequestTerminationCode toe) {
   auto* server = static_cast<Server*>(cls);
   auto* st = static_cast<RequestState*>(*con_cls);
   if (!st) return;
   *con_cls = nullptr;
+  // A kept-alive connection's next request is held to a header deadline too (a closing one is
+  // forgotten again when libmicrohttpd reports it closed).
+  server->AwaitNextRequest(c);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - st->start).count();
   // A request cut before its answer is logged as 499 (the client went away), nginx's convention.
   int status = st->answered ? st->status : 499;
@@ -255,6 +258,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Rout
   opts.push_back({MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&OnConnection), server.get()});
   server->max_connections_ = options.max_connections;
   server->header_timeout_ = std::chrono::seconds(options.header_timeout_seconds);
+  server->idle_timeout_ = std::chrono::seconds(options.idle_timeout_seconds);
   server->tls_ = tls;
   if (tls) {
     opts.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(options.tls_cert_pem.c_str())});
@@ -277,6 +281,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Rout
 void Server::AwaitHeaders(MHD_Connection* c, int fd) {
   std::lock_guard<std::mutex> lock(watch_mu_);
   awaiting_headers_[c] = Waiting{fd, std::chrono::steady_clock::now() + header_timeout_};
+}
+
+void Server::AwaitNextRequest(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (!info) return;
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  awaiting_headers_[c] = Waiting{info->connect_fd, std::chrono::steady_clock::now() + idle_timeout_ + header_timeout_};
 }
 
 void Server::HeadersArrived(MHD_Connection* c) {

@@ -53,8 +53,10 @@ class Server {
   std::atomic<unsigned>& connections() { return connections_; }
   unsigned max_connections() const { return max_connections_; }
   bool tls() const { return tls_; }
-  // Connections still waiting for their first request's headers, cut past --header-timeout.
+  // Connections still waiting for a request's headers, cut past their deadline: --header-timeout
+  // for a new connection's first request, --idle-timeout plus that after each answer for the next.
   void AwaitHeaders(MHD_Connection* c, int fd);
+  void AwaitNextRequest(MHD_Connection* c);
   void HeadersArrived(MHD_Connection* c);
 
  private:
@@ -75,6 +77,7 @@ class Server {
     std::chrono::steady_clock::time_point deadline;
   };
   std::chrono::seconds header_timeout_{kHeaderTimeoutSeconds};
+  std::chrono::seconds idle_timeout_{kIdleTimeoutSeconds};
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;
   bool watch_stop_ = false;

@@ -48,7 +48,7 @@ void AddServeOptions(cxxopts::Options& o) {
       ("idle-timeout", "Seconds a connection may stay idle before it is closed",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kIdleTimeoutSeconds)), "SECONDS")
       ("header-timeout", "Seconds a new connection has to send its first request's headers (a client "
-       "trickling bytes is cut)",
+       "trickling bytes is cut); after each answer, a kept-alive one has --idle-timeout plus this for the next",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kHeaderTimeoutSeconds)), "SECONDS")
       ("max-blob-size", "Largest blob accepted, in GiB (a bigger upload is refused with SIZE_INVALID)",
        cxxopts::value<std::string>()->default_value(std::to_string(serve::kDefaultMaxBlobSize >> 30)), "GIB");
@@ -176,7 +176,9 @@ const CommandSpec& ServeCommand() {
       "\n"
       "Limits: a manifest 4 MiB; request headers 64 KiB (431 beyond); a body where none belongs\n"
       "64 KiB; connections idle 120 s are closed (--idle-timeout), and a new connection that has not\n"
-      "sent its request headers within 30 s (--header-timeout: a client trickling bytes) is cut;\n"
+      "sent its request headers within 30 s (--header-timeout: a client trickling bytes) is cut, as\n"
+      "is a kept-alive one that has not sent its next request's headers within --idle-timeout plus\n"
+      "--header-timeout of its last answer;\n"
       "--max-connections, --max-uploads, --max-blob-size.\n"
       "SIGTERM or SIGINT stop serve: new connections are refused and requests in flight get 30 s to\n"
       "finish. GET /metrics answers in the Prometheus text format (behind --htpasswd when set). The\n"
