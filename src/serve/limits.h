@@ -18,6 +18,10 @@ inline constexpr size_t kMaxSmallBody = 64 * 1024;
 inline constexpr uint64_t kDefaultMaxBlobSize = 64ull << 30;
 // Open upload sessions at once (--max-uploads); one more POST is answered 429 TOOMANYREQUESTS.
 inline constexpr size_t kDefaultMaxUploadSessions = 1000;
+// A request for an upload session another request holds waits up to this long for it. A client
+// killed mid-PATCH and started again finds its old request still taking in what reached serve: its
+// status query and its resumed PATCH must wait for those bytes, or resume at the wrong offset.
+inline constexpr std::chrono::milliseconds kBusyUploadWait{2000};
 // Connections at once (--max-connections); more are accepted and closed at once.
 inline constexpr unsigned kDefaultMaxConnections = 512;
 // Memory for one connection's request line and headers (libmicrohttpd's per-connection pool);

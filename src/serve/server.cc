@@ -94,12 +94,15 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
         },
         &st->request.query);
     st->exchange = server->router().Begin(st->request);
+    const bool chunked = st->request.headers.count("transfer-encoding") > 0;
+    if (chunked) server->BodyStarted(c);
     if (auto length = st->request.headers.find("content-length"); length != st->request.headers.end()) {
       uint64_t n = 0;
       const std::string& v = length->second;
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (ec == std::errc() && end == v.data() + v.size()) {
         if (std::optional<Response> refused = st->exchange->Announce(n)) return Queue(c, *st, std::move(*refused));
+        if (n > 0 && !chunked) server->BodyStarted(c);
       }
     }
     return MHD_YES;
@@ -120,6 +123,7 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
     *upload_data_size = 0;
     return MHD_YES;
   }
+  server->BodyEnded(c);  // the whole body is in
   if (st->answered) return MHD_YES;
   return Queue(c, *st, st->exchange->Finish());
 }
@@ -129,6 +133,7 @@ void OnCompleted(void* cls, MHD_Connection* c, void** con_cls, MHD_RequestTermin
   auto* st = static_cast<RequestState*>(*con_cls);
   if (!st) return;
   *con_cls = nullptr;
+  server->BodyEnded(c);
   // A kept-alive connection's next request is held to a header deadline too (a closing one is
   // forgotten again when libmicrohttpd reports it closed).
   server->AwaitNextRequest(c);
@@ -175,6 +180,7 @@ void OnConnection(void* cls, MHD_Connection* c, void**, MHD_ConnectionNotificati
   auto* server = static_cast<Server*>(cls);
   if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
     server->HeadersArrived(c);
+    server->BodyEnded(c);
     server->connections()--;
     return;
   }
@@ -295,6 +301,18 @@ void Server::HeadersArrived(MHD_Connection* c) {
   awaiting_headers_.erase(c);
 }
 
+void Server::BodyStarted(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+  if (!info) return;
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  receiving_body_[c] = info->connect_fd;
+}
+
+void Server::BodyEnded(MHD_Connection* c) {
+  std::lock_guard<std::mutex> lock(watch_mu_);
+  receiving_body_.erase(c);
+}
+
 // Cuts (shutdown, so libmicrohttpd sees the end and cleans up) each connection past its header
 // deadline. The entry goes when libmicrohttpd reports the connection closed, before its socket is
 // closed, so a descriptor number reused by a new connection is never cut by mistake.
@@ -307,6 +325,18 @@ void Server::Watch() {
       if (it->second.deadline <= now) {
         ::shutdown(it->second.fd, SHUT_RDWR);
         it = awaiting_headers_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // A client gone in the middle of a body: libmicrohttpd 0.9.75 (epoll) takes in what was buffered
+    // but misses the end of the stream, and the request (and its upload session) would wait for the
+    // idle timeout. Nothing left to read and the stream at its end: cut it, so the request ends.
+    for (auto it = receiving_body_.begin(); it != receiving_body_.end();) {
+      char byte;
+      if (::recv(it->second, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+        ::shutdown(it->second, SHUT_RDWR);
+        it = receiving_body_.erase(it);
       } else {
         ++it;
       }

@@ -58,6 +58,9 @@ class Server {
   void AwaitHeaders(MHD_Connection* c, int fd);
   void AwaitNextRequest(MHD_Connection* c);
   void HeadersArrived(MHD_Connection* c);
+  // Connections in the middle of a request body, watched for a client that went away.
+  void BodyStarted(MHD_Connection* c);
+  void BodyEnded(MHD_Connection* c);
 
  private:
   Server(Router& router, Metrics& metrics, AccessLog& log) : router_(router), metrics_(metrics), log_(log) {}
@@ -82,6 +85,7 @@ class Server {
   std::condition_variable watch_cv_;
   bool watch_stop_ = false;
   std::map<MHD_Connection*, Waiting> awaiting_headers_;
+  std::map<MHD_Connection*, int> receiving_body_;  // their descriptors
   std::thread watchdog_;
   void StopWatchdog();
 };

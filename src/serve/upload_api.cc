@@ -131,8 +131,10 @@ std::unique_ptr<Exchange> SessionRequest(ServedLayout& s, const Request& req, co
     return Answer(Response(204));
   }
   if (req.method != "PATCH" && req.method != "PUT") return Answer(MethodNotAllowed(req, "GET, PATCH, PUT, DELETE"));
+  // Refusals from here on are answered as soon as the body is announced, under their own status:
+  // a small-body Answer would call any PATCH body too large and hide why.
   auto lease = s.uploads().Acquire(id);
-  if (!lease.ok()) return Answer(SessionError(lease.error(), id));
+  if (!lease.ok()) return std::make_unique<RefusalExchange>(SessionError(lease.error(), id));
   if (std::string cr = req.Header("content-range"); !cr.empty()) {
     auto start = ContentRangeStart(cr);
     if (!start || *start != (*lease)->size()) {
@@ -142,7 +144,7 @@ std::unique_ptr<Exchange> SessionRequest(ServedLayout& s, const Request& req, co
                                   std::to_string((*lease)->size()) + " bytes this upload holds");
       out.Set("Location", UploadUrl(r, id));
       out.Set("Range", RangeOf((*lease)->size()));
-      return Answer(std::move(out));
+      return std::make_unique<RefusalExchange>(std::move(out));
     }
   }
   if (req.method == "PATCH") {
@@ -151,7 +153,9 @@ std::unique_ptr<Exchange> SessionRequest(ServedLayout& s, const Request& req, co
     });
   }
   auto digest = req.Query("digest");
-  if (!digest) return Answer(ApiError(400, "DIGEST_INVALID", "the final PUT of an upload needs ?digest="));
+  if (!digest) {
+    return std::make_unique<RefusalExchange>(ApiError(400, "DIGEST_INVALID", "the final PUT of an upload needs ?digest="));
+  }
   return std::make_unique<SessionExchange>(
       std::move(lease).value(),
       [&s, r, d = *digest, id](UploadSessions::Lease& l) { return CommitSession(s, r, l, d, id); });

@@ -87,9 +87,17 @@ Result<std::string> UploadSessions::Create() {
   return id;
 }
 
+bool UploadSessions::WaitUntilFree(std::unique_lock<std::mutex>& lock, const std::string& id) {
+  return released_.wait_for(lock, kBusyUploadWait, [&] {
+    auto it = sessions_.find(id);
+    return it == sessions_.end() || !it->second.busy;
+  });
+}
+
 Result<uint64_t> UploadSessions::Size(const std::string& id) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitUntilFree(lock, id);  // still busy after the wait: the size so far
     if (!sessions_.count(id)) return NotFound("upload " + id + " is unknown (finished, cancelled or expired)");
   }
   struct stat st;
@@ -104,12 +112,11 @@ size_t UploadSessions::open_sessions() {
 
 Result<std::unique_ptr<UploadSessions::Lease>> UploadSessions::Acquire(const std::string& id) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    const bool free = WaitUntilFree(lock, id);
     auto it = sessions_.find(id);
     if (it == sessions_.end()) return NotFound("upload " + id + " is unknown (finished, cancelled or expired)");
-    if (it->second.busy) {
-      return Error(ErrorCode::kConflict, "upload " + id + " is in use by another request");
-    }
+    if (!free) return Error(ErrorCode::kConflict, "upload " + id + " is in use by another request");
     it->second.busy = true;
   }
   int fd = ::open(SpoolPath(id).c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -124,14 +131,17 @@ Result<std::unique_ptr<UploadSessions::Lease>> UploadSessions::Acquire(const std
 }
 
 void UploadSessions::Release(const std::string& id, bool erase) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return;
-  if (erase) {
-    sessions_.erase(it);
-  } else {
-    it->second.busy = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    if (erase) {
+      sessions_.erase(it);
+    } else {
+      it->second.busy = false;
+    }
   }
+  released_.notify_all();
 }
 
 UploadSessions::Lease::~Lease() {

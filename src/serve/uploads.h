@@ -6,6 +6,7 @@
 // before they are renamed into blobs/; a mismatch removes them: nothing unverified is ever stored.
 
 #include <cstdint>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,7 +31,8 @@ class UploadSessions {
   static bool ValidId(std::string_view id);  // 32 lowercase hex: never a path
   // A new, empty session; kTooLarge at the session limit (--max-uploads).
   Result<std::string> Create();
-  // Bytes received so far; kNotFound for an unknown session.
+  // Bytes received so far; kNotFound for an unknown session. A session another request holds is
+  // waited for (up to kBusyUploadWait), so a resuming client is told where its old request ended.
   Result<uint64_t> Size(const std::string& id);
   size_t open_sessions();
 
@@ -56,7 +58,8 @@ class UploadSessions {
     uint64_t size_;
     bool done_ = false;  // committed or cancelled: the session is gone
   };
-  // kNotFound for an unknown session, kConflict while another request holds it.
+  // kNotFound for an unknown session, kConflict while another request still holds it after
+  // kBusyUploadWait.
   Result<std::unique_ptr<Lease>> Acquire(const std::string& id);
   // Verifies the session's bytes are `expected` and moves them into blobs/. The session ends
   // either way: on a mismatch (kDigestMismatch) its bytes are removed and nothing is stored.
@@ -71,12 +74,15 @@ class UploadSessions {
     bool busy = false;
   };
   void Release(const std::string& id, bool erase);
+  // With mu_ held: waits up to kBusyUploadWait while session `id` is busy; false if it still is.
+  bool WaitUntilFree(std::unique_lock<std::mutex>& lock, const std::string& id);
   std::string SpoolPath(const std::string& id) const { return layout_.paths().Upload(id); }
 
   store::OciLayout& layout_;
   size_t max_sessions_;
   uint64_t max_blob_size_;
   std::mutex mu_;
+  std::condition_variable released_;  // a lease ended
   std::map<std::string, Session> sessions_;
 };
 

@@ -247,10 +247,17 @@ class FaultProxy::Session {
         if (!upstream_->Send(wire::FramePiece(req_body.framing, p))) early = true;
         return !early;
       });
-      if (reset_now || end == BodyEnd::kBroken) {
-        // A client that died mid-body, or our reset: the registry sees the body break off.
+      if (reset_now) {  // our reset: the registry sees the body break off there
         client_.Reset();
         upstream_->Reset();
+        return false;
+      }
+      if (end == BodyEnd::kBroken) {
+        // A client that died mid-body: its kernel would still have delivered what it had sent, then
+        // a FIN. A reset here would make the registry's kernel drop what it had received but not yet
+        // read (megabytes on a busy machine), which no real dead client causes.
+        client_.Reset();
+        upstream_->Close();
         return false;
       }
       if (end == BodyEnd::kDone && !early) upstream_->Send(wire::FrameEnd(req_body.framing));
