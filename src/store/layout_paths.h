@@ -42,10 +42,10 @@ class LayoutPaths {
   // `id` must already be validated (32 lowercase hex, serve/uploads.h).
   std::string UploadsDir() const { return PrivateDir() + "/uploads"; }
   std::string Upload(const std::string& id) const { return UploadsDir() + "/" + id; }
-  // `id` must already be validated (64 lowercase hex, build/containers.h).
+  // `id` must already be validated (64 lowercase hex, container/containers.h).
   std::string ContainersDir() const { return PrivateDir() + "/containers"; }
   std::string Container(const std::string& id) const { return ContainersDir() + "/" + id; }
-  // `name` must already be validated (build/volumes.h).
+  // `name` must already be validated (container/volumes.h).
   std::string VolumesDir() const { return PrivateDir() + "/volumes"; }
   std::string Volume(const std::string& name) const { return VolumesDir() + "/" + name; }
   std::string BuildCacheDir() const { return PrivateDir() + "/build-cache"; }

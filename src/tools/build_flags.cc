@@ -40,7 +40,7 @@ std::optional<std::map<std::string, std::string>> Attributes(const std::string& 
 
 }  // namespace
 
-Result<std::pair<std::string, build::builder::BuildOptions::Secret>> ParseSecretFlag(const std::string& value) {
+Result<std::pair<std::string, builder::BuildOptions::Secret>> ParseSecretFlag(const std::string& value) {
   auto bad = [&](const std::string& why) {
     // The value names a file or a variable, never the secret itself: safe to quote.
     return UsageError("--secret " + why + ", got \"" + value + "\"");
@@ -61,7 +61,7 @@ Result<std::pair<std::string, build::builder::BuildOptions::Secret>> ParseSecret
     src.clear();
   }
   if (!src.empty() && !env.empty()) return bad("takes src or env, not both");
-  build::builder::BuildOptions::Secret secret;
+  builder::BuildOptions::Secret secret;
   if (src.empty() && env.empty()) env = id;  // buildx: a bare id names an environment variable
   if (!src.empty()) {
     if (::access(src.c_str(), R_OK) != 0) return bad("cannot read " + src);

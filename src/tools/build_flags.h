@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "build/builder/build_options.h"
+#include "builder/build_options.h"
 #include "core/error.h"
 #include "tools/command.h"
 #include "transfer/location.h"
@@ -18,7 +18,7 @@
 namespace hoist::tools {
 
 // --secret id=ID[,src=FILE|source=FILE][,env=VAR][,type=file|env]; a bare id=ID reads $ID, as buildx.
-Result<std::pair<std::string, build::builder::BuildOptions::Secret>> ParseSecretFlag(const std::string& value);
+Result<std::pair<std::string, builder::BuildOptions::Secret>> ParseSecretFlag(const std::string& value);
 
 // --ssh ID[=SOCKET] ("default" alone: $SSH_AUTH_SOCK).
 Result<std::pair<std::string, std::string>> ParseSshFlag(const std::string& value);

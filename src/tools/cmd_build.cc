@@ -1,4 +1,4 @@
-// `hoist build`: a Dockerfile and its context into an image in the local store (build/builder/).
+// `hoist build`: a Dockerfile and its context into an image in the local store (builder/).
 
 #include <unistd.h>
 
@@ -9,12 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "build/builder/base_images.h"
-#include "build/builder/builder.h"
-#include "build/builder/cache_artifact.h"
-#include "build/builder/docker_archive_output.h"
-#include "build/builder/image_transfer.h"
-#include "build/commit.h"
+#include "builder/base_images.h"
+#include "builder/builder.h"
+#include "builder/cache_artifact.h"
+#include "builder/docker_archive_output.h"
+#include "container/commit.h"
+#include "container/image_transfer.h"
 #include "core/fs.h"
 #include "core/json_parse.h"
 #include "core/output_file.h"
@@ -108,11 +108,11 @@ Result<std::map<std::string, std::string>> KeyValues(const CommandContext& ctx, 
   return out;
 }
 
-Result<std::optional<build::SandboxOptions::Network>> NetworkFlag(const CommandContext& ctx) {
-  if (!ctx.args.count("network")) return std::optional<build::SandboxOptions::Network>();
+Result<std::optional<container::SandboxOptions::Network>> NetworkFlag(const CommandContext& ctx) {
+  if (!ctx.args.count("network")) return std::optional<container::SandboxOptions::Network>();
   const std::string v = ctx.args["network"].as<std::string>();
-  if (v == "none") return std::optional(build::SandboxOptions::Network::kNone);
-  if (v == "host" || v == "default") return std::optional(build::SandboxOptions::Network::kHost);
+  if (v == "none") return std::optional(container::SandboxOptions::Network::kNone);
+  if (v == "host" || v == "default") return std::optional(container::SandboxOptions::Network::kHost);
   return UsageError("--network takes default, host or none, got \"" + v + "\"");
 }
 
@@ -148,12 +148,12 @@ transfer::ProgressMode ModeOf(Progress p, bool quiet) {
 
 // --progress: plain is BuildKit's plain lines, tty its in-place display (plain when stderr is not a
 // terminal); auto keeps docker build's classic steps.
-build::builder::ProgressStyle StyleOf(Progress p) {
-  if (p == Progress::kPlain) return build::builder::ProgressStyle::kPlain;
+builder::ProgressStyle StyleOf(Progress p) {
+  if (p == Progress::kPlain) return builder::ProgressStyle::kPlain;
   if (p == Progress::kTty) {
-    return ::isatty(STDERR_FILENO) ? build::builder::ProgressStyle::kTty : build::builder::ProgressStyle::kPlain;
+    return ::isatty(STDERR_FILENO) ? builder::ProgressStyle::kTty : builder::ProgressStyle::kPlain;
   }
-  return build::builder::ProgressStyle::kClassic;
+  return builder::ProgressStyle::kClassic;
 }
 
 // The registry side, made on first use: a build from store images never touches the network.
@@ -188,7 +188,7 @@ struct Transfers {
     for (const auto& p : platforms) {
       if (!(p == platform)) want.push_back(p);
     }
-    auto st = build::builder::PullIntoStore(*e, image, &progress, want);
+    auto st = container::PullIntoStore(*e, image, &progress, want);
     progress.End();
     return st;
   }
@@ -198,7 +198,7 @@ struct Transfers {
       HOIST_TRY_ASSIGN(auto* e, Get(from.kind == transfer::LocationKind::kRegistry));
       HOIST_TRY_ASSIGN(auto source, transfer::OpenSource(from, *e));
       HOIST_TRY_ASSIGN(auto lease, layout.BeginWrite());
-      return build::builder::ImportCacheArtifact(layout, *source);
+      return builder::ImportCacheArtifact(layout, *source);
     };
     auto imported = run();
     if (!imported.ok()) {
@@ -207,10 +207,10 @@ struct Transfers {
       std::fprintf(stderr, "Imported %zu cached steps from %s\n", *imported, from.str().c_str());
     }
   }
-  Status ExportCache(store::OciLayout& layout, const build::builder::BuildResult& result,
+  Status ExportCache(store::OciLayout& layout, const builder::BuildResult& result,
                      const transfer::Location& to) {
-    std::map<Digest, build::builder::CachedStep> steps(result.cache_steps.begin(), result.cache_steps.end());
-    HOIST_TRY_ASSIGN(Descriptor artifact, build::builder::WriteCacheArtifact(layout, steps));
+    std::map<Digest, builder::CachedStep> steps(result.cache_steps.begin(), result.cache_steps.end());
+    HOIST_TRY_ASSIGN(Descriptor artifact, builder::WriteCacheArtifact(layout, steps));
     auto st = Copy(Reference::Parse("localhost/hoist-build-cache@" + artifact.digest.str()).value(), to);
     if (!st.ok()) return std::move(st).error().WithContext("--cache-to " + to.str());
     return Ok();
@@ -220,7 +220,7 @@ struct Transfers {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
     progress.SetLabels(dst.kind == transfer::LocationKind::kRegistry ? transfer::PushLabels() : transfer::CopyLabels());
-    auto st = build::builder::CopyFromStore(*e, source, dst, &progress, whole_index, compression);
+    auto st = container::CopyFromStore(*e, source, dst, &progress, whole_index, compression);
     progress.End();
     return st;
   }
@@ -228,7 +228,7 @@ struct Transfers {
 
 Result<int> RunBuild(CommandContext& ctx) {
   if (ctx.positional.size() != 1) return UsageError("build needs exactly one CONTEXT (a directory, or - for a tar)");
-  build::builder::BuildOptions options;
+  builder::BuildOptions options;
   options.context = ctx.positional[0];
   if (ctx.args.count("file")) options.dockerfile = ctx.args["file"].as<std::string>();
   for (const auto& t : RepeatedFlag(ctx.args, "tag")) {
@@ -287,7 +287,7 @@ Result<int> RunBuild(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(cache_to, ParseCacheLocation(ctx.args["cache-to"].as<std::string>(), /*to=*/true));
   }
 
-  auto parsed_platforms = build::builder::ParseBuildPlatforms(options.platform);
+  auto parsed_platforms = builder::ParseBuildPlatforms(options.platform);
   if (!parsed_platforms.ok()) return UsageError(parsed_platforms.error().ToString());  // exit 2, as run --platform
   const std::vector<Platform> platforms = std::move(parsed_platforms).value();
   const bool multi_platform = platforms.size() > 1;
@@ -299,7 +299,7 @@ Result<int> RunBuild(CommandContext& ctx) {
   options.pull = [&](const Reference& image, const Platform& platform) { return transfers.Pull(image, platform); };
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kWrite));
   for (const auto& from : cache_from) transfers.ImportCache(layout, from);
-  HOIST_TRY_ASSIGN(auto result, build::builder::Build(layout, options));
+  HOIST_TRY_ASSIGN(auto result, builder::Build(layout, options));
 
   if (ctx.args.count("iidfile")) {
     HOIST_TRY(WriteOutputFile(ctx.args["iidfile"].as<std::string>(), result.config.str()));
@@ -311,7 +311,7 @@ Result<int> RunBuild(CommandContext& ctx) {
     // Named by docker-archive:FILE:REF, else by the first -t name, else unnamed (an image ID).
     std::optional<Reference> name = output->ref;
     if (!name && !options.tags.empty()) name = options.tags.front();
-    HOIST_TRY(build::builder::WriteDockerArchive(layout, result.manifest, name, output->path));
+    HOIST_TRY(builder::WriteDockerArchive(layout, result.manifest, name, output->path));
   } else if (output) {
     HOIST_TRY(transfers.Copy(built, *output, multi_platform, compression));
   }

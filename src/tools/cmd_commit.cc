@@ -3,9 +3,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "build/commit.h"
-#include "build/container_pause.h"
-#include "build/containers.h"
+#include "container/commit.h"
+#include "container/container_pause.h"
+#include "container/containers.h"
 #include "core/json_parse.h"
 #include "store/import.h"
 #include "tools/build_flags.h"
@@ -49,7 +49,7 @@ Result<int> RunCommit(CommandContext& ctx) {
   }
   HOIST_TRY_ASSIGN(Reference name, ParseStoreReference(ctx.positional[1]));
   if (name.digest()) return UsageError("commit names its image with a tag, not a digest");
-  build::CommitOptions options;
+  container::CommitOptions options;
   options.changes = RepeatedFlag(ctx.args, "change");
   if (ctx.args.count("message")) options.message = ctx.args["message"].as<std::string>();
   if (ctx.args.count("author")) options.author = ctx.args["author"].as<std::string>();
@@ -57,32 +57,32 @@ Result<int> RunCommit(CommandContext& ctx) {
 
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
   std::string changed_dir;
-  std::optional<build::StoredImage> base;
-  std::optional<build::PausedContainer> paused;
+  std::optional<container::StoredImage> base;
+  std::optional<container::PausedContainer> paused;
   const std::string& source = ctx.positional[0];
   if (from_dir) {
     const std::string base_arg = ctx.args["from"].as<std::string>();
     HOIST_TRY(RefuseTransport(base_arg));
-    HOIST_TRY_ASSIGN(base, build::LoadStoredImage(layout, base_arg));
+    HOIST_TRY_ASSIGN(base, container::LoadStoredImage(layout, base_arg));
     changed_dir = source;
     options.created_by = "hoist commit --from " + base_arg + " " + source;
   } else {
-    build::ContainerStore containers(layout.paths());
-    HOIST_TRY_ASSIGN(build::ContainerRecord c, containers.Find(source));
+    container::ContainerStore containers(layout.paths());
+    HOIST_TRY_ASSIGN(container::ContainerRecord c, containers.Find(source));
     if (c.running()) {
       // docker pauses a running container while it commits; its run's mount points are no change.
-      options.exclude = build::RunMountPointPaths();
+      options.exclude = container::RunMountPointPaths();
       if (ctx.args["pause"].as<bool>() && c.container_pid > 0) {
-        auto p = build::PausedContainer::Pause(c.container_pid, c.cgroup);
+        auto p = container::PausedContainer::Pause(c.container_pid, c.cgroup);
         if (!p.ok()) return std::move(p).error().WithContext("commit " + source);
         paused.emplace(std::move(*p));
       }
     }
-    HOIST_TRY_ASSIGN(base, build::LoadStoredManifest(layout, c.image_manifest, c.image));
+    HOIST_TRY_ASSIGN(base, container::LoadStoredManifest(layout, c.image_manifest, c.image));
     changed_dir = containers.Rootfs(c.id);
     options.created_by = Joined(c.command);
   }
-  auto result = build::CommitDirectory(layout, *base, changed_dir, name, options);
+  auto result = container::CommitDirectory(layout, *base, changed_dir, name, options);
   paused.reset();  // the container runs on as soon as its files are read
   if (!result.ok()) return std::move(result).error().WithContext("commit " + source);
   if (ctx.global.format == OutputFormat::kJson) {

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "store/rootfs_diff.h"
-#include "build/scratch_dir.h"
-#include "build/stored_image.h"
+#include "container/scratch_dir.h"
+#include "container/stored_image.h"
 #include "core/json_parse.h"
 #include "core/terminal_text.h"
 #include "tools/command.h"
@@ -20,17 +20,18 @@ namespace {
 Result<int> RunDiff(CommandContext& ctx) {
   if (ctx.positional.size() != 1) return UsageError("diff needs exactly one CONTAINER");
   HOIST_TRY_ASSIGN(FoundContainer found, FindContainerArg(ctx, ctx.positional[0]));
-  const build::ContainerRecord& c = found.record;
-  HOIST_TRY_ASSIGN(auto base, build::LoadStoredManifest(found.layout, c.image_manifest, c.image));
+  const container::ContainerRecord& c = found.record;
+  HOIST_TRY_ASSIGN(auto base, container::LoadStoredManifest(found.layout, c.image_manifest, c.image));
   HOIST_TRY_ASSIGN(auto lease, found.layout.BeginWrite());
-  HOIST_TRY_ASSIGN(build::ScratchDir scratch, build::ScratchDir::Create(found.layout.paths().TempDir(), "diff-"));
+  HOIST_TRY_ASSIGN(container::ScratchDir scratch,
+                   container::ScratchDir::Create(found.layout.paths().TempDir(), "diff-"));
   const std::string base_dir = scratch.path() + "/base";
   if (::mkdir(base_dir.c_str(), 0755) != 0) return ErrnoError("create " + base_dir, errno);
-  HOIST_TRY(build::UnpackStoredImage(found.layout, base, base_dir));
+  HOIST_TRY(container::UnpackStoredImage(found.layout, base, base_dir));
   store::DiffOptions options;
-  if (c.running()) options.exclude = build::RunMountPointPaths();
+  if (c.running()) options.exclude = container::RunMountPointPaths();
   HOIST_TRY_ASSIGN(auto changes, store::ListRootfsChanges(
-                                     base_dir, build::ContainerStore(found.layout.paths()).Rootfs(c.id), options));
+                                     base_dir, container::ContainerStore(found.layout.paths()).Rootfs(c.id), options));
   if (ctx.global.format == OutputFormat::kJson) {
     // docker's API: Kind 0 changed, 1 added, 2 deleted.
     nlohmann::json out = nlohmann::json::array();

@@ -1,10 +1,10 @@
-// `hoist exec`: another command in a running container (build/sandbox_exec.h).
+// `hoist exec`: another command in a running container (container/sandbox_exec.h).
 
 #include <unistd.h>
 
 #include <iostream>
 
-#include "build/sandbox_exec.h"
+#include "container/sandbox_exec.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
 #include "tools/run_flags.h"
@@ -32,13 +32,13 @@ Result<int> RunExec(CommandContext& ctx) {
     return UsageError("the input device is not a TTY: -it needs a terminal on standard input");
   }
   HOIST_TRY_ASSIGN(FoundContainer found, FindContainerArg(ctx, ctx.positional[0]));
-  const build::ContainerRecord& c = found.record;
+  const container::ContainerRecord& c = found.record;
   if (!c.running() || c.container_pid <= 0) {
     return Error(ErrorCode::kConflict, "container " + ctx.positional[0] + " is not running (hoist start it first)");
   }
-  build::ExecOptions o;
+  container::ExecOptions o;
   o.container_pid = c.container_pid;
-  o.rootfs = build::ContainerStore(found.layout.paths()).Rootfs(c.id);
+  o.rootfs = container::ContainerStore(found.layout.paths()).Rootfs(c.id);
   o.argv.assign(ctx.positional.begin() + 1, ctx.positional.end());
   o.env = MergeEnv(c.spec.env, RepeatedFlag(ctx.args, "env"));
   if (std::none_of(o.env.begin(), o.env.end(), [](const std::string& e) { return e.rfind("HOSTNAME=", 0) == 0; })) {
@@ -50,10 +50,11 @@ Result<int> RunExec(CommandContext& ctx) {
   o.tty = tty;
   o.capabilities = c.spec.capabilities;
   o.privileged = c.spec.privileged || ctx.args.count("privileged") > 0;
-  auto code = build::ExecInContainer(o);
+  auto code = container::ExecInContainer(o);
   if (!code.ok()) {
     std::cerr << "hoist: exec " << ctx.positional[0] << ": " << code.error().ToString() << "\n";
-    return code.error().code() == ErrorCode::kNotFound ? build::kExitCommandNotFound : build::kExitCannotExecute;
+    return code.error().code() == ErrorCode::kNotFound ? container::kExitCommandNotFound
+                                                         : container::kExitCannotExecute;
   }
   return *code;
 }

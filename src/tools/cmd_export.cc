@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "core/image_config.h"
 #include "core/tar_writer.h"
 #include "core/manifest.h"
@@ -41,11 +41,11 @@ Result<Manifest> ImageManifest(const store::OciLayout& s, const Reference& ref, 
 }
 
 // The container's rootfs as it is now: what `docker export` gives.
-Result<int> ExportContainer(const store::OciLayout& s, const build::ContainerRecord& c, const std::string& output) {
+Result<int> ExportContainer(const store::OciLayout& s, const container::ContainerRecord& c, const std::string& output) {
   if (!c.problem.empty()) return ParseError("container " + c.id + " is broken (" + c.problem + "): remove it with hoist rm");
   HOIST_TRY_ASSIGN(auto out, store::ArchiveFileOutput::Open(output, s.paths().TempDir()));
   TarWriter tar(out->writer());
-  auto st = WriteDirectoryTree(build::ContainerStore(s.paths()).Rootfs(c.id), tar);
+  auto st = WriteDirectoryTree(container::ContainerStore(s.paths()).Rootfs(c.id), tar);
   if (st.ok()) st = tar.Close();
   if (!st.ok()) return std::move(st).error().WithContext("export container " + c.name);
   HOIST_TRY(out->Commit());
@@ -61,7 +61,7 @@ Result<int> RunExport(CommandContext& ctx) {
   // A container first, as docker export; then an image (`hoist container export` wants a container).
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-    auto c = build::ContainerStore(layout.paths()).Find(ctx.positional[0]);
+    auto c = container::ContainerStore(layout.paths()).Find(ctx.positional[0]);
     if (c.ok()) {
       if (ctx.args.count("platform")) return UsageError("--platform applies to images; " + c->name + " is a container");
       return ExportContainer(layout, *c, output);

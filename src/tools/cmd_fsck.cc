@@ -1,7 +1,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "core/json_parse.h"
 #include "core/terminal_text.h"
 #include "store/fsck.h"
@@ -30,7 +30,7 @@ int ExitCodeOf(const store::FsckReport& report) {
 // Working-container directories without a record (a `hoist run` killed while creating one) are
 // stray files of the store's private area: reported, and removed by --repair.
 Status CheckContainers(const store::LayoutPaths& paths, bool repair, store::FsckReport& report) {
-  build::ContainerStore containers(paths);
+  container::ContainerStore containers(paths);
   HOIST_TRY_ASSIGN(auto all, containers.List());
   for (const auto& c : all) {
     if (c.problem.empty()) continue;

@@ -6,7 +6,7 @@
 #include "core/manifest.h"
 #include "core/media_types.h"
 #include "core/platform.h"
-#include "build/containers.h"
+#include "container/containers.h"
 #include "registry/client/blob_sink.h"
 #include "tools/command.h"
 #include "tools/inspect_output.h"
@@ -44,23 +44,23 @@ Result<std::string> FetchConfig(const registry::Repository& repo, const Descript
 }
 
 // A working container by name, id or id prefix; nullopt when there is none (kNotFound).
-Result<std::optional<build::ContainerRecord>> FindContainer(const CommandContext& ctx, const std::string& name) {
-  if (!StoreExists(ctx)) return std::optional<build::ContainerRecord>();
+Result<std::optional<container::ContainerRecord>> FindContainer(const CommandContext& ctx, const std::string& name) {
+  if (!StoreExists(ctx)) return std::optional<container::ContainerRecord>();
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  auto c = build::ContainerStore(layout.paths()).Find(name);
+  auto c = container::ContainerStore(layout.paths()).Find(name);
   if (!c.ok()) {
-    if (c.error().code() == ErrorCode::kNotFound) return std::optional<build::ContainerRecord>();
+    if (c.error().code() == ErrorCode::kNotFound) return std::optional<container::ContainerRecord>();
     return std::move(c).error();
   }
-  return std::optional<build::ContainerRecord>(std::move(*c));
+  return std::optional<container::ContainerRecord>(std::move(*c));
 }
 
-Result<int> InspectContainer(CommandContext& ctx, const build::ContainerRecord& c) {
+Result<int> InspectContainer(CommandContext& ctx, const container::ContainerRecord& c) {
   if (ctx.args.count("raw") || ctx.args.count("config")) {
     return UsageError("--raw and --config describe images; " + c.name + " is a container");
   }
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  const std::string rootfs = build::ContainerStore(layout.paths()).Rootfs(c.id);
+  const std::string rootfs = container::ContainerStore(layout.paths()).Rootfs(c.id);
   HOIST_TRY(PrintInspectDocuments(ctx, nlohmann::ordered_json::array({ContainerDocument(c, rootfs)})));
   return kExitOk;
 }

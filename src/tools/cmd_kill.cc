@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "build/container_run.h"
+#include "container/container_run.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
 
@@ -21,7 +21,7 @@ Result<int> RunKill(CommandContext& ctx) {
   int code = kExitOk;
   for (const auto& name : ctx.positional) {
     auto found = FindContainerArg(ctx, name);
-    Status sent = found.ok() ? build::SignalContainer(found->record, sig) : Status(found.error());
+    Status sent = found.ok() ? container::SignalContainer(found->record, sig) : Status(found.error());
     if (!sent.ok()) {
       PrintOperandError(ctx, Error(sent.error()).WithContext("kill " + name));
       code = ExitCodeFor(sent.error());

@@ -8,7 +8,7 @@
 #include <iostream>
 #include <thread>
 
-#include "build/container_run.h"
+#include "container/container_run.h"
 #include "core/fs.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
@@ -70,7 +70,7 @@ Result<int> RunLogs(CommandContext& ctx) {
     lines = std::stoull(tail);
   }
   HOIST_TRY_ASSIGN(FoundContainer found, FindContainerArg(ctx, ctx.positional[0]));
-  build::ContainerStore containers(found.layout.paths());
+  container::ContainerStore containers(found.layout.paths());
   const std::string path = containers.LogFile(found.record.id);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno != ENOENT) return ErrnoError("open " + path, errno);
@@ -90,7 +90,7 @@ Result<int> RunLogs(CommandContext& ctx) {
     if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd >= 0) ok = Drain(fd);
     if (!running) break;  // drained once more after the end: nothing is lost
-    std::this_thread::sleep_for(std::chrono::milliseconds(build::kPollMilliseconds));
+    std::this_thread::sleep_for(std::chrono::milliseconds(container::kPollMilliseconds));
   }
   if (fd >= 0) ::close(fd);
   return kExitOk;

@@ -1,4 +1,4 @@
-#include "build/containers.h"
+#include "container/containers.h"
 #include "store/prune.h"
 #include "tools/command.h"
 #include "tools/prune_output.h"
@@ -21,7 +21,7 @@ Result<int> RunPrune(CommandContext& ctx) {
     store::PruneOptions options;
     options.all = ctx.args.count("all") > 0;
     HOIST_TRY_ASSIGN(outcome.report, store::Prune(layout, options));
-    HOIST_TRY_ASSIGN(outcome.broken, build::ContainerStore(layout.paths()).RemoveBroken());
+    HOIST_TRY_ASSIGN(outcome.broken, container::ContainerStore(layout.paths()).RemoveBroken());
   }
   PrintPruneOutcome(ctx, outcome);
   return kExitOk;

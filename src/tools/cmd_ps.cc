@@ -5,7 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "core/json_parse.h"
 #include "core/reference.h"
 #include "tools/command.h"
@@ -65,7 +65,7 @@ std::string Normalized(const std::string& image) {
   return r->tag() || r->digest() ? r->str() : r->str() + ":latest";
 }
 
-bool AncestorMatches(const std::string& wanted, const build::ContainerRecord& c) {
+bool AncestorMatches(const std::string& wanted, const container::ContainerRecord& c) {
   if (wanted == c.image) return true;
   std::string w = Normalized(wanted);
   if (!w.empty() && w == Normalized(c.image)) return true;
@@ -75,7 +75,7 @@ bool AncestorMatches(const std::string& wanted, const build::ContainerRecord& c)
   return hex.size() >= 4 && digest.compare(7, hex.size(), hex) == 0;
 }
 
-bool Matches(const PsFilters& f, const build::ContainerRecord& c) {
+bool Matches(const PsFilters& f, const container::ContainerRecord& c) {
   auto any = [](const std::vector<std::string>& values, auto&& pred) {
     return values.empty() || std::any_of(values.begin(), values.end(), pred);
   };
@@ -95,7 +95,7 @@ std::string Joined(const std::vector<std::string>& argv) {
 }
 
 // docker's STATUS: "Created", "Up 2 minutes", "Exited (0) 3 seconds ago".
-std::string StatusCell(const build::ContainerRecord& c, time_t now) {
+std::string StatusCell(const container::ContainerRecord& c, time_t now) {
   if (!c.problem.empty()) return "broken: " + c.problem;
   if (c.status == "created") return "Created";
   if (c.status == "running" && !c.started.empty()) {
@@ -109,7 +109,7 @@ std::string StatusCell(const build::ContainerRecord& c, time_t now) {
   return c.status;
 }
 
-nlohmann::json TemplateRow(const build::ContainerRecord& c, bool no_trunc, time_t now) {
+nlohmann::json TemplateRow(const container::ContainerRecord& c, bool no_trunc, time_t now) {
   std::string command = Joined(c.command);
   return {{"ID", no_trunc ? c.id : c.id.substr(0, 12)},
           {"Image", c.image},
@@ -139,15 +139,15 @@ Result<int> RunPs(CommandContext& ctx) {
     HOIST_TRY_ASSIGN(printer, TemplatePrinter::Parse(ctx.global.format_name));
   }
   HOIST_TRY_ASSIGN(PsFilters filters, ParsePsFilters(ctx));
-  std::vector<build::ContainerRecord> all;
+  std::vector<container::ContainerRecord> all;
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-    HOIST_TRY_ASSIGN(all, build::ContainerStore(layout.paths()).List());
+    HOIST_TRY_ASSIGN(all, container::ContainerStore(layout.paths()).List());
   }
   // A status filter shows what it names, running or not (as docker's).
   const bool show_all = ctx.args.count("all") > 0 || !filters.status.empty();
   const bool no_trunc = ctx.args.count("no-trunc") > 0;
-  std::vector<build::ContainerRecord> shown;
+  std::vector<container::ContainerRecord> shown;
   for (auto& c : all) {
     // A "running" record whose hoist process is gone was interrupted.
     if (c.status == "running" && !c.running()) c.status = "interrupted";

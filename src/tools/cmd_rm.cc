@@ -4,9 +4,9 @@
 
 #include <iostream>
 
-#include "build/container_run.h"
+#include "container/container_run.h"
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 
@@ -23,7 +23,7 @@ void AddRmOptions(cxxopts::Options& o) {
 Result<int> RunRm(CommandContext& ctx) {
   if (ctx.positional.empty()) return UsageError("rm needs at least one CONTAINER (name or id)");
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  build::ContainerStore containers(layout.paths());
+  container::ContainerStore containers(layout.paths());
   int code = kExitOk;
   for (const auto& arg : ctx.positional) {
     auto c = containers.Find(arg);
@@ -41,8 +41,8 @@ Result<int> RunRm(CommandContext& ctx) {
     }
     if (c->running()) {
       // --force: docker kills a running container before removing it.
-      (void)build::SignalContainer(*c, SIGKILL);
-      auto ended = build::WaitForExit(containers, c->id, kForceRemoveWaitMs);
+      (void)container::SignalContainer(*c, SIGKILL);
+      auto ended = container::WaitForExit(containers, c->id, kForceRemoveWaitMs);
       if (ended.ok() && ended->running()) {
         PrintOperandError(ctx, Error(ErrorCode::kConflict, "container " + arg + " did not end after SIGKILL within " +
                                                                std::to_string(kForceRemoveWaitMs / 1000) + " seconds")

@@ -1,18 +1,18 @@
-// `hoist run`: a working container from a stored image, and a command run in it (build/sandbox.h).
+// `hoist run`: a working container from a stored image, and a command run in it (container/sandbox.h).
 
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 
-#include "build/binfmt.h"
-#include "build/builder/image_transfer.h"
-#include "build/containers.h"
-#include "build/sandbox.h"
-#include "build/stored_image.h"
+#include "container/binfmt.h"
+#include "container/image_transfer.h"
+#include "container/containers.h"
+#include "container/sandbox.h"
+#include "container/stored_image.h"
 #include "store/import.h"
-#include "build/container_run.h"
-#include "build/volumes.h"
+#include "container/container_run.h"
+#include "container/volumes.h"
 #include "tools/command.h"
 #include "tools/run_flags.h"
 #include "tools/registry_flags.h"
@@ -71,7 +71,7 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg, const std::o
   if (policy == "never") return Ok();
   if (policy == "missing" && StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-    auto have = build::LoadStoredImage(layout, image_arg, platform);
+    auto have = container::LoadStoredImage(layout, image_arg, platform);
     if (have.ok() || have.error().code() != ErrorCode::kNotFound) return Ok();  // errors show up again below
   }
   auto ref = Reference::Parse(image_arg);
@@ -92,7 +92,7 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg, const std::o
   transfer::ProgressReporter progress(mode, stderr);
   std::vector<Platform> platforms;
   if (platform) platforms.push_back(*platform);
-  auto st = build::builder::PullIntoStore(ep, *ref, &progress, platforms);
+  auto st = container::PullIntoStore(ep, *ref, &progress, platforms);
   progress.End();
   if (!st.ok()) {
     return std::move(st).error().WithContext("pull " + ref->str() +
@@ -104,7 +104,7 @@ Status PullImage(CommandContext& ctx, const std::string& image_arg, const std::o
 // The mounts of -v, --mount and --tmpfs, in that order.
 Result<RunMounts> ParseMounts(CommandContext& ctx, const store::OciLayout& layout) {
   RunMounts mounts;
-  build::VolumeStore volumes(layout.paths());
+  container::VolumeStore volumes(layout.paths());
   for (const auto& v : RepeatedFlag(ctx.args, "volume")) HOIST_TRY(AddVolumeFlag(v, volumes, mounts));
   for (const auto& m : RepeatedFlag(ctx.args, "mount")) HOIST_TRY(AddMountFlag(m, volumes, mounts));
   for (const auto& t : RepeatedFlag(ctx.args, "tmpfs")) HOIST_TRY(AddTmpfsFlag(t, mounts));
@@ -140,13 +140,15 @@ Result<int> RunRun(CommandContext& ctx) {
   }
   HOIST_TRY(PullImage(ctx, image_arg, platform));
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  auto loaded = build::LoadStoredImage(layout, image_arg, platform);
+  auto loaded = container::LoadStoredImage(layout, image_arg, platform);
   if (!loaded.ok() && loaded.error().code() == ErrorCode::kNotFound) {
-    if (auto ref = Reference::Parse(image_arg); ref.ok()) loaded = build::LoadStoredImage(layout, ref->str(), platform);
+    if (auto ref = Reference::Parse(image_arg); ref.ok()) {
+      loaded = container::LoadStoredImage(layout, ref->str(), platform);
+    }
   }
-  HOIST_TRY_ASSIGN(build::StoredImage image, std::move(loaded));
+  HOIST_TRY_ASSIGN(container::StoredImage image, std::move(loaded));
   if (const Platform& p = image.config.platform(); !p.os.empty() && !p.architecture.empty()) {
-    HOIST_TRY(build::CheckEmulation(p, "images for " + p.str()));  // another architecture: qemu's handler
+    HOIST_TRY(container::CheckEmulation(p, "images for " + p.str()));  // another architecture: qemu's handler
   }
   const ContainerConfig defaults = image.config.config().value_or(ContainerConfig{});
 
@@ -156,20 +158,20 @@ Result<int> RunRun(CommandContext& ctx) {
     entrypoint = e.empty() ? std::vector<std::string>{} : std::vector<std::string>{e};
   }
   if (cmd.empty() && !ctx.args.count("entrypoint")) cmd = defaults.cmd.value_or(std::vector<std::string>{});
-  build::ContainerRecord record;
+  container::ContainerRecord record;
   record.command = entrypoint;
   record.command.insert(record.command.end(), cmd.begin(), cmd.end());
   if (record.command.empty()) {
     return UsageError("no command given and " + image_arg + " has no Entrypoint or Cmd");
   }
-  build::RunSpec& spec = record.spec;
+  container::RunSpec& spec = record.spec;
   spec.env = MergeEnv(defaults.env, env_flags);
   spec.working_dir = ctx.args.count("workdir") ? ctx.args["workdir"].as<std::string>() : defaults.working_dir;
   spec.user = ctx.args.count("user") ? ctx.args["user"].as<std::string>() : defaults.user;
   if (ctx.args.count("hostname")) spec.hostname = ctx.args["hostname"].as<std::string>();
   spec.network_none = network == "none";
   spec.privileged = ctx.args.count("privileged") > 0;
-  auto caps = build::ApplyCapabilityFlags(build::kDefaultCapabilities, RepeatedFlag(ctx.args, "cap-add"),
+  auto caps = container::ApplyCapabilityFlags(container::kDefaultCapabilities, RepeatedFlag(ctx.args, "cap-add"),
                                           RepeatedFlag(ctx.args, "cap-drop"));
   if (!caps.ok()) return UsageError(caps.error().message());
   spec.capabilities = *caps;
@@ -182,7 +184,7 @@ Result<int> RunRun(CommandContext& ctx) {
   spec.mounts = std::move(mounts.mounts);
   spec.volumes = std::move(mounts.volumes);
 
-  build::ContainerStore containers(layout.paths());
+  container::ContainerStore containers(layout.paths());
   if (ctx.args.count("name")) record.name = ctx.args["name"].as<std::string>();
   record.image = image_arg;
   record.image_manifest = image.manifest_descriptor.digest;
@@ -193,13 +195,13 @@ Result<int> RunRun(CommandContext& ctx) {
     HOIST_TRY(containers.Save(record));
   }
 
-  auto unpacked = build::UnpackStoredImage(layout, image, containers.Rootfs(record.id));
+  auto unpacked = container::UnpackStoredImage(layout, image, containers.Rootfs(record.id));
   if (!unpacked.ok()) {
     (void)containers.Remove(record.id);
     return std::move(unpacked).error().WithContext("run " + image_arg);
   }
   if (detach) {
-    auto started = build::StartDetached(containers, record);
+    auto started = container::StartDetached(containers, record);
     if (!started.ok()) {
       const ErrorCode kind = started.error().code();
       if (kind != ErrorCode::kNotFound && kind != ErrorCode::kDenied) {
@@ -207,18 +209,19 @@ Result<int> RunRun(CommandContext& ctx) {
       }
       // The command is not there or cannot run: docker's 127 and 126, the container kept (exited).
       std::cerr << "hoist: run " << image_arg << ": " << started.error().ToString() << "\n";
-      return kind == ErrorCode::kNotFound ? build::kExitCommandNotFound : build::kExitCannotExecute;
+      return kind == ErrorCode::kNotFound ? container::kExitCommandNotFound : container::kExitCannotExecute;
     }
     std::cout << record.id << "\n";
     return kExitOk;
   }
 
-  auto code = build::RunAttached(containers, record, interactive);
+  auto code = container::RunAttached(containers, record, interactive);
   if (remove) HOIST_TRY(containers.Remove(record.id));
   if (!code.ok()) {
     // docker's exit codes: 127 the command is not there, 126 it cannot be run.
     std::cerr << "hoist: run " << image_arg << ": " << code.error().ToString() << "\n";
-    return code.error().code() == ErrorCode::kNotFound ? build::kExitCommandNotFound : build::kExitCannotExecute;
+    return code.error().code() == ErrorCode::kNotFound ? container::kExitCommandNotFound
+                                                         : container::kExitCannotExecute;
   }
   return *code;
 }

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "build/container_run.h"
+#include "container/container_run.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
 
@@ -17,7 +17,7 @@ Result<int> RunStart(CommandContext& ctx) {
     auto found = FindContainerArg(ctx, name);
     Status started = found.ok() ? Status(Ok()) : Status(found.error());
     if (found.ok() && !found->record.running()) {
-      started = build::StartDetached(build::ContainerStore(found->layout.paths()), found->record);
+      started = container::StartDetached(container::ContainerStore(found->layout.paths()), found->record);
     }
     if (!started.ok()) {
       PrintOperandError(ctx, Error(started.error()).WithContext("start " + name));

@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "build/container_run.h"
+#include "container/container_run.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
 
@@ -22,7 +22,7 @@ void AddStopOptions(cxxopts::Options& o) {
 
 Result<int> RunStop(CommandContext& ctx) {
   if (ctx.positional.empty()) return UsageError("stop needs at least one CONTAINER");
-  int timeout = build::kDefaultStopTimeoutSeconds;
+  int timeout = container::kDefaultStopTimeoutSeconds;
   if (ctx.args.count("time")) {
     HOIST_TRY_ASSIGN(timeout, IntegerFlag(ctx.args, "time"));
     if (timeout > kMaxStopTimeout) return UsageError("--time is at most " + std::to_string(kMaxStopTimeout) + " seconds");
@@ -31,9 +31,9 @@ Result<int> RunStop(CommandContext& ctx) {
   int code = kExitOk;
   for (const auto& name : ctx.positional) {
     auto found = FindContainerArg(ctx, name);
-    Result<build::ContainerRecord> stopped = found.ok() ? build::StopContainer(build::ContainerStore(found->layout.paths()),
+    Result<container::ContainerRecord> stopped = found.ok() ? container::StopContainer(container::ContainerStore(found->layout.paths()),
                                                                                found->record, sig, timeout)
-                                                        : Result<build::ContainerRecord>(found.error());
+                                                        : Result<container::ContainerRecord>(found.error());
     if (!stopped.ok()) {
       PrintOperandError(ctx, Error(stopped.error()).WithContext("stop " + name));
       code = ExitCodeFor(stopped.error());

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "core/json_parse.h"
 #include "core/manifest.h"
 #include "core/platform.h"
@@ -52,7 +52,7 @@ size_t CountFiles(const std::string& dir) {
 
 struct StoreFacts {
   std::vector<store::ImageSummary> images;
-  std::vector<build::ContainerRecord> containers;
+  std::vector<container::ContainerRecord> containers;
   std::set<std::string> active_images;  // index.json entry digests a container was made from
   int64_t blob_bytes = 0;
   int64_t active_image_bytes = 0;
@@ -80,7 +80,7 @@ Result<StoreFacts> GatherFacts(const CommandContext& ctx) {
   if (!StoreExists(ctx)) return f;
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
   HOIST_TRY_ASSIGN(f.images, store::SummarizeImages(layout));
-  build::ContainerStore containers(layout.paths());
+  container::ContainerStore containers(layout.paths());
   HOIST_TRY_ASSIGN(f.containers, containers.List());
   std::set<std::string> used;  // manifest digests of the containers' images
   for (const auto& c : f.containers) {
@@ -217,7 +217,7 @@ Result<int> RunSystemPrune(CommandContext& ctx) {
   outcome.containers_pruned = true;
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-    build::ContainerStore containers(layout.paths());
+    container::ContainerStore containers(layout.paths());
     HOIST_TRY_ASSIGN(auto all, containers.List());
     // Stopped containers first, as docker's: the images they held may then go too. A "created" one
     // may be a `hoist run` still unpacking its rootfs: it stays (hoist rm removes it).

@@ -7,7 +7,7 @@
 #include <dirent.h>
 #include <iostream>
 
-#include "build/stored_image.h"
+#include "container/stored_image.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 
@@ -21,7 +21,7 @@ Result<int> RunUnpack(CommandContext& ctx) {
   const std::string& dir = ctx.positional[1];
   HOIST_TRY(RefuseTransport(image_arg));
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  HOIST_TRY_ASSIGN(build::StoredImage image, build::LoadStoredImage(layout, image_arg));
+  HOIST_TRY_ASSIGN(container::StoredImage image, container::LoadStoredImage(layout, image_arg));
   if (::mkdir(dir.c_str(), 0755) != 0) {
     if (errno != EEXIST) return ErrnoError("create " + dir, errno);
     DIR* d = ::opendir(dir.c_str());
@@ -34,7 +34,7 @@ Result<int> RunUnpack(CommandContext& ctx) {
     ::closedir(d);
     if (!empty) return InvalidArgument(dir + " is not empty: unpack writes into a new or empty directory");
   }
-  auto s = build::UnpackStoredImage(layout, image, dir);
+  auto s = container::UnpackStoredImage(layout, image, dir);
   if (!s.ok()) return std::move(s).error().WithContext("unpack " + image_arg + " into " + dir);
   if (ctx.global.format == OutputFormat::kText) {
     std::cout << "unpacked " << image.manifest.layers().size() << " layer(s) of " << image_arg << " into " << dir

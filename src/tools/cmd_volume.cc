@@ -1,9 +1,9 @@
-// `hoist volume create|ls|rm|inspect`: named volumes in the store (build/volumes.h).
+// `hoist volume create|ls|rm|inspect`: named volumes in the store (container/volumes.h).
 
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "build/volumes.h"
+#include "container/volumes.h"
 #include "core/json_parse.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
@@ -13,7 +13,7 @@ namespace hoist::tools {
 
 namespace {
 
-nlohmann::ordered_json VolumeJson(const build::VolumeRecord& v) {
+nlohmann::ordered_json VolumeJson(const container::VolumeRecord& v) {
   return {{"CreatedAt", v.created}, {"Driver", "local"}, {"Labels", nlohmann::ordered_json::object()},
           {"Mountpoint", v.mountpoint}, {"Name", v.name}, {"Options", nlohmann::ordered_json::object()},
           {"Scope", "local"}};
@@ -22,7 +22,7 @@ nlohmann::ordered_json VolumeJson(const build::VolumeRecord& v) {
 Result<int> RunVolumeCreate(CommandContext& ctx) {
   if (ctx.positional.size() > 1) return UsageError("volume create takes at most one NAME");
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kWrite));
-  auto v = build::VolumeStore(layout.paths()).Create(ctx.positional.empty() ? "" : ctx.positional[0]);
+  auto v = container::VolumeStore(layout.paths()).Create(ctx.positional.empty() ? "" : ctx.positional[0]);
   if (!v.ok() && v.error().code() == ErrorCode::kInvalidArgument) return UsageError(v.error().message());
   HOIST_TRY(v);
   std::cout << v->name << "\n";
@@ -31,10 +31,10 @@ Result<int> RunVolumeCreate(CommandContext& ctx) {
 
 Result<int> RunVolumeLs(CommandContext& ctx) {
   if (!ctx.positional.empty()) return UsageError("volume ls takes no arguments");
-  std::vector<build::VolumeRecord> all;
+  std::vector<container::VolumeRecord> all;
   if (StoreExists(ctx)) {
     HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-    HOIST_TRY_ASSIGN(all, build::VolumeStore(layout.paths()).List());
+    HOIST_TRY_ASSIGN(all, container::VolumeStore(layout.paths()).List());
   }
   if (ctx.args.count("quiet")) {
     for (const auto& v : all) std::cout << v.name << "\n";
@@ -55,7 +55,7 @@ Result<int> RunVolumeLs(CommandContext& ctx) {
 Result<int> RunVolumeRm(CommandContext& ctx) {
   if (ctx.positional.empty()) return UsageError("volume rm needs at least one VOLUME");
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  build::VolumeStore volumes(layout.paths());
+  container::VolumeStore volumes(layout.paths());
   int code = kExitOk;
   for (const auto& name : ctx.positional) {
     auto s = volumes.Remove(name, ctx.args.count("force") > 0);
@@ -73,7 +73,7 @@ Result<int> RunVolumeInspect(CommandContext& ctx) {
   if (ctx.positional.empty()) return UsageError("volume inspect needs at least one VOLUME");
   if (!StoreExists(ctx)) return NotFound("no volume named " + ctx.positional[0] + " (see hoist volume ls)");
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  build::VolumeStore volumes(layout.paths());
+  container::VolumeStore volumes(layout.paths());
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& name : ctx.positional) {
     HOIST_TRY_ASSIGN(auto v, volumes.Find(name));

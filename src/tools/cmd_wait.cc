@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "build/container_run.h"
+#include "container/container_run.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
 
@@ -15,8 +15,9 @@ Result<int> RunWait(CommandContext& ctx) {
   int code = kExitOk;
   for (const auto& name : ctx.positional) {
     auto found = FindContainerArg(ctx, name);
-    auto done = found.ok() ? build::WaitForExit(build::ContainerStore(found->layout.paths()), found->record.id, -1)
-                           : Result<build::ContainerRecord>(found.error());
+    auto done = found.ok()
+                    ? container::WaitForExit(container::ContainerStore(found->layout.paths()), found->record.id, -1)
+                    : Result<container::ContainerRecord>(found.error());
     if (!done.ok()) {
       PrintOperandError(ctx, Error(done.error()).WithContext("wait " + name));
       code = ExitCodeFor(done.error());

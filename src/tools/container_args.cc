@@ -26,7 +26,7 @@ constexpr SignalName kSignals[] = {
 Result<FoundContainer> FindContainerArg(CommandContext& ctx, const std::string& name) {
   if (!StoreExists(ctx)) return NotFound("no container named " + name + " (see hoist ps -a)");
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kRead));
-  HOIST_TRY_ASSIGN(auto record, build::ContainerStore(layout.paths()).Find(name));
+  HOIST_TRY_ASSIGN(auto record, container::ContainerStore(layout.paths()).Find(name));
   if (!record.problem.empty()) {
     return ParseError("container " + record.id.substr(0, 12) + " is broken (" + record.problem +
                       "): remove it with hoist rm");

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "store/oci_layout.h"
 #include "tools/command.h"
 
@@ -12,7 +12,7 @@ namespace hoist::tools {
 
 struct FoundContainer {
   store::OciLayout layout;
-  build::ContainerRecord record;
+  container::ContainerRecord record;
 };
 
 // Opens the store and finds `name` in it; kNotFound (exit 3) names `hoist ps -a`.

@@ -22,7 +22,7 @@ Status PrintInspectDocuments(const CommandContext& ctx, const nlohmann::ordered_
   return printer.Print(rows, nlohmann::json::object(), std::cout, false);
 }
 
-nlohmann::ordered_json ContainerDocument(const build::ContainerRecord& c, const std::string& rootfs) {
+nlohmann::ordered_json ContainerDocument(const container::ContainerRecord& c, const std::string& rootfs) {
   using json = nlohmann::ordered_json;
   json args = json::array();
   for (size_t i = 1; i < c.command.size(); ++i) args.push_back(c.command[i]);
@@ -49,7 +49,7 @@ nlohmann::ordered_json ContainerDocument(const build::ContainerRecord& c, const 
   doc["Name"] = "/" + c.name;
   json mounts = json::array();
   for (const auto& m : c.spec.mounts) {
-    mounts.push_back({{"Type", m.kind == build::SandboxMount::Kind::kTmpfs ? "tmpfs" : "bind"},
+    mounts.push_back({{"Type", m.kind == container::SandboxMount::Kind::kTmpfs ? "tmpfs" : "bind"},
                       {"Source", m.source},
                       {"Destination", m.target},
                       {"RW", !m.read_only}});

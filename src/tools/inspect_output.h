@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "build/containers.h"
+#include "container/containers.h"
 #include "tools/command.h"
 
 namespace hoist::tools {
@@ -14,6 +14,6 @@ Status PrintInspectDocuments(const CommandContext& ctx, const nlohmann::ordered_
 
 // docker's container inspect fields hoist has: Id, Created, Path, Args, State, Image, Name, Config,
 // GraphDriver (MergedDir: the container's root filesystem).
-nlohmann::ordered_json ContainerDocument(const build::ContainerRecord& c, const std::string& rootfs);
+nlohmann::ordered_json ContainerDocument(const container::ContainerRecord& c, const std::string& rootfs);
 
 }  // namespace hoist::tools

@@ -24,10 +24,10 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   }
 }
 
-Status AddVolume(const std::string& name, build::VolumeStore& volumes, RunMounts& out, build::SandboxMount m) {
+Status AddVolume(const std::string& name, container::VolumeStore& volumes, RunMounts& out, container::SandboxMount m) {
   auto v = volumes.Create(name);
   if (!v.ok()) return UsageError(v.error().message());
-  m.kind = build::SandboxMount::Kind::kBind;
+  m.kind = container::SandboxMount::Kind::kBind;
   m.source = v->mountpoint;
   out.volumes.push_back(v->name);
   out.mounts.push_back(std::move(m));
@@ -42,12 +42,12 @@ Result<bool> ReadOnlyValue(const std::string& key, const std::string& value, boo
 
 }  // namespace
 
-Status AddVolumeFlag(const std::string& spec, build::VolumeStore& volumes, RunMounts& out) {
+Status AddVolumeFlag(const std::string& spec, container::VolumeStore& volumes, RunMounts& out) {
   std::vector<std::string> parts = Split(spec, ':');
   if (parts.size() > 3 || parts[0].empty()) {
     return UsageError("bad -v \"" + spec + "\": use HOST_PATH:CONTAINER_PATH[:ro], NAME:CONTAINER_PATH[:ro] or CONTAINER_PATH");
   }
-  build::SandboxMount m;
+  container::SandboxMount m;
   if (parts.size() == 1) {
     m.target = parts[0];
     return AddVolume("", volumes, out, std::move(m));
@@ -78,9 +78,9 @@ Status AddVolumeFlag(const std::string& spec, build::VolumeStore& volumes, RunMo
   return AddVolume(source, volumes, out, std::move(m));
 }
 
-Status AddMountFlag(const std::string& spec, build::VolumeStore& volumes, RunMounts& out) {
+Status AddMountFlag(const std::string& spec, container::VolumeStore& volumes, RunMounts& out) {
   std::string type = "volume", source;
-  build::SandboxMount m;
+  container::SandboxMount m;
   std::string size, mode;
   for (const auto& field : Split(spec, ',')) {
     size_t eq = field.find('=');
@@ -108,7 +108,7 @@ Status AddMountFlag(const std::string& spec, build::VolumeStore& volumes, RunMou
   if (type == "volume") return AddVolume(source, volumes, out, std::move(m));
   if (type == "tmpfs") {
     if (!source.empty()) return UsageError("--mount type=tmpfs takes no source");
-    m.kind = build::SandboxMount::Kind::kTmpfs;
+    m.kind = container::SandboxMount::Kind::kTmpfs;
     if (!size.empty()) m.tmpfs_options = "size=" + size;
     if (!mode.empty()) m.tmpfs_options += (m.tmpfs_options.empty() ? "mode=" : ",mode=") + mode;
     out.mounts.push_back(std::move(m));
@@ -118,8 +118,8 @@ Status AddMountFlag(const std::string& spec, build::VolumeStore& volumes, RunMou
 }
 
 Status AddTmpfsFlag(const std::string& spec, RunMounts& out) {
-  build::SandboxMount m;
-  m.kind = build::SandboxMount::Kind::kTmpfs;
+  container::SandboxMount m;
+  m.kind = container::SandboxMount::Kind::kTmpfs;
   size_t colon = spec.find(':');
   m.target = spec.substr(0, colon);
   if (colon != std::string::npos) m.tmpfs_options = spec.substr(colon + 1);

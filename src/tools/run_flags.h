@@ -1,27 +1,27 @@
 #pragma once
 // The container flags `hoist run` shares with docker's: -v/--volume, --mount, --tmpfs, -e/--env,
-// --env-file, parsed into the sandbox's terms (build/sandbox.h, build/volumes.h).
+// --env-file, parsed into the sandbox's terms (container/sandbox.h, container/volumes.h).
 
 #include <string>
 #include <vector>
 
-#include "build/sandbox_mounts.h"
-#include "build/volumes.h"
+#include "container/sandbox_mounts.h"
+#include "container/volumes.h"
 #include "core/error.h"
 
 namespace hoist::tools {
 
 // What the mount flags asked for: the mounts in order, and the named volumes among them.
 struct RunMounts {
-  std::vector<build::SandboxMount> mounts;
+  std::vector<container::SandboxMount> mounts;
   std::vector<std::string> volumes;
 };
 
 // -v HOST:CTR[:ro|rw], -v NAME:CTR[:ro|rw] (a named volume, created when missing) or -v CTR (an
 // anonymous volume). A missing HOST directory is created, as docker's -v does.
-Status AddVolumeFlag(const std::string& spec, build::VolumeStore& volumes, RunMounts& out);
+Status AddVolumeFlag(const std::string& spec, container::VolumeStore& volumes, RunMounts& out);
 // --mount type=bind|volume|tmpfs,source=…,target=…[,readonly][,tmpfs-size=…][,tmpfs-mode=…]
-Status AddMountFlag(const std::string& spec, build::VolumeStore& volumes, RunMounts& out);
+Status AddMountFlag(const std::string& spec, container::VolumeStore& volumes, RunMounts& out);
 // --tmpfs CTR[:OPTIONS]
 Status AddTmpfsFlag(const std::string& spec, RunMounts& out);
 

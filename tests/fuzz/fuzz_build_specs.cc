@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "build/builder/add_git.h"
-#include "build/builder/run_mounts.h"
+#include "builder/add_git.h"
+#include "builder/run_mounts.h"
 #include "tools/build_flags.h"
 
 namespace {
@@ -25,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string spec(reinterpret_cast<const char*>(data) + 1, size - 1);
   switch (data[0] % 6) {
-    case 0: Check(hoist::build::builder::ParseRunMount(spec, "/work")); break;
+    case 0: Check(hoist::builder::ParseRunMount(spec, "/work")); break;
     case 1:
-      if (hoist::build::builder::IsGitSource(spec)) Check(hoist::build::builder::ParseGitSource(spec));
+      if (hoist::builder::IsGitSource(spec)) Check(hoist::builder::ParseGitSource(spec));
       break;
     case 2: Check(hoist::tools::ParseSecretFlag(spec)); break;
     case 3: Check(hoist::tools::ParseSshFlag(spec)); break;

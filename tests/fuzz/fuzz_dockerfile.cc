@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include "build/builder/run_mounts.h"
-#include "build/dockerfile/dockerfile.h"
-#include "build/dockerfile/expand.h"
+#include "builder/dockerfile/dockerfile.h"
+#include "builder/dockerfile/expand.h"
+#include "builder/run_mounts.h"
 
-namespace df = hoist::build::dockerfile;
+namespace df = hoist::builder::dockerfile;
 
 namespace {
 
@@ -49,7 +49,7 @@ void Expand(const df::Instruction& ins, char escape, int lines) {
     CheckLocation(flag.location, lines);
     CheckResult(df::ExpandWord(flag.value, Lookup, escape, flag.location));
     if (flag.name == "mount") {  // RUN --mount specs, as the builder reads them
-      auto m = hoist::build::builder::ParseRunMount(flag.value, "/work");
+      auto m = hoist::builder::ParseRunMount(flag.value, "/work");
       CheckResult(m);
       if (m.ok()) Require(m->target.empty() || m->target[0] == '/', "a mount target that is not absolute");
     }

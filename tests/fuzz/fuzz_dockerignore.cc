@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "build/dockerignore.h"
+#include "builder/dockerignore.h"
 
 namespace {
 
@@ -26,17 +26,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t nul = input.find('\0');
   std::string_view patterns = input.substr(0, nul);
   std::string_view paths = nul == std::string_view::npos ? patterns : input.substr(nul + 1);
-  auto matcher = hoist::build::IgnoreMatcher::Parse(patterns);
+  auto matcher = hoist::builder::IgnoreMatcher::Parse(patterns);
   if (!matcher.ok()) {
     Require(!matcher.error().message().empty(), "empty error message", "");
     return 0;
   }
   // Each line also as a bare pattern, to compare the one-pass parent match with a match per parent.
-  std::vector<hoist::build::IgnorePattern> bare;
+  std::vector<hoist::builder::IgnorePattern> bare;
   for (size_t p = 0; p < patterns.size() && bare.size() < 32;) {
     size_t end = patterns.find('\n', p);
     if (end == std::string_view::npos) end = patterns.size();
-    auto compiled = hoist::build::IgnorePattern::Compile(patterns.substr(p, end - p));
+    auto compiled = hoist::builder::IgnorePattern::Compile(patterns.substr(p, end - p));
     if (compiled.ok()) bare.push_back(std::move(compiled).value());
     p = end + 1;
   }

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "build/dockerfile/expand.h"
+#include "builder/dockerfile/expand.h"
 
-namespace df = hoist::build::dockerfile;
+namespace df = hoist::builder::dockerfile;
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "build/binfmt.h"
+#include "container/binfmt.h"
 #include "integration/build_test_support.h"
 #include "support/registry_fixture.h"
 
@@ -60,7 +60,7 @@ bool MakeMultiBase(const BuildEnv& e, std::string& why) {
 TEST_CASE("a two-platform build runs its arm64 RUN step through qemu and names an index over both images") {
   BuildEnv e;
   SKIP_UNLESS(e.ok, "busybox-static not installed");
-  auto qemu = hoist::build::CheckEmulation(hoist::Platform::Parse("linux/arm64").value(), "arm64 RUN steps");
+  auto qemu = hoist::container::CheckEmulation(hoist::Platform::Parse("linux/arm64").value(), "arm64 RUN steps");
   SKIP_UNLESS(qemu.ok(), (qemu.ok() ? std::string() : qemu.error().message()));
   std::string why;
   SKIP_UNLESS(MakeMultiBase(e, why), why);

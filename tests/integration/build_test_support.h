@@ -1,6 +1,6 @@
 #pragma once
 // What the `hoist build` tests share: a store holding a busybox-static image made without network
-// (tests/unit/build/build_test_util.h's MakeBusyboxRootfs, imported with `hoist import`), context
+// (tests/unit/container/container_test_util.h's MakeBusyboxRootfs, imported with `hoist import`), context
 // directories written from a map, and hoist run with that store.
 
 #include <sys/stat.h>
@@ -14,7 +14,7 @@
 
 #include "support/run_command.h"
 #include "support/temp_dir.h"
-#include "unit/build/build_test_util.h"
+#include "unit/container/container_test_util.h"
 
 namespace hoist::testing {
 
@@ -29,7 +29,7 @@ struct BuildEnv {
     env = {"HOIST_STORE=" + tmp / "store"};
     const std::string rootfs = tmp / "rootfs";
     REQUIRE(::mkdir(rootfs.c_str(), 0755) == 0);
-    if (!build::testing::MakeBusyboxRootfs(rootfs)) return;
+    if (!container::testing::MakeBusyboxRootfs(rootfs)) return;
     REQUIRE(RunCommand({"tar", "-C", rootfs, "-cf", tmp / "rootfs.tar", "."}).exit_code == 0);
     ImportBase(tmp / "rootfs.tar");
     ok = true;

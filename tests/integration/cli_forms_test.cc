@@ -12,7 +12,7 @@
 
 #include "support/run_command.h"
 #include "support/temp_dir.h"
-#include "unit/build/build_test_util.h"
+#include "unit/container/container_test_util.h"
 
 using hoist::testing::CommandResult;
 using hoist::testing::RunCommand;
@@ -212,7 +212,7 @@ TEST_CASE("forms: ps filters and -q, inspect and export of a container, system p
   Forms f;
   const std::string rootfs = f.tmp / "bb";
   REQUIRE(::mkdir(rootfs.c_str(), 0755) == 0);
-  if (!hoist::build::testing::MakeBusyboxRootfs(rootfs)) {
+  if (!hoist::container::testing::MakeBusyboxRootfs(rootfs)) {
     WARN("busybox-static not installed: skipped");
     return;
   }

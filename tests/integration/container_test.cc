@@ -11,11 +11,11 @@
 
 #include "support/run_command.h"
 #include "support/temp_dir.h"
-#include "unit/build/build_test_util.h"
+#include "unit/container/container_test_util.h"
 
-using hoist::build::testing::MakeBusyboxRootfs;
-using hoist::build::testing::Snapshot;
-using hoist::build::testing::SnapshotOptions;
+using hoist::container::testing::MakeBusyboxRootfs;
+using hoist::container::testing::Snapshot;
+using hoist::container::testing::SnapshotOptions;
 using hoist::testing::CommandResult;
 using hoist::testing::RunCommand;
 using hoist::testing::RunHoist;
