@@ -126,7 +126,7 @@ RunSpec SpecFromJson(const nlohmann::json& j) {
 
 nlohmann::json ToJson(const ContainerRecord& r) {
   return {{"Id", r.id},        {"Name", r.name},         {"Image", r.image},
-          {"ImageManifest", r.image_manifest.str()}, {"Created", r.created}, {"Command", r.command},
+          {"ImageManifest", r.image_manifest.str()}, {"Platform", r.platform}, {"Created", r.created}, {"Command", r.command},
           {"Status", r.status}, {"ExitCode", r.exit_code}, {"Pid", r.pid}, {"ContainerPid", r.container_pid},
           {"Detached", r.detached}, {"StartedAt", r.started}, {"FinishedAt", r.finished}, {"Cgroup", r.cgroup}, {"Config", SpecJson(r.spec)}};
 }
@@ -228,6 +228,7 @@ Result<ContainerRecord> ContainerStore::Load(const std::string& id) const {
   r.started = String(j, "StartedAt");
   r.finished = String(j, "FinishedAt");
   r.cgroup = String(j, "Cgroup");
+  r.platform = String(j, "Platform");
   if (auto it = j.find("Config"); it != j.end()) r.spec = SpecFromJson(*it);
   return r;
 }

@@ -36,6 +36,7 @@ struct ContainerRecord {
   std::string name;  // unique among containers
   std::string image;  // the image as the user named it
   Digest image_manifest = Digest::Of("");  // the manifest the rootfs was unpacked from
+  std::string platform;  // the image's, "os/arch[/variant]"; "" when the config named none (or older records)
   std::string created;  // RFC 3339
   std::vector<std::string> command;
   std::string status = "created";  // created, running, exited

@@ -188,6 +188,7 @@ Result<int> RunRun(CommandContext& ctx) {
   if (ctx.args.count("name")) record.name = ctx.args["name"].as<std::string>();
   record.image = image_arg;
   record.image_manifest = image.manifest_descriptor.digest;
+  if (const Platform& p = image.config.platform(); !p.os.empty() && !p.architecture.empty()) record.platform = p.str();
   record.created = store::Rfc3339(static_cast<int64_t>(std::time(nullptr)));
   HOIST_TRY_ASSIGN(record, containers.Create(record));
   if (spec.hostname.empty()) {

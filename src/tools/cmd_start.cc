@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "container/binfmt.h"
 #include "container/container_run.h"
 #include "tools/command.h"
 #include "tools/container_args.h"
@@ -10,6 +11,14 @@ namespace hoist::tools {
 
 namespace {
 
+// A container of another architecture runs through qemu's binfmt_misc handler, as `run` checked.
+Status CheckPlatform(const container::ContainerRecord& record) {
+  if (record.platform.empty()) return Ok();
+  auto platform = Platform::Parse(record.platform);
+  if (!platform.ok()) return Ok();  // an older or hand-edited record: the kernel will say
+  return container::CheckEmulation(*platform, "container " + record.name + " (" + record.platform + ")");
+}
+
 Result<int> RunStart(CommandContext& ctx) {
   if (ctx.positional.empty()) return UsageError("start needs at least one CONTAINER");
   int code = kExitOk;
@@ -17,7 +26,10 @@ Result<int> RunStart(CommandContext& ctx) {
     auto found = FindContainerArg(ctx, name);
     Status started = found.ok() ? Status(Ok()) : Status(found.error());
     if (found.ok() && !found->record.running()) {
-      started = container::StartDetached(container::ContainerStore(found->layout.paths()), found->record);
+      started = CheckPlatform(found->record);  // qemu's handler may be gone since the container was made
+      if (started.ok()) {
+        started = container::StartDetached(container::ContainerStore(found->layout.paths()), found->record);
+      }
     }
     if (!started.ok()) {
       PrintOperandError(ctx, Error(started.error()).WithContext("start " + name));

@@ -79,7 +79,7 @@ TEST_CASE("rm removes a broken container by its id") {
   CHECK_FALSE(std::filesystem::exists(paths.Container(id)));
 }
 
-TEST_CASE("A container's run settings survive its record, so start and exec can use them again") {
+TEST_CASE("A container's run settings and platform survive its record, so start and exec can use them again") {
   hoist::testing::TempDir dir;
   ContainerStore store{store::LayoutPaths(dir.path())};
   ContainerRecord r = Record({"sh"});
@@ -97,6 +97,7 @@ TEST_CASE("A container's run settings survive its record, so start and exec can 
   r.spec.tty = true;
   r.started = "2024-01-01T00:00:01Z";
   r.container_pid = 1234;
+  r.platform = "linux/arm64/v8";  // start checks qemu's handler for it again
   auto made = store.Create(r);
   REQUIRE(made.ok());
   auto back = store.Find(made->id);
@@ -116,6 +117,7 @@ TEST_CASE("A container's run settings survive its record, so start and exec can 
   CHECK((s.read_only_root && s.init && s.tty));
   CHECK(back->started == "2024-01-01T00:00:01Z");
   CHECK(back->container_pid == 1234);
+  CHECK(back->platform == "linux/arm64/v8");
   SandboxOptions o = SandboxFor(*back, "/root");
   CHECK(o.hostname == "box");
   CHECK(o.network == SandboxOptions::Network::kNone);
