@@ -61,7 +61,7 @@ std::string BuildProgress::TtyLine(const std::string& prefix, const std::string&
 void BuildProgress::Close(const std::string& outcome) {
   if (text_.empty()) return;
   if (style_ == ProgressStyle::kPlain) {
-    Write((outcome.empty() ? PlainDoneLine(step_, Elapsed()) : outcome) + "\n");
+    Write((outcome.empty() ? PlainDoneLine(vertex_, Elapsed()) : outcome) + "\n");
   } else if (style_ == ProgressStyle::kTty) {
     std::string line = outcome == "CACHED" ? TtyLine("=> CACHED ", "") : TtyLine("=> ", Seconds(Elapsed()));
     Write((drawn_ ? "\r\033[2K" : "") + line + "\n");
@@ -70,18 +70,22 @@ void BuildProgress::Close(const std::string& outcome) {
   drawn_ = false;
 }
 
-void BuildProgress::Step(const std::string& text) {
+void BuildProgress::Step(const std::string& text, bool vertex) {
   Close("");
   ++step_;
-  ++stage_step_;
   started_ = std::chrono::steady_clock::now();
+  if (style_ != ProgressStyle::kClassic && !vertex) return;  // shown by the classic style alone
+  if (vertex) {
+    ++vertex_;
+    ++stage_step_;
+  }
   switch (style_) {
     case ProgressStyle::kClassic:
       Write("Step " + std::to_string(step_) + "/" + std::to_string(total_) + " : " + text + "\n");
       return;
     case ProgressStyle::kPlain:
       text_ = text;
-      Write(PlainStepLine(step_, label_, stage_step_, stage_steps_, text) + "\n");
+      Write(PlainStepLine(vertex_, label_, stage_step_, stage_steps_, text) + "\n");
       return;
     case ProgressStyle::kTty:
       text_ = "[" + (label_.empty() ? "" : label_ + " ") + std::to_string(stage_step_) + "/" +
@@ -102,7 +106,7 @@ void BuildProgress::BeforeOutput() {
 void BuildProgress::Cached() {
   ++cached_;
   if (style_ == ProgressStyle::kClassic) return Write(" ---> CACHED\n");
-  Close(style_ == ProgressStyle::kPlain ? PlainCachedLine(step_) : "CACHED");
+  Close(style_ == ProgressStyle::kPlain ? PlainCachedLine(vertex_) : "CACHED");
 }
 
 void BuildProgress::Done(const std::optional<Descriptor>& layer) {

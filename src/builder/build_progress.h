@@ -36,9 +36,12 @@ class BuildProgress {
 
   void SetTotal(int total) { total_ = total; }
   // A stage starts: its label in BuildKit's step names ("builder", "linux/arm64 stage-1", "" for a
-  // lone stage) and its instruction count, FROM included.
+  // lone stage) and how many of its steps are vertices (see Step), FROM included.
   void BeginStage(const std::string& label, int steps);
-  void Step(const std::string& text);
+  // An instruction starts. A vertex is a step BuildKit shows (FROM, RUN, COPY, ADD, WORKDIR); the
+  // others only change the image's config (ENV, LABEL, …): the classic style numbers every step,
+  // plain and tty show and number vertices alone, as BuildKit does.
+  void Step(const std::string& text, bool vertex = true);
   // The step's command is about to write to out(): a line drawn in place is ended first.
   void BeforeOutput();
   void Cached();
@@ -50,7 +53,7 @@ class BuildProgress {
   void Line(const std::string& text);
   int step() const { return step_; }
   // The open step's number where its command's output lines are prefixed (plain style), else 0.
-  int PlainVertex() const { return style_ == ProgressStyle::kPlain && !quiet_ ? step_ : 0; }
+  int PlainVertex() const { return style_ == ProgressStyle::kPlain && !quiet_ ? vertex_ : 0; }
   int cached() const { return cached_; }
 
   // BuildKit's plain-style lines, for the renderer and its tests.
@@ -68,7 +71,8 @@ class BuildProgress {
   bool quiet_;
   ProgressStyle style_;
   int total_ = 0;
-  int step_ = 0;
+  int step_ = 0;    // every instruction (classic numbering, the build's step count)
+  int vertex_ = 0;  // vertices only (plain and tty numbering)
   int cached_ = 0;
   std::string label_;
   int stage_step_ = 0;

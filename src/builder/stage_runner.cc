@@ -40,6 +40,12 @@ Status AtLocation(const dockerfile::Location& where, Status s) {
   return std::move(s).error().WithContext(where.ToString());
 }
 
+// The instructions BuildKit shows as steps of their own (they make or read filesystem state); the
+// rest only change the config.
+bool IsVertex(const std::string& keyword) {
+  return keyword == "RUN" || keyword == "COPY" || keyword == "ADD" || keyword == "WORKDIR";
+}
+
 class StageRunner {
  public:
   StageRunner(BuildSession& s, int index) : s_(s), index_(index), stage_(s.file.stages[index]) {}
@@ -47,11 +53,12 @@ class StageRunner {
   Result<BuiltStage> Run() {
     HOIST_TRY_ASSIGN(std::string dir, s_.NewDir("stage-"));
     rootfs_ = std::make_shared<StageRootfs>(s_.layout, dir);
-    int steps = 1 + static_cast<int>(stage_.instructions.size());
-    s_.progress.BeginStage(StageLabel(), steps);
+    int vertices = 1;  // FROM
+    for (const auto& ins : stage_.instructions) vertices += IsVertex(ins.keyword) ? 1 : 0;
+    s_.progress.BeginStage(StageLabel(), vertices);
     HOIST_TRY(AtLocation(stage_.location, From()));
     for (const auto& ins : stage_.instructions) {
-      s_.progress.Step(ins.original);
+      s_.progress.Step(ins.original, IsVertex(ins.keyword));
       HOIST_TRY(Instruction(ins));
     }
     image_.config.set_config(sc_.config);
@@ -125,7 +132,7 @@ class StageRunner {
       ++n;
       if (!t.is_string()) return ParseError(where + ": trigger " + std::to_string(n) + " is not a string");
       HOIST_TRY_ASSIGN(dockerfile::Instruction ins, ParseOnbuildTrigger(t.get<std::string>(), where, n));
-      s_.progress.Step(ins.original);
+      s_.progress.Step(ins.original, IsVertex(ins.keyword));
       HOIST_TRY(Instruction(ins));
     }
     return Ok();

@@ -87,6 +87,32 @@ TEST_CASE("plain progress closes every step, a config step or FROM with DONE") {
         "Successfully built 0123456789ab\n");
 }
 
+TEST_CASE("plain progress numbers only BuildKit's vertices: a config step is not shown, classic counts it") {
+  auto drive = [](BuildProgress& p) {
+    p.SetTotal(5);
+    p.BeginStage("", 3);
+    p.Step("FROM busybox");
+    p.Step("ENV A=1", false);
+    p.Done(std::nullopt);
+    p.Step("RUN make");
+    p.Done(std::nullopt);
+    p.Step("LABEL x=y", false);
+    p.Done(std::nullopt);
+    p.Step("COPY . .");
+    p.Cached();
+  };
+  CHECK(NoTimes(Printed(ProgressStyle::kPlain, drive)) ==
+        "#1 [1/3] FROM busybox\n"
+        "#1 DONE T\n"
+        "#2 [2/3] RUN make\n"
+        "#2 DONE T\n"
+        "#3 [3/3] COPY . .\n"
+        "#3 CACHED\n");
+  std::string classic = Printed(ProgressStyle::kClassic, drive);
+  CHECK_THAT(classic, Catch::Contains("Step 2/5 : ENV A=1\n"));
+  CHECK_THAT(classic, Catch::Contains("Step 5/5 : COPY . .\n ---> CACHED\n"));
+}
+
 TEST_CASE("classic progress keeps docker build's Step n/N lines") {
   std::string text = Printed(ProgressStyle::kClassic, ThreeSteps);
   CHECK_THAT(text, Catch::StartsWith("Step 1/3 : FROM busybox AS builder\n ---> sha256:0123456789ab\n"
