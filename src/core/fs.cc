@@ -1,10 +1,12 @@
 #include "core/fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace hoist {
@@ -174,6 +176,36 @@ Status MakeDirs(const std::string& path, mode_t mode) {
   }
   return Ok();
 }
+
+namespace {
+
+// Lists `path`; a missing directory is an error unless `missing_ok`.
+Result<std::vector<std::string>> ListNames(const std::string& path, bool missing_ok) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(path.c_str());
+  if (d == nullptr) {
+    if (missing_ok && errno == ENOENT) return names;
+    return ErrnoError("open directory " + path, errno);
+  }
+  for (;;) {
+    errno = 0;
+    struct dirent* ent = ::readdir(d);
+    if (ent == nullptr) break;
+    std::string n = ent->d_name;
+    if (n != "." && n != "..") names.push_back(std::move(n));
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) return ErrnoError("read directory " + path, err);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ListDirNames(const std::string& path) { return ListNames(path, false); }
+
+Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path) { return ListNames(path, true); }
 
 Result<std::string> ReadFileToString(const std::string& path, uint64_t limit) {
   HOIST_TRY_ASSIGN(auto reader, FdReader::Open(path));
