@@ -4,6 +4,11 @@
 #                               seconds (user + system) and peak RSS
 #   ratio A B                   prints A/B of two recorded labels' medians (wall and CPU seconds)
 #   report                      prints the table of everything measured
+#   median "V1 V2 …"            prints the median of a space-separated list ("" when empty)
+#   registry_start DIR          a throw-away Distribution registry (scripts/test-registry, plain HTTP)
+#                               on fresh storage in DIR (one running there and its data go first);
+#                               sets REGISTRY_HOST (127.0.0.1:PORT) and REGISTRY_PID
+#   registry_stop DIR           stops DIR's registry, if one runs (safe in cleanup traps)
 # Timing uses GNU time (/usr/bin/time, Debian package `time`): %e wall seconds, %M peak RSS KiB,
 # %U + %S CPU seconds (on a shared machine, CPU seconds are steadier than wall seconds).
 set -euo pipefail
@@ -49,3 +54,19 @@ report() {
 
 # Random, incompressible bytes: random_file PATH MIB
 random_file() { head -c "$(($2 * 1024 * 1024))" /dev/urandom >"$1"; }
+
+median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
+  awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+_BENCH_TEST_REGISTRY="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/scripts/test-registry"
+registry_stop() { "$_BENCH_TEST_REGISTRY" stop --dir "$1" >/dev/null 2>&1 || true; }
+registry_start() {
+  local out
+  registry_stop "$1"
+  rm -rf "$1"
+  out="$("$_BENCH_TEST_REGISTRY" start --dir "$1")"
+  # shellcheck disable=SC2034  # read by the scripts that source this file
+  REGISTRY_HOST="$(sed -n 's/^HOST=//p' <<<"$out")"
+  # shellcheck disable=SC2034
+  REGISTRY_PID="$(sed -n 's/^PID=//p' <<<"$out")"
+}

@@ -24,6 +24,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 HOIST="${HOIST:-$ROOT/build/src/tools/hoist}"
 BIG_MIB=1024 LAYERS=4 SMALL=200 SMALL_KIB=100 RUNS=3 REAL_MIB=256
 while [[ $# -gt 0 ]]; do
@@ -35,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS="$2"; shift 2 ;;
     --real-mib) REAL_MIB="$2"; shift 2 ;;
     --hoist) HOIST="$2"; shift 2 ;;
-    *) sed -n '2,22p' "$0"; exit 2 ;;
+    *) sed -n '2,23p' "$0"; exit 2 ;;
   esac
 done
 [[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
@@ -43,20 +45,17 @@ for tool in skopeo python3 /usr/bin/time; do command -v "$tool" >/dev/null || { 
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hoist-bench.XXXXXX")"
 cleanup() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/rega" >/dev/null 2>&1 || true
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
+  registry_stop "$WORK/rega"
+  registry_stop "$WORK/regb"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-A="$("$ROOT/scripts/test-registry" start --dir "$WORK/rega" | sed -n 's/^HOST=//p')"
+registry_start "$WORK/rega"
+A="$REGISTRY_HOST"
 B=""
 # fresh_b: registry B replaced by an empty one (new storage, new port), so no run benefits from another's blobs.
-fresh_b() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
-  rm -rf "$WORK/regb"
-  B="$("$ROOT/scripts/test-registry" start --dir "$WORK/regb" | sed -n 's/^HOST=//p')"
-}
+fresh_b() { registry_start "$WORK/regb"; B="$REGISTRY_HOST"; }
 # skopeo remembers where it saw blobs (and mounts them); forget that before each of its runs.
 forget_skopeo() { rm -rf /var/lib/containers/cache "${XDG_DATA_HOME:-$HOME/.local/share}/containers/cache"; }
 unset REGISTRY_AUTH_FILE
@@ -95,7 +94,8 @@ layout("small", [small_kib * 1024] * small)
 PY
 
 declare -A SECS RSS CPU
-# measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY.
+# measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY (this
+# script's own, in place of lib.sh's: every run is kept, for the medians and the largest RSS below).
 measure() {
   local key="$1"; shift
   local out
@@ -111,8 +111,6 @@ measure() {
   [[ -n "${BENCH_VERBOSE:-}" ]] && echo "  $key: $wall s, cpu $user+$sys s, rss $rss KiB" >&2
   return 0
 }
-median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
-  awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 IDEAL="$ROOT/bench/ideal_client.py"
 
