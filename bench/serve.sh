@@ -46,39 +46,9 @@ cleanup() {
 trap cleanup EXIT
 
 # --- images: OCI layouts written directly (random layers, exact sizes)
-python3 - "$WORK" "$BIG_MIB" "$SMALL" "$SMALL_KIB" <<'PY'
-import hashlib, json, os, sys
-work, big_mib, small, small_kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-def layout(name, sizes):
-    d = os.path.join(work, name); os.makedirs(d + "/blobs/sha256")
-    def blob(data=None, size=None):
-        h = hashlib.sha256(); tmp = d + "/blobs/tmp"
-        with open(tmp, "wb") as f:
-            if data is not None:
-                f.write(data); h.update(data); n = len(data)
-            else:
-                n = 0
-                while n < size:
-                    chunk = os.urandom(min(1 << 20, size - n)); f.write(chunk); h.update(chunk); n += len(chunk)
-        os.rename(tmp, d + "/blobs/sha256/" + h.hexdigest())
-        return "sha256:" + h.hexdigest(), n
-    ls = []
-    for s in sizes:
-        dg, n = blob(size=s)
-        ls.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": dg, "size": n})
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in ls]}}).encode()
-    cd, cn = blob(cfg)
-    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn}, "layers": ls}).encode()
-    md, mn = blob(m)
-    open(d + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
-    open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": md, "size": mn, "annotations": {"org.opencontainers.image.ref.name": "1"}}]}))
-    open(os.path.join(work, name + ".first-layer"), "w").write(ls[0]["digest"])
-layout("big", [big_mib * (1 << 20) // 4] * 4)
-layout("small", [small_kib * 1024] * small)
-PY
-HEAD_DIGEST="$(cat "$WORK/small.first-layer")"
+random_layout "$WORK/big" 4 $((BIG_MIB * 1048576 / 4))
+random_layout "$WORK/small" "$SMALL" $((SMALL_KIB * 1024))
+HEAD_DIGEST="$(head -n 1 "$WORK/small.layers")"
 
 cc -O2 -pthread -o "$WORK/head_load" "$ROOT/bench/head_load.c"
 

@@ -61,37 +61,8 @@ forget_skopeo() { rm -rf /var/lib/containers/cache "${XDG_DATA_HOME:-$HOME/.loca
 unset REGISTRY_AUTH_FILE
 
 # --- images: OCI layouts written directly (random layers; sizes exact)
-python3 - "$WORK" "$BIG_MIB" "$LAYERS" "$SMALL" "$SMALL_KIB" <<'PY'
-import hashlib, json, os, sys
-work, big_mib, layers, small, small_kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-def layout(name, sizes):
-    d = os.path.join(work, name); os.makedirs(d + "/blobs/sha256")
-    def blob(data=None, path_size=None):
-        h = hashlib.sha256(); tmp = d + "/blobs/tmp"
-        with open(tmp, "wb") as f:
-            if data is not None:
-                f.write(data); h.update(data); n = len(data)
-            else:
-                n = 0
-                while n < path_size:
-                    chunk = os.urandom(min(1 << 20, path_size - n)); f.write(chunk); h.update(chunk); n += len(chunk)
-        os.rename(tmp, d + "/blobs/sha256/" + h.hexdigest())
-        return "sha256:" + h.hexdigest(), n
-    ls = []
-    for s in sizes:
-        dg, n = blob(path_size=s)
-        ls.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": dg, "size": n})
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in ls]}}).encode()
-    cd, cn = blob(cfg)
-    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn}, "layers": ls}).encode()
-    md, mn = blob(m)
-    open(d + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
-    open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": md, "size": mn, "annotations": {"org.opencontainers.image.ref.name": "1"}}]}))
-layout("big", [big_mib * (1 << 20) // layers] * layers)
-layout("small", [small_kib * 1024] * small)
-PY
+random_layout "$WORK/big" "$LAYERS" $((BIG_MIB * 1048576 / LAYERS))
+random_layout "$WORK/small" "$SMALL" $((SMALL_KIB * 1024))
 
 declare -A SECS RSS CPU
 # measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY (this
