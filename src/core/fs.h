@@ -111,6 +111,9 @@ Status FsyncDir(const std::string& dir);
 Result<std::vector<std::string>> ListDirNames(const std::string& path);
 // As ListDirNames, but a missing directory (ENOENT) lists as empty.
 Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path);
+// The same for the open directory `dir_fd` (left open, its position untouched), for walks that
+// must not follow paths again; `what` names it in errors.
+Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& what);
 
 // Reads a whole file, refusing (kTooLarge) more than `limit` bytes.
 Result<std::string> ReadFileToString(const std::string& path, uint64_t limit);
