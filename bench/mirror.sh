@@ -48,14 +48,15 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hoist-bench-mirror.XXXXXX")"
 cleanup() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/rega" >/dev/null 2>&1 || true
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
+  registry_stop "$WORK/rega"
+  registry_stop "$WORK/regb"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 unset REGISTRY_AUTH_FILE
 
-A="$("$ROOT/scripts/test-registry" start --dir "$WORK/rega" | sed -n 's/^HOST=//p')"
+registry_start "$WORK/rega"
+A="$REGISTRY_HOST"
 REPOS=$(( (IMAGES + 4) / 5 ))
 
 # --- images: one OCI layout holding every image ("appR:1.T.0"), pushed to A by hoist
@@ -92,9 +93,9 @@ for ((i = 0; i < IMAGES; i++)); do echo "app$((i / 5)):1.$((i % 5)).0"; done |
 
 # A fresh, empty destination registry B.
 fresh_b() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
-  rm -rf "$WORK/regb" "$WORK/store"
-  B="$("$ROOT/scripts/test-registry" start --dir "$WORK/regb" | sed -n 's/^HOST=//p')"
+  rm -rf "$WORK/store"
+  registry_start "$WORK/regb"
+  B="$REGISTRY_HOST"
   export B
 }
 hoist_mirror() {

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 HOIST="${HOIST:-$ROOT/build/src/tools/hoist}"
 SMALL=200 SMALL_KIB=100 BIG_MIB=1024 HEADS=10000 RUNS=1
 while [[ $# -gt 0 ]]; do
@@ -28,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --heads) HEADS="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --hoist) HOIST="$2"; shift 2 ;;
-    *) sed -n '2,18p' "$0"; exit 2 ;;
+    *) sed -n '2,17p' "$0"; exit 2 ;;
   esac
 done
 [[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
@@ -37,64 +39,28 @@ for tool in cc python3 curl; do command -v "$tool" >/dev/null || { echo "needs $
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hoist-bench-serve.XXXXXX")"
 SRV_PID=""
 cleanup() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/dist" >/dev/null 2>&1 || true
+  registry_stop "$WORK/dist"
   if [[ -n "$SRV_PID" ]]; then kill -TERM "$SRV_PID" 2>/dev/null || true; wait "$SRV_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 # --- images: OCI layouts written directly (random layers, exact sizes)
-python3 - "$WORK" "$BIG_MIB" "$SMALL" "$SMALL_KIB" <<'PY'
-import hashlib, json, os, sys
-work, big_mib, small, small_kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-def layout(name, sizes):
-    d = os.path.join(work, name); os.makedirs(d + "/blobs/sha256")
-    def blob(data=None, size=None):
-        h = hashlib.sha256(); tmp = d + "/blobs/tmp"
-        with open(tmp, "wb") as f:
-            if data is not None:
-                f.write(data); h.update(data); n = len(data)
-            else:
-                n = 0
-                while n < size:
-                    chunk = os.urandom(min(1 << 20, size - n)); f.write(chunk); h.update(chunk); n += len(chunk)
-        os.rename(tmp, d + "/blobs/sha256/" + h.hexdigest())
-        return "sha256:" + h.hexdigest(), n
-    ls = []
-    for s in sizes:
-        dg, n = blob(size=s)
-        ls.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": dg, "size": n})
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in ls]}}).encode()
-    cd, cn = blob(cfg)
-    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn}, "layers": ls}).encode()
-    md, mn = blob(m)
-    open(d + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
-    open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": md, "size": mn, "annotations": {"org.opencontainers.image.ref.name": "1"}}]}))
-    open(os.path.join(work, name + ".first-layer"), "w").write(ls[0]["digest"])
-layout("big", [big_mib * (1 << 20) // 4] * 4)
-layout("small", [small_kib * 1024] * small)
-PY
-HEAD_DIGEST="$(cat "$WORK/small.first-layer")"
+random_layout "$WORK/big" 4 $((BIG_MIB * 1048576 / 4))
+random_layout "$WORK/small" "$SMALL" $((SMALL_KIB * 1024))
+HEAD_DIGEST="$(head -n 1 "$WORK/small.layers")"
 
 cc -O2 -pthread -o "$WORK/head_load" "$ROOT/bench/head_load.c"
 
 declare -A VAL  # "server metric" → space-separated values, one per run
 record() { VAL["$1 $2"]+="$3 "; }
-median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
-  awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 now() { date +%s.%N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, clock ticks
 TICK="$(getconf CLK_TCK)"
 hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 serve_requests() { [[ -n "$SERVE_HOST" ]] || { echo 0; return; }; curl -s "http://$SERVE_HOST/metrics" | awk '/^hoist_serve_requests_total/ {n += $NF} END {print n + 0}'; }
 
-start_dist() {
-  rm -rf "$WORK/dist"
-  eval "$("$ROOT/scripts/test-registry" start --dir "$WORK/dist" | grep -E '^(PID|HOST)=')"
-  DIST_HOST="$HOST" DIST_PID="$PID"
-}
+start_dist() { registry_start "$WORK/dist"; DIST_HOST="$REGISTRY_HOST" DIST_PID="$REGISTRY_PID"; }
 start_serve() {
   rm -rf "$WORK/served"
   coproc SERVE { exec "$HOIST" serve "$WORK/served" --listen 127.0.0.1:0 --access-log "$WORK/serve-access.log"; }
@@ -142,7 +108,7 @@ for run in $(seq 1 "$RUNS"); do
   start_dist
   SERVE_HOST=""  # serve_requests is not asked of Distribution
   bench_one distribution "$DIST_HOST" "$DIST_PID"
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/dist" >/dev/null
+  registry_stop "$WORK/dist"
 done
 
 m() { median "${VAL["$1 $2"]:-}"; }

@@ -24,6 +24,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 HOIST="${HOIST:-$ROOT/build/src/tools/hoist}"
 BIG_MIB=1024 LAYERS=4 SMALL=200 SMALL_KIB=100 RUNS=3 REAL_MIB=256
 while [[ $# -gt 0 ]]; do
@@ -35,7 +37,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS="$2"; shift 2 ;;
     --real-mib) REAL_MIB="$2"; shift 2 ;;
     --hoist) HOIST="$2"; shift 2 ;;
-    *) sed -n '2,22p' "$0"; exit 2 ;;
+    *) sed -n '2,23p' "$0"; exit 2 ;;
   esac
 done
 [[ -x "$HOIST" ]] || { echo "hoist binary not found at $HOIST (use --hoist PATH)" >&2; exit 2; }
@@ -43,59 +45,28 @@ for tool in skopeo python3 /usr/bin/time; do command -v "$tool" >/dev/null || { 
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/hoist-bench.XXXXXX")"
 cleanup() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/rega" >/dev/null 2>&1 || true
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
+  registry_stop "$WORK/rega"
+  registry_stop "$WORK/regb"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-A="$("$ROOT/scripts/test-registry" start --dir "$WORK/rega" | sed -n 's/^HOST=//p')"
+registry_start "$WORK/rega"
+A="$REGISTRY_HOST"
 B=""
 # fresh_b: registry B replaced by an empty one (new storage, new port), so no run benefits from another's blobs.
-fresh_b() {
-  "$ROOT/scripts/test-registry" stop --dir "$WORK/regb" >/dev/null 2>&1 || true
-  rm -rf "$WORK/regb"
-  B="$("$ROOT/scripts/test-registry" start --dir "$WORK/regb" | sed -n 's/^HOST=//p')"
-}
+fresh_b() { registry_start "$WORK/regb"; B="$REGISTRY_HOST"; }
 # skopeo remembers where it saw blobs (and mounts them); forget that before each of its runs.
 forget_skopeo() { rm -rf /var/lib/containers/cache "${XDG_DATA_HOME:-$HOME/.local/share}/containers/cache"; }
 unset REGISTRY_AUTH_FILE
 
 # --- images: OCI layouts written directly (random layers; sizes exact)
-python3 - "$WORK" "$BIG_MIB" "$LAYERS" "$SMALL" "$SMALL_KIB" <<'PY'
-import hashlib, json, os, sys
-work, big_mib, layers, small, small_kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-def layout(name, sizes):
-    d = os.path.join(work, name); os.makedirs(d + "/blobs/sha256")
-    def blob(data=None, path_size=None):
-        h = hashlib.sha256(); tmp = d + "/blobs/tmp"
-        with open(tmp, "wb") as f:
-            if data is not None:
-                f.write(data); h.update(data); n = len(data)
-            else:
-                n = 0
-                while n < path_size:
-                    chunk = os.urandom(min(1 << 20, path_size - n)); f.write(chunk); h.update(chunk); n += len(chunk)
-        os.rename(tmp, d + "/blobs/sha256/" + h.hexdigest())
-        return "sha256:" + h.hexdigest(), n
-    ls = []
-    for s in sizes:
-        dg, n = blob(path_size=s)
-        ls.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": dg, "size": n})
-    cfg = json.dumps({"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [l["digest"] for l in ls]}}).encode()
-    cd, cn = blob(cfg)
-    m = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                    "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": cn}, "layers": ls}).encode()
-    md, mn = blob(m)
-    open(d + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
-    open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": md, "size": mn, "annotations": {"org.opencontainers.image.ref.name": "1"}}]}))
-layout("big", [big_mib * (1 << 20) // layers] * layers)
-layout("small", [small_kib * 1024] * small)
-PY
+random_layout "$WORK/big" "$LAYERS" $((BIG_MIB * 1048576 / LAYERS))
+random_layout "$WORK/small" "$SMALL" $((SMALL_KIB * 1024))
 
 declare -A SECS RSS CPU
-# measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY.
+# measure KEY CMD...: one timed run; appends seconds and peak RSS (KiB) to the lists for KEY (this
+# script's own, in place of lib.sh's: every run is kept, for the medians and the largest RSS below).
 measure() {
   local key="$1"; shift
   local out
@@ -111,8 +82,6 @@ measure() {
   [[ -n "${BENCH_VERBOSE:-}" ]] && echo "  $key: $wall s, cpu $user+$sys s, rss $rss KiB" >&2
   return 0
 }
-median() { tr ' ' '\n' <<<"$1" | { grep -v '^$' || true; } | sort -g |
-  awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 IDEAL="$ROOT/bench/ideal_client.py"
 

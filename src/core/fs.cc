@@ -1,10 +1,12 @@
 #include "core/fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace hoist {
@@ -174,6 +176,54 @@ Status MakeDirs(const std::string& path, mode_t mode) {
   }
   return Ok();
 }
+
+namespace {
+
+// Lists the directory open at `fd`, which it takes over (closed in all cases).
+Result<std::vector<std::string>> ReadNames(int fd, const std::string& what) {
+  DIR* d = ::fdopendir(fd);
+  if (d == nullptr) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoError("read directory " + what, err);
+  }
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    struct dirent* ent = ::readdir(d);
+    if (ent == nullptr) break;
+    std::string n = ent->d_name;
+    if (n != "." && n != "..") names.push_back(std::move(n));
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) return ErrnoError("read directory " + what, err);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Lists `path`; a missing directory is an error unless `missing_ok`.
+Result<std::vector<std::string>> ListNames(const std::string& path, bool missing_ok) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (missing_ok && errno == ENOENT) return std::vector<std::string>{};
+    return ErrnoError("open directory " + path, errno);
+  }
+  return ReadNames(fd, path);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ListDirNames(const std::string& path) { return ListNames(path, false); }
+
+Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& what) {
+  // A descriptor of its own: closedir closes it, and readdir moves only its position.
+  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("open directory " + what, errno);
+  return ReadNames(fd, what);
+}
+
+Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path) { return ListNames(path, true); }
 
 Result<std::string> ReadFileToString(const std::string& path, uint64_t limit) {
   HOIST_TRY_ASSIGN(auto reader, FdReader::Open(path));

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/io.h"
@@ -105,6 +106,14 @@ Status MakeDirs(const std::string& path, mode_t mode = 0755);
 // fsync a directory, so a rename or create inside it survives a crash.
 Status FsyncDir(const std::string& dir);
 
+// The names of the entries of directory `path`, without "." and "..", sorted (readdir's order
+// differs between filesystems). Names only: callers needing types lstat what they keep.
+Result<std::vector<std::string>> ListDirNames(const std::string& path);
+// As ListDirNames, but a missing directory (ENOENT) lists as empty.
+Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path);
+// The same for the open directory `dir_fd` (left open, its position untouched), for walks that
+// must not follow paths again; `what` names it in errors.
+Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& what);
 
 // Reads a whole file, refusing (kTooLarge) more than `limit` bytes.
 Result<std::string> ReadFileToString(const std::string& path, uint64_t limit);

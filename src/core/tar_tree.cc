@@ -1,7 +1,6 @@
 // WriteDirectoryTree and WriteFileEntry (declared in core/tar_writer.h): file system objects as
 // archive entries, and a directory tree as a reproducible archive.
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -14,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/fs.h"
 #include "core/tar_path.h"
 #include "core/tar_writer.h"
 
@@ -35,27 +35,12 @@ Result<std::vector<Item>> Walk(const std::string& root) {
     std::string dir = std::move(pending.back());
     pending.pop_back();
     std::string abs = dir.empty() ? root : root + "/" + dir;
-    DIR* d = ::opendir(abs.c_str());
-    if (d == nullptr) return ErrnoError("open directory " + abs, errno);
-    for (;;) {
-      errno = 0;
-      struct dirent* ent = ::readdir(d);
-      if (ent == nullptr) {
-        int err = errno;
-        ::closedir(d);
-        if (err != 0) return ErrnoError("read directory " + abs, err);
-        break;
-      }
-      std::string name = ent->d_name;
-      if (name == "." || name == "..") continue;
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(abs));
+    for (const std::string& name : names) {
       Item item;
       item.rel = dir.empty() ? name : dir + "/" + name;
       std::string path = root + "/" + item.rel;
-      if (::lstat(path.c_str(), &item.st) != 0) {
-        int err = errno;
-        ::closedir(d);
-        return ErrnoError("stat " + path, err);
-      }
+      if (::lstat(path.c_str(), &item.st) != 0) return ErrnoError("stat " + path, errno);
       item.key = item.rel;
       if (S_ISDIR(item.st.st_mode)) {
         pending.push_back(item.rel);

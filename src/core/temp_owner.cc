@@ -1,6 +1,5 @@
 #include "core/temp_owner.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -103,14 +102,7 @@ Result<std::vector<OwnerlessTemp>> FindOwnerlessTemps(const std::string& dir, bo
   std::vector<OwnerlessTemp> out;
   struct stat dst;
   if (::stat(dir.c_str(), &dst) != 0 || !S_ISDIR(dst.st_mode)) return out;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return ErrnoError("list " + dir, errno);
-  std::vector<std::string> names;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  ::closedir(d);
+  HOIST_TRY_ASSIGN(auto names, ListDirNames(dir));
   for (const std::string& name : names) {
     const std::string path = dir + "/" + name;
     struct stat st;

@@ -1,6 +1,5 @@
 #include "serve/uploads.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,12 +52,10 @@ bool UploadSessions::ValidId(std::string_view id) {
 Status UploadSessions::Init() {
   const std::string dir = layout_.paths().UploadsDir();
   HOIST_TRY(MakeDirs(dir));
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return ErrnoError("open " + dir, errno);
+  HOIST_TRY_ASSIGN(auto names, ListDirNames(dir));
   const auto now = std::chrono::system_clock::now();
   std::lock_guard<std::mutex> lock(mu_);
-  while (dirent* e = ::readdir(d)) {
-    std::string id = e->d_name;
+  for (const std::string& id : names) {
     if (!ValidId(id)) continue;
     struct stat st;
     if (::stat(SpoolPath(id).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
@@ -69,7 +66,6 @@ Status UploadSessions::Init() {
     }
     sessions_.try_emplace(id);
   }
-  ::closedir(d);
   return Ok();
 }
 

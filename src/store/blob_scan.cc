@@ -1,11 +1,11 @@
 #include "store/blob_scan.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <ctime>
+
+#include "core/fs.h"
 
 namespace hoist::store {
 
@@ -13,19 +13,12 @@ namespace {
 
 // Calls `fn(name, stat)` for each entry of `dir`; a missing directory has no entries.
 Status ForEachEntry(const std::string& dir, const std::function<void(const std::string&, const struct stat&)>& fn) {
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) {
-    if (errno == ENOENT) return Ok();
-    return ErrnoError("open directory " + dir, errno);
-  }
-  while (struct dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
+  HOIST_TRY_ASSIGN(auto names, ListDirNamesIfExists(dir));
+  for (const std::string& name : names) {
     struct stat st;
     if (::lstat((dir + "/" + name).c_str(), &st) != 0) continue;  // removed meanwhile
     fn(name, st);
   }
-  ::closedir(d);
   return Ok();
 }
 

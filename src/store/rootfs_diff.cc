@@ -1,6 +1,5 @@
 #include "store/rootfs_diff.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +7,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "core/fs.h"
 #include "core/tar_path.h"
 #include "core/tar_writer.h"
 
@@ -19,24 +19,6 @@ constexpr std::string_view kWhiteoutPrefix = ".wh.";
 constexpr const char* kOpaqueMarker = ".wh..wh..opq";
 
 std::string Join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
-
-Result<std::vector<std::string>> ListDir(const std::string& path) {
-  DIR* d = ::opendir(path.c_str());
-  if (d == nullptr) return ErrnoError("open directory " + path, errno);
-  std::vector<std::string> names;
-  for (;;) {
-    errno = 0;
-    struct dirent* ent = ::readdir(d);
-    if (ent == nullptr) break;
-    std::string n = ent->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  int err = errno;
-  ::closedir(d);
-  if (err != 0) return ErrnoError("read directory " + path, err);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 Result<std::string> ReadLink(const std::string& path) {
   std::string buf(4096, '\0');
@@ -91,7 +73,7 @@ Status Differ::AddTree(const std::string& rel, bool replaces) {
   if (::lstat(path.c_str(), &st) != 0) return ErrnoError("stat " + path, errno);
   changes_.push_back({Change::kEntry, rel, S_ISDIR(st.st_mode), replaces});
   if (!S_ISDIR(st.st_mode)) return Ok();
-  HOIST_TRY_ASSIGN(auto names, ListDir(path));
+  HOIST_TRY_ASSIGN(auto names, ListDirNames(path));
   for (const auto& n : names) {
     HOIST_TRY(CheckName(n, Join(rel, n)));
     HOIST_TRY(AddTree(Join(rel, n), false));
@@ -116,8 +98,8 @@ Result<bool> Differ::Differs(const struct stat& a, const struct stat& b, const s
 Status Differ::CompareDir(const std::string& rel) {
   std::string bdir = rel.empty() ? base_ : base_ + "/" + rel;
   std::string cdir = rel.empty() ? changed_ : changed_ + "/" + rel;
-  HOIST_TRY_ASSIGN(auto before, ListDir(bdir));
-  HOIST_TRY_ASSIGN(auto after, ListDir(cdir));
+  HOIST_TRY_ASSIGN(auto before, ListDirNames(bdir));
+  HOIST_TRY_ASSIGN(auto after, ListDirNames(cdir));
   std::set<std::string> after_set(after.begin(), after.end());
   bool any_kept = std::any_of(before.begin(), before.end(), [&](const std::string& n) {
     return after_set.count(n) && !options_.exclude.count(Join(rel, n));

@@ -20,13 +20,11 @@
 #include "core/output_file.h"
 #include "edit/config_changes.h"
 #include "store/import.h"
-#include "store/layout_paths.h"
 #include "tools/build_flags.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
 #include "tools/store_flags.h"
 #include "tools/transfer_flags.h"
-#include "transfer/blob_info_cache.h"
 #include "transfer/endpoints.h"
 #include "transfer/location.h"
 
@@ -161,23 +159,18 @@ struct Transfers {
   const CommandContext& ctx;
   bool quiet;
   std::vector<Platform> platforms;  // what the build is for
-  std::unique_ptr<registry::RegistryClient> client;
-  std::unique_ptr<transfer::BlobInfoCache> cache;
-  transfer::Endpoints ep;
+  std::optional<EndpointSet> set;
 
   Result<transfer::Endpoints*> Get(bool need_registry) {
-    if (ep.store_path.empty()) {
-      ep.store_path = store::DefaultStorePath(ctx.global.store);
-      cache = std::make_unique<transfer::BlobInfoCache>(store::LayoutPaths(ep.store_path).PrivateDir() +
-                                                        "/blob-locations.json");
-      cache->Load();
-      ep.cache = cache.get();
+    if (!set) {
+      HOIST_TRY_ASSIGN(set, MakeEndpoints(ctx, need_registry));
+      set->ep.resume = nullptr;  // a build's pushes have never saved resume state
     }
-    if (need_registry && !client) {
-      HOIST_TRY_ASSIGN(client, MakeRegistryClient(ctx));
-      ep.client = client.get();
+    if (need_registry && !set->client) {
+      HOIST_TRY_ASSIGN(set->client, MakeRegistryClient(ctx));
+      set->ep.client = set->client.get();
     }
-    return &ep;
+    return &set->ep;
   }
   // A base image comes with its images for every platform of the build at once, so the store's name
   // keeps them all (pulling one platform at a time would rename it to the last one).
@@ -295,7 +288,7 @@ Result<int> RunBuild(CommandContext& ctx) {
     return UsageError("--output docker-archive: holds one platform's image; a multi-platform build needs "
                       "oci-archive:FILE");
   }
-  Transfers transfers{ctx, options.quiet, platforms, nullptr, nullptr, {}};
+  Transfers transfers{ctx, options.quiet, platforms, std::nullopt};
   options.pull = [&](const Reference& image, const Platform& platform) { return transfers.Pull(image, platform); };
   HOIST_TRY_ASSIGN(auto layout, OpenStore(ctx, StoreAccess::kWrite));
   for (const auto& from : cache_from) transfers.ImportCache(layout, from);

@@ -10,10 +10,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/json_parse.h"
-#include "store/layout_paths.h"
 #include "store/oci_layout.h"
 #include "tools/command.h"
 #include "tools/registry_flags.h"
+#include "tools/transfer_flags.h"
 #include "transfer/cancel.h"
 #include "transfer/mirror/bundle_export.h"
 #include "transfer/mirror/bundle_import.h"
@@ -153,23 +153,21 @@ Result<int> RunMirror(CommandContext& ctx) {
   }
   if (verb == "import" && to_bundle) return UsageError("mirror import needs --to docker://HOST[/PREFIX]");
 
-  const std::string store_path = store::DefaultStorePath(ctx.global.store);
-  store::LayoutPaths paths(store_path);
-  transfer::BlobInfoCache cache(paths.PrivateDir() + "/blob-locations.json");
-  cache.Load();
-  transfer::ResumeState resume(paths.ResumeDir());
+  // The registry client is mirror's own (the config's credentials and TLS): MakeClient below.
+  HOIST_TRY_ASSIGN(EndpointSet endpoints, MakeEndpoints(ctx, /*need_registry=*/false));
   transfer::InstallInterruptHandler();
 
   if (verb == "import") {
     HOIST_TRY_ASSIGN(auto client, MakeClient(ctx, nullptr));
-    transfer::Endpoints ep{client->client.get(), store_path, &cache, &resume};
-    HOIST_TRY_ASSIGN(auto summary, mirror::ImportBundle(ctx.positional[1], *target, ep, options));
-    (void)cache.Save();
+    endpoints.ep.client = client->client.get();
+    HOIST_TRY_ASSIGN(auto summary, mirror::ImportBundle(ctx.positional[1], *target, endpoints.ep, options));
+    endpoints.SaveCache();
     return Finish(ctx, summary, false);
   }
   HOIST_TRY_ASSIGN(mirror::MirrorConfig config, mirror::LoadMirrorConfig(ctx.positional[1]));
   HOIST_TRY_ASSIGN(auto client, MakeClient(ctx, &config));
-  transfer::Endpoints ep{client->client.get(), store_path, &cache, &resume};
+  endpoints.ep.client = client->client.get();
+  const transfer::Endpoints& ep = endpoints.ep;
   mirror::ImageList list = mirror::ResolveImages(config, ep, shard);
   mirror::MirrorSummary summary;
   if (to_bundle) {
@@ -179,7 +177,7 @@ Result<int> RunMirror(CommandContext& ctx) {
   } else {
     summary = mirror::RunMirror(list, *target, ep, options);
   }
-  (void)cache.Save();
+  endpoints.SaveCache();
   if (transfer::CancelRequested()) return transfer::CancelledError();
   return Finish(ctx, summary, verb == "plan");
 }

@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <dirent.h>
 #include <iostream>
 
 #include "container/stored_image.h"
+#include "core/fs.h"
 #include "tools/command.h"
 #include "tools/store_flags.h"
 
@@ -24,15 +24,8 @@ Result<int> RunUnpack(CommandContext& ctx) {
   HOIST_TRY_ASSIGN(container::StoredImage image, container::LoadStoredImage(layout, image_arg));
   if (::mkdir(dir.c_str(), 0755) != 0) {
     if (errno != EEXIST) return ErrnoError("create " + dir, errno);
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) return ErrnoError("open " + dir, errno);
-    bool empty = true;
-    while (struct dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..") empty = false;
-    }
-    ::closedir(d);
-    if (!empty) return InvalidArgument(dir + " is not empty: unpack writes into a new or empty directory");
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(dir));
+    if (!names.empty()) return InvalidArgument(dir + " is not empty: unpack writes into a new or empty directory");
   }
   auto s = container::UnpackStoredImage(layout, image, dir);
   if (!s.ok()) return std::move(s).error().WithContext("unpack " + image_arg + " into " + dir);

@@ -116,6 +116,42 @@ uint64_t SettledUploadBytes(const FaultProxy& proxy) {
   return last;
 }
 
+// The upload tool run to the end with `args`.
+CommandResult RunTool(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{HOIST_UPLOAD_BLOB_TOOL};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+// The mid-chunk kill tests: a 16 MiB blob in 4 MiB chunks, so half way plus 1/2 MiB is inside the
+// third chunk (8-12 MiB).
+constexpr uint64_t kMidChunkSize = 16 * kMiB;
+constexpr uint64_t kMidChunk = 4 * kMiB;
+
+struct KilledThenRerun {
+  uint64_t sent_first;   // upload bytes the proxy saw from the killed run
+  CommandResult second;  // the run that finishes the upload
+};
+
+// Uploads `repo` through `proxy`, SIGKILLs the tool once the proxy has seen half the blob and
+// 1/2 MiB more (inside the third chunk), then runs it again with the same saved state.
+KilledThenRerun KillInsideThirdChunkThenRerun(const FaultProxy& proxy, const std::string& repo, uint64_t seed,
+                                              const std::string& state) {
+  auto args = ToolArgs(proxy, repo, kMidChunkSize, seed, kMidChunk, state);
+  {
+    UploadTool first(args);
+    REQUIRE(first.WaitForLine("started", std::chrono::seconds(60)) == "started");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (proxy.counts("PATCH", PathKind::kUpload).request_body_bytes < kMidChunkSize / 2 + kMiB / 2) {
+      REQUIRE(std::chrono::steady_clock::now() < deadline);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    first.Kill();
+  }
+  const uint64_t sent_first = SettledUploadBytes(proxy);
+  return {sent_first, RunTool(args)};
+}
+
 }  // namespace
 
 TEST_CASE("a connection reset at 60% of a large download finishes by Range without starting over") {
@@ -155,11 +191,7 @@ TEST_CASE("a chunked upload killed with SIGKILL between chunks half way is finis
   const uint64_t sent_first = SettledUploadBytes(proxy);
   CHECK(sent_first == kBig / 2);
 
-  CommandResult second = RunCommand([&] {
-    std::vector<std::string> argv{HOIST_UPLOAD_BLOB_TOOL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }());
+  CommandResult second = RunTool(args);
   INFO(second.out << second.err);
   REQUIRE(second.exit_code == 0);
   CHECK_THAT(second.out, Catch::Contains("resumed " + std::to_string(kBig / 2)));
@@ -178,27 +210,9 @@ TEST_CASE("a chunked upload killed with SIGKILL in the middle of a chunk is fini
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   FaultProxy proxy(registry->host());
   TempDir dir;
-  const std::string state = dir / "upload.json";
-  const uint64_t size = 16 * kMiB, seed = 302, chunk = 4 * kMiB;
-  auto args = ToolArgs(proxy, "resume/mid-chunk", size, seed, chunk, state);
-  {
-    UploadTool first(args);
-    REQUIRE(first.WaitForLine("started", std::chrono::seconds(60)) == "started");
-    // Half way and inside the third chunk (8-12 MiB).
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (proxy.counts("PATCH", PathKind::kUpload).request_body_bytes < size / 2 + kMiB / 2) {
-      REQUIRE(std::chrono::steady_clock::now() < deadline);
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    first.Kill();
-  }
-  const uint64_t sent_first = SettledUploadBytes(proxy);
+  const uint64_t size = kMidChunkSize, seed = 302;
+  auto [sent_first, second] = KillInsideThirdChunkThenRerun(proxy, "resume/mid-chunk", seed, dir / "upload.json");
   INFO("first run sent " << sent_first);
-  CommandResult second = RunCommand([&] {
-    std::vector<std::string> argv{HOIST_UPLOAD_BLOB_TOOL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }());
   INFO(second.out << second.err);
   REQUIRE(second.exit_code == 0);
   if (second.out.find("resumed") != std::string::npos) {
@@ -218,32 +232,15 @@ TEST_CASE("an upload to hoist serve killed with SIGKILL inside a chunk resumes a
   TempDir dir;
   hoist::serve_test::ServeProcess serve({dir / "served"});
   FaultProxy proxy(serve.host());
-  const std::string state = dir / "upload.json";
-  const uint64_t size = 16 * kMiB, seed = 303, chunk = 4 * kMiB;
-  auto args = ToolArgs(proxy, "resume/serve", size, seed, chunk, state);
-  {
-    UploadTool first(args);
-    REQUIRE(first.WaitForLine("started", std::chrono::seconds(60)) == "started");
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (proxy.counts("PATCH", PathKind::kUpload).request_body_bytes < size / 2 + kMiB / 2) {
-      REQUIRE(std::chrono::steady_clock::now() < deadline);
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    first.Kill();
-  }
-  const uint64_t sent_first = SettledUploadBytes(proxy);
+  const uint64_t size = kMidChunkSize, seed = 303;
+  auto [sent_first, second] = KillInsideThirdChunkThenRerun(proxy, "resume/serve", seed, dir / "upload.json");
   INFO("first run sent " << sent_first);
   REQUIRE(sent_first > size / 2);
-  CommandResult second = RunCommand([&] {
-    std::vector<std::string> argv{HOIST_UPLOAD_BLOB_TOOL};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-  }());
   INFO(second.out << second.err << "\nserve log:\n" << serve.log());
   REQUIRE(second.exit_code == 0);
   REQUIRE_THAT(second.out, Catch::Contains("resumed "));
   const uint64_t resumed_at = std::stoull(second.out.substr(second.out.find("resumed ") + 8));
-  CHECK(resumed_at > 2 * chunk);  // the kill came inside the third chunk: what of it arrived was kept
+  CHECK(resumed_at > 2 * kMidChunk);  // the kill came inside the third chunk: what of it arrived was kept
   CHECK(resumed_at <= sent_first);
   CHECK(UploadBytes(proxy) <= size + size / 10);
   auto http = std::make_shared<ProxyStack>(proxy.host(), ProxyStackOptions{});

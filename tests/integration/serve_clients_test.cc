@@ -14,15 +14,17 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "core/base64.h"
 #include "integration/serve_test_support.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 #include "support/token_issuer.h"
 #include "transfer_test_support.h"
 
+using hoist::serve_test::Client;
+using hoist::serve_test::Connect;
 using hoist::serve_test::Http;
 using hoist::serve_test::HttpResult;
+using hoist::serve_test::NamedDigest;
 using hoist::serve_test::ServeProcess;
 using hoist::testing::CommandResult;
 using hoist::testing::ReadFile;
@@ -32,53 +34,6 @@ using hoist::testing::TempDir;
 using hoist::testing::TokenIssuer;
 using hoist::testing::WriteFile;
 using hoist::transfer_test::Layout;
-
-namespace {
-
-// A client with a store and docker config of its own.
-struct Client {
-  TempDir home;
-  std::vector<std::string> env() const {
-    return {"HOME=" + home.path(), "XDG_CONFIG_HOME=" + home.path() + "/config", "HOIST_STORE=" + store(),
-            "DOCKER_CONFIG=" + home.path() + "/docker", "HOIST_INSECURE_REGISTRIES="};
-  }
-  std::string store() const { return home / "store"; }
-  CommandResult Hoist(const std::vector<std::string>& args) const { return RunHoist(args, env()); }
-  void Login(const std::string& host, const std::string& user, const std::string& password) const {
-    RunCommand({"mkdir", "-p", home / "docker"});
-    nlohmann::json config = {{"auths", {{host, {{"auth", hoist::EncodeBase64(user + ":" + password)}}}}}};
-    WriteFile(home / "docker/config.json", config.dump());
-  }
-  void Import(const std::string& name, const std::string& content) const {
-    WriteFile(home / "f", content);
-    REQUIRE(RunCommand({"tar", "-C", home.path(), "-cf", home / "root.tar", "f"}).exit_code == 0);
-    CommandResult r = Hoist({"import", home / "root.tar", name});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-  }
-};
-
-std::string NamedDigest(const std::string& layout, const std::string& ref_name) {
-  auto index = nlohmann::json::parse(ReadFile(layout + "/index.json"));
-  for (const auto& m : index["manifests"]) {
-    if (m.contains("annotations") && m["annotations"].value("org.opencontainers.image.ref.name", "") == ref_name) {
-      return m["digest"].get<std::string>();
-    }
-  }
-  return "";
-}
-
-int Connect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  return fd;
-}
-
-}  // namespace
 
 TEST_CASE("serve: token auth lets a push token push and pull, and refuses a push to a pull-only token") {
   TokenIssuer issuer;

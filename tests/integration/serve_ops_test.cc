@@ -2,7 +2,6 @@
 // restart that keeps uploads resumable, mounts, a cosign signature, and hostile requests.
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +15,9 @@
 #include "support/temp_dir.h"
 
 using hoist::Digest;
+using hoist::serve_test::BodyFile;
+using hoist::serve_test::Client;
+using hoist::serve_test::CountEntries;
 using hoist::serve_test::Http;
 using hoist::serve_test::HttpResult;
 using hoist::serve_test::ServeProcess;
@@ -25,24 +27,6 @@ using hoist::testing::RunCommand;
 using hoist::testing::RunHoist;
 using hoist::testing::TempDir;
 using hoist::testing::WriteFile;
-
-namespace {
-
-size_t CountEntries(const std::string& dir) {
-  size_t n = 0;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
-    ::closedir(d);
-  }
-  return n;
-}
-
-std::string File(const TempDir& tmp, const std::string& name, const std::string& content) {
-  WriteFile(tmp / name, content);
-  return "@" + (tmp / name);
-}
-
-}  // namespace
 
 TEST_CASE("serve: TLS and htpasswd refuse the unauthenticated and log the user, never the password") {
   TempDir tmp;
@@ -79,7 +63,7 @@ TEST_CASE("serve: an upload outlives a restart of serve, and SIGTERM stops it cl
     ServeProcess s({tmp / "r"});
     HttpResult start = Http("POST", s.url() + "/v2/x/blobs/uploads/");
     location = start.Header("location");
-    REQUIRE(Http("PATCH", s.url() + location, {"--data-binary", File(tmp, "a", "first half,")}).status == 202);
+    REQUIRE(Http("PATCH", s.url() + location, {"--data-binary", BodyFile(tmp, "a", "first half,")}).status == 202);
     CHECK(s.Stop() == 0);
     CHECK(s.log().find("stopping") == std::string::npos);  // stdout, not the log
   }
@@ -89,7 +73,7 @@ TEST_CASE("serve: an upload outlives a restart of serve, and SIGTERM stops it cl
   CHECK(status.Header("range") == "0-10");
   const std::string all = "first half,second half";
   REQUIRE(Http("PUT", again.url() + location + "?digest=" + Digest::Of(all).str(),
-               {"--data-binary", File(tmp, "b", "second half")})
+               {"--data-binary", BodyFile(tmp, "b", "second half")})
               .status == 201);
   CHECK(ReadFile(tmp / ("r/blobs/sha256/" + Digest::Of(all).hex())) == all);
 }
@@ -98,7 +82,7 @@ TEST_CASE("serve: a cross-repository mount answers 201 for a blob it has and 202
   TempDir tmp;
   ServeProcess s({tmp / "r"});
   const std::string d = Digest::Of("shared").str();
-  REQUIRE(Http("POST", s.url() + "/v2/a/blobs/uploads/?digest=" + d, {"--data-binary", File(tmp, "b", "shared")}).status == 201);
+  REQUIRE(Http("POST", s.url() + "/v2/a/blobs/uploads/?digest=" + d, {"--data-binary", BodyFile(tmp, "b", "shared")}).status == 201);
   HttpResult mounted = Http("POST", s.url() + "/v2/b/blobs/uploads/?mount=" + d + "&from=a");
   CHECK(mounted.status == 201);
   CHECK(mounted.Header("location") == "/v2/b/blobs/" + d);
@@ -111,21 +95,18 @@ TEST_CASE("serve: a cross-repository mount answers 201 for a blob it has and 202
 TEST_CASE("serve: a cosign signature made by hoist sign round-trips through it") {
   TempDir tmp;
   ServeProcess s({tmp / "r"});
-  const std::vector<std::string> password = {"COSIGN_PASSWORD=pw", "HOIST_STORE=" + (tmp / "store"),
-                                             "HOME=" + tmp.path(), "DOCKER_CONFIG=" + (tmp / "docker"),
-                                             "XDG_CONFIG_HOME=" + (tmp / "config"), "HOIST_INSECURE_REGISTRIES="};
-  WriteFile(tmp / "f", "signed\n");
-  REQUIRE(RunCommand({"tar", "-C", tmp.path(), "-cf", tmp / "root.tar", "f"}).exit_code == 0);
-  REQUIRE(RunHoist({"import", tmp / "root.tar", "localhost/app:1"}, password).exit_code == 0);
+  Client c;
+  c.extra_env = {"COSIGN_PASSWORD=pw"};
+  c.Import("localhost/app:1", "signed\n");
   const std::string ref = "docker://" + s.host() + "/app:1";
-  CommandResult push = RunHoist({"push", "localhost/app:1", ref}, password);
+  CommandResult push = c.Hoist({"push", "localhost/app:1", ref});
   INFO(push.err << s.log());
   REQUIRE(push.exit_code == 0);
-  REQUIRE(RunHoist({"key", "generate", "--output-key-prefix", tmp / "k"}, password).exit_code == 0);
-  CommandResult sign = RunHoist({"sign", "--key", tmp / "k.key", ref}, password);
+  REQUIRE(c.Hoist({"key", "generate", "--output-key-prefix", tmp / "k"}).exit_code == 0);
+  CommandResult sign = c.Hoist({"sign", "--key", tmp / "k.key", ref});
   INFO(sign.err << s.log());
   REQUIRE(sign.exit_code == 0);
-  CommandResult verify = RunHoist({"verify", "--key", tmp / "k.pub", ref}, password);
+  CommandResult verify = c.Hoist({"verify", "--key", tmp / "k.pub", ref});
   INFO(verify.err);
   CHECK(verify.exit_code == 0);
   auto tags = nlohmann::json::parse(Http("GET", s.url() + "/v2/app/tags/list").body);
@@ -150,7 +131,7 @@ TEST_CASE("serve: hostile requests are refused, nothing is stored and the server
   // A manifest over the 4 MiB limit, and headers over the connection's memory.
   HttpResult big = Http("PUT", s.url() + "/v2/x/manifests/1",
                         {"-H", "Content-Type: application/vnd.oci.image.manifest.v1+json", "--data-binary",
-                         File(tmp, "big", std::string(5 << 20, ' '))});
+                         BodyFile(tmp, "big", std::string(5 << 20, ' '))});
   CHECK(big.status == 413);
   HttpResult header = Http("GET", s.url() + "/v2/", {"-H", "X-Big: " + std::string(100000, 'a')});
   CHECK(header.status == 431);

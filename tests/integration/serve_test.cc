@@ -1,7 +1,6 @@
 // hoist serve (issue 23): a directory served as an OCI registry, driven by hoist, skopeo and raw
 // HTTP (curl, and a socket for a cut request).
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -13,8 +12,12 @@
 #include "support/temp_dir.h"
 
 using hoist::Digest;
+using hoist::serve_test::BodyFile;
+using hoist::serve_test::Client;
+using hoist::serve_test::CountEntries;
 using hoist::serve_test::Http;
 using hoist::serve_test::HttpResult;
+using hoist::serve_test::NamedDigest;
 using hoist::serve_test::SendAndCut;
 using hoist::serve_test::ServeProcess;
 using hoist::testing::CommandResult;
@@ -26,55 +29,11 @@ using hoist::testing::WriteFile;
 
 namespace {
 
-// A store of its own per client (HOIST_STORE), with no registry config from this machine.
-struct Client {
-  TempDir home;
-  std::vector<std::string> env() const {
-    return {"HOME=" + home.path(), "XDG_CONFIG_HOME=" + home.path() + "/config", "HOIST_STORE=" + store(),
-            "DOCKER_CONFIG=" + home.path() + "/docker", "HOIST_INSECURE_REGISTRIES="};
-  }
-  std::string store() const { return home / "store"; }
-  CommandResult Hoist(const std::vector<std::string>& args) const { return RunHoist(args, env()); }
-  // A one-file image named `name` in this client's store.
-  void Import(const std::string& name, const std::string& content) const {
-    WriteFile(home / "f", content);
-    REQUIRE(RunCommand({"tar", "-C", home.path(), "-cf", home / "root.tar", "f"}).exit_code == 0);
-    CommandResult r = Hoist({"import", home / "root.tar", name});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-  }
-};
-
-// The digest index.json of `layout` names `ref_name` with ("" when none).
-std::string NamedDigest(const std::string& layout, const std::string& ref_name) {
-  auto index = nlohmann::json::parse(ReadFile(layout + "/index.json"));
-  for (const auto& m : index["manifests"]) {
-    if (m.contains("annotations") && m["annotations"].value("org.opencontainers.image.ref.name", "") == ref_name) {
-      return m["digest"].get<std::string>();
-    }
-  }
-  return "";
-}
-
-size_t CountFiles(const std::string& dir) {
-  size_t n = 0;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) n += e->d_name[0] != '.';
-    ::closedir(d);
-  }
-  return n;
-}
-
-std::string Put(const TempDir& tmp, const std::string& name, const std::string& content) {
-  WriteFile(tmp / name, content);
-  return "@" + (tmp / name);
-}
-
 // Pushes `content` as a blob with a monolithic POST; returns its digest.
 std::string PushBlob(const ServeProcess& s, const TempDir& tmp, const std::string& repo, const std::string& content) {
   const std::string d = Digest::Of(content).str();
   HttpResult r = Http("POST", s.url() + "/v2/" + repo + "/blobs/uploads/?digest=" + d,
-                      {"-H", "Content-Type: application/octet-stream", "--data-binary", Put(tmp, "blob", content)});
+                      {"-H", "Content-Type: application/octet-stream", "--data-binary", BodyFile(tmp, "blob", content)});
   INFO(r.body);
   REQUIRE(r.status == 201);
   return d;
@@ -170,37 +129,37 @@ TEST_CASE("serve: a wrong digest or size is refused with the spec's errors and n
   TempDir served, tmp;
   ServeProcess s({served / "r"});
   const std::string blobs = served / "r/blobs/sha256";
-  const size_t before = CountFiles(blobs);
+  const size_t before = CountEntries(blobs);
   HttpResult wrong = Http("POST", s.url() + "/v2/x/blobs/uploads/?digest=" + Digest::Of("other").str(),
-                          {"--data-binary", Put(tmp, "b", "content")});
+                          {"--data-binary", BodyFile(tmp, "b", "content")});
   CHECK(wrong.status == 400);
   CHECK(wrong.body.find("DIGEST_INVALID") != std::string::npos);
   HttpResult bad = Http("POST", s.url() + "/v2/x/blobs/uploads/?digest=sha256:1234", {"--data-binary", "@" + (tmp / "b")});
   CHECK(bad.status == 400);
   CHECK(bad.body.find("DIGEST_INVALID") != std::string::npos);
-  CHECK(CountFiles(blobs) == before);
-  CHECK(CountFiles(served / "r/.hoist/uploads") == 0);
+  CHECK(CountEntries(blobs) == before);
+  CHECK(CountEntries(served / "r/.hoist/uploads") == 0);
 
   // A manifest naming a blob that is not there, or pushed under another digest.
   const std::string config = PushBlob(s, tmp, "x", "{}");
   const std::string missing = Digest::Of("absent layer").str();
   const std::string m = ImageManifest(config, 2, missing, 12);
-  HttpResult unknown = Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", Put(tmp, "m", m)});
+  HttpResult unknown = Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", m)});
   CHECK(unknown.status == 400);
   CHECK(unknown.body.find("MANIFEST_BLOB_UNKNOWN") != std::string::npos);
   const std::string layer = PushBlob(s, tmp, "x", "layer!");
   const std::string good = ImageManifest(config, 2, layer, 6);
   HttpResult mismatch = Http("PUT", s.url() + "/v2/x/manifests/" + Digest::Of("not it").str(),
-                             {"-H", kManifestType, "--data-binary", Put(tmp, "m", good)});
+                             {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", good)});
   CHECK(mismatch.status == 400);
   CHECK(mismatch.body.find("DIGEST_INVALID") != std::string::npos);
-  HttpResult garbage = Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", Put(tmp, "m", "{")});
+  HttpResult garbage = Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", "{")});
   CHECK(garbage.status == 400);
   CHECK(garbage.body.find("MANIFEST_INVALID") != std::string::npos);
   CHECK(NamedDigest(served / "r", "x:1").empty());
-  CHECK(CountFiles(blobs) == before + 2);  // the config and the layer only
+  CHECK(CountEntries(blobs) == before + 2);  // the config and the layer only
 
-  HttpResult put = Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", Put(tmp, "m", good)});
+  HttpResult put = Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", good)});
   CHECK(put.status == 201);
   CHECK(put.Header("docker-content-digest") == Digest::Of(good).str());
 }
@@ -225,17 +184,17 @@ TEST_CASE("serve: an upload cut mid-PATCH keeps the bytes that arrived and resum
 
   // The wrong offset is refused with where the upload stands.
   HttpResult wrong = Http("PATCH", s.url() + location,
-                          {"-H", "Content-Range: 0-39999", "--data-binary", Put(tmp, "rest", blob.substr(60000))});
+                          {"-H", "Content-Range: 0-39999", "--data-binary", BodyFile(tmp, "rest", blob.substr(60000))});
   CHECK(wrong.status == 416);
   CHECK(wrong.Header("range") == "0-59999");
   HttpResult rest = Http("PATCH", s.url() + location,
-                         {"-H", "Content-Range: 60000-99999", "--data-binary", Put(tmp, "rest", blob.substr(60000))});
+                         {"-H", "Content-Range: 60000-99999", "--data-binary", BodyFile(tmp, "rest", blob.substr(60000))});
   CHECK(rest.status == 202);
   CHECK(rest.Header("range") == "0-99999");
   HttpResult done = Http("PUT", s.url() + location + "?digest=" + Digest::Of(blob).str());
   CHECK(done.status == 201);
   CHECK(ReadFile(served / ("r/blobs/sha256/" + Digest::Of(blob).hex())) == blob);
-  CHECK(CountFiles(served / "r/.hoist/uploads") == 0);
+  CHECK(CountEntries(served / "r/.hoist/uploads") == 0);
   CHECK(Http("GET", s.url() + location).status == 404);
 }
 
@@ -247,7 +206,7 @@ TEST_CASE("serve: tags/list and _catalog page with n and last and link the next 
   const std::string m = ImageManifest(config, 2, layer, 1);
   for (const char* repo : {"a", "b", "c/d"}) {
     for (const char* tag : {"1", "2", "3"}) {
-      REQUIRE(Http("PUT", s.url() + "/v2/" + repo + "/manifests/" + tag, {"-H", kManifestType, "--data-binary", Put(tmp, "m", m)})
+      REQUIRE(Http("PUT", s.url() + "/v2/" + repo + "/manifests/" + tag, {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", m)})
                   .status == 201);
     }
   }
@@ -301,14 +260,14 @@ TEST_CASE("serve: referrers list the manifests whose subject is a digest, filter
   const std::string config = PushBlob(s, tmp, "x", "{}");
   const std::string layer = PushBlob(s, tmp, "x", "l");
   const std::string image = ImageManifest(config, 2, layer, 1);
-  REQUIRE(Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", Put(tmp, "m", image)}).status == 201);
+  REQUIRE(Http("PUT", s.url() + "/v2/x/manifests/1", {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", image)}).status == 201);
   const std::string subject = R"(,"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
                               Digest::Of(image).str() + R"(","size":)" + std::to_string(image.size()) + "}";
   const std::string sbom = ImageManifest(config, 2, layer, 1, R"(,"artifactType":"application/spdx+json")" + subject);
   const std::string sig = ImageManifest(config, 2, layer, 1, R"(,"artifactType":"application/vnd.dev.cosign")" + subject);
   for (const std::string& m : {sbom, sig}) {
     HttpResult put = Http("PUT", s.url() + "/v2/x/manifests/" + Digest::Of(m).str(),
-                          {"-H", kManifestType, "--data-binary", Put(tmp, "m", m)});
+                          {"-H", kManifestType, "--data-binary", BodyFile(tmp, "m", m)});
     CHECK(put.status == 201);
     CHECK(put.Header("oci-subject") == Digest::Of(image).str());
   }

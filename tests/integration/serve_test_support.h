@@ -2,6 +2,7 @@
 // `hoist serve` as a child process for a test: started on a port the kernel picks (--listen
 // 127.0.0.1:0, the port read from its first output line), stopped with SIGTERM when the test ends.
 // Raw HTTP for the requests clients do not make on their own: curl, and a socket for cut requests.
+// Clients with a store and docker config of their own, and helpers to look at what was stored.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -19,7 +20,10 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
+#include "core/base64.h"
+#include "core/fs.h"
 #include "support/run_command.h"
 #include "support/temp_dir.h"
 
@@ -146,14 +150,26 @@ inline HttpResult Http(const std::string& method, const std::string& url, std::v
   return out;
 }
 
-// Sends `raw` on a fresh connection and closes it at once (a client cut mid-request).
-inline void SendAndCut(int port, const std::string& raw) {
+// `content` written to tmp/name, as curl's argument for it ("@path", for --data-binary).
+inline std::string BodyFile(const testing::TempDir& tmp, const std::string& name, const std::string& content) {
+  testing::WriteFile(tmp / name, content);
+  return "@" + (tmp / name);
+}
+
+// A connected TCP socket to 127.0.0.1:port.
+inline int Connect(int port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(port));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  return fd;
+}
+
+// Sends `raw` on a fresh connection and closes it at once (a client cut mid-request).
+inline void SendAndCut(int port, const std::string& raw) {
+  int fd = Connect(port);
   size_t sent = 0;
   while (sent < raw.size()) {
     ssize_t n = ::send(fd, raw.data() + sent, raw.size() - sent, MSG_NOSIGNAL);
@@ -162,6 +178,56 @@ inline void SendAndCut(int port, const std::string& raw) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server read it all
   ::close(fd);
+}
+
+// A hoist client with a store (HOIST_STORE) and docker config of its own, and no registry
+// config from this machine.
+struct Client {
+  testing::TempDir home;
+  std::vector<std::string> extra_env;  // added to every command, e.g. COSIGN_PASSWORD=…
+  std::vector<std::string> env() const {
+    std::vector<std::string> e = {"HOME=" + home.path(), "XDG_CONFIG_HOME=" + home.path() + "/config",
+                                  "HOIST_STORE=" + store(), "DOCKER_CONFIG=" + home.path() + "/docker",
+                                  "HOIST_INSECURE_REGISTRIES="};
+    e.insert(e.end(), extra_env.begin(), extra_env.end());
+    return e;
+  }
+  std::string store() const { return home / "store"; }
+  testing::CommandResult Hoist(const std::vector<std::string>& args) const { return testing::RunHoist(args, env()); }
+  // Basic credentials for `host` in this client's docker config.
+  void Login(const std::string& host, const std::string& user, const std::string& password) const {
+    REQUIRE(MakeDirs(home / "docker").ok());
+    nlohmann::json config = {{"auths", {{host, {{"auth", EncodeBase64(user + ":" + password)}}}}}};
+    testing::WriteFile(home / "docker/config.json", config.dump());
+  }
+  // A one-file image named `name` in this client's store.
+  void Import(const std::string& name, const std::string& content) const {
+    testing::WriteFile(home / "f", content);
+    REQUIRE(testing::RunCommand({"tar", "-C", home.path(), "-cf", home / "root.tar", "f"}).exit_code == 0);
+    testing::CommandResult r = Hoist({"import", home / "root.tar", name});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+};
+
+// The digest index.json of `layout` names `ref_name` with ("" when none).
+inline std::string NamedDigest(const std::string& layout, const std::string& ref_name) {
+  auto index = nlohmann::json::parse(testing::ReadFile(layout + "/index.json"));
+  for (const auto& m : index["manifests"]) {
+    if (m.contains("annotations") && m["annotations"].value("org.opencontainers.image.ref.name", "") == ref_name) {
+      return m["digest"].get<std::string>();
+    }
+  }
+  return "";
+}
+
+// The entries of `dir` not starting with '.' (temp files are hidden); none when it is missing.
+inline size_t CountEntries(const std::string& dir) {
+  auto names = ListDirNamesIfExists(dir);
+  REQUIRE(names.ok());
+  size_t n = 0;
+  for (const std::string& name : *names) n += name[0] != '.';
+  return n;
 }
 
 }  // namespace hoist::serve_test

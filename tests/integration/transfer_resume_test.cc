@@ -1,7 +1,6 @@
 // Interrupted pulls and pushes continue where they stopped when run again. Sizes are kept small
 // for CI (a 48 MiB layer rather than the issue's 600 MiB image).
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/fs.h"
 #include "registry/client/repository.h"
 #include "registry/http/curl_client.h"
 #include "store/layout_paths.h"
@@ -174,16 +174,15 @@ TEST_CASE("Ctrl-C stops a push cleanly, says how to resume, and the rerun sends 
 
   const std::string resume_dir = store::LayoutPaths(dir / "store").ResumeDir();
   auto saved_offset = [&]() -> uint64_t {
-    DIR* d = ::opendir(resume_dir.c_str());
-    if (!d) return 0;
+    auto names = ListDirNames(resume_dir);
+    if (!names.ok()) return 0;
     uint64_t best = 0;
-    while (dirent* e = ::readdir(d)) {
-      if (e->d_name[0] == '.') continue;
-      auto text = testing::ReadFile(resume_dir + "/" + e->d_name);
+    for (const std::string& name : *names) {
+      if (name[0] == '.') continue;  // a state file being written
+      auto text = testing::ReadFile(resume_dir + "/" + name);
       auto j = nlohmann::json::parse(text, nullptr, false);
       if (j.is_object() && j.contains("offset")) best = std::max(best, j["offset"].get<uint64_t>());
     }
-    ::closedir(d);
     return best;
   };
   pid_t pid = SpawnHoist(Args(hoist, {"push", stored}), dir.path());

@@ -1,5 +1,6 @@
 #include "core/fs.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -169,4 +170,42 @@ TEST_CASE("ReadFileToString enforces its limit") {
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code() == ErrorCode::kTooLarge);
   CHECK(ReadFileToString(dir / "missing", 5).error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("ListDirNames gives the entry names sorted, without . and ..") {
+  TempDir dir;
+  REQUIRE(AtomicWriteFile(dir / "b", "").ok());
+  REQUIRE(AtomicWriteFile(dir / "a", "").ok());
+  REQUIRE(MakeDirs(dir / "c/d").ok());
+  REQUIRE(::symlink("missing", (dir / ".hidden").c_str()) == 0);
+  CHECK(ListDirNames(dir.path()).value() == std::vector<std::string>{".hidden", "a", "b", "c"});
+  REQUIRE(MakeDirs(dir / "empty").ok());
+  CHECK(ListDirNames(dir / "empty").value().empty());
+}
+
+TEST_CASE("ListDirNames refuses a missing directory; ListDirNamesIfExists lists it as empty") {
+  TempDir dir;
+  auto missing = ListDirNames(dir / "missing");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().code() == ErrorCode::kNotFound);
+  CHECK(missing.error().message().find(dir / "missing") != std::string::npos);
+  CHECK(ListDirNamesIfExists(dir / "missing").value().empty());
+  // Only a missing directory is empty: a file where the directory should be is still an error.
+  REQUIRE(AtomicWriteFile(dir / "file", "x").ok());
+  CHECK_FALSE(ListDirNamesIfExists(dir / "file").ok());
+}
+
+TEST_CASE("ListDirNames of an open directory lists it and leaves the descriptor usable") {
+  TempDir dir;
+  REQUIRE(AtomicWriteFile(dir / "b", "").ok());
+  REQUIRE(AtomicWriteFile(dir / "a", "").ok());
+  int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  CHECK(ListDirNames(fd, "the test dir").value() == std::vector<std::string>{"a", "b"});
+  CHECK(ListDirNames(fd, "the test dir").value() == std::vector<std::string>{"a", "b"});  // again: not used up
+  CHECK(::fcntl(fd, F_GETFD) != -1);  // still open
+  ::close(fd);
+  auto bad = ListDirNames(-1, "the closed dir");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message().find("the closed dir") != std::string::npos);
 }

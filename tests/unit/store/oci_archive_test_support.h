@@ -2,7 +2,6 @@
 // Test helper: image archives built in memory (docker-archive in the shapes docker/skopeo write,
 // oci-archive), each piece of which a test can break, and a look at what a store holds.
 
-#include <dirent.h>
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "core/compression.h"
 #include "core/digest.h"
+#include "core/fs.h"
 #include "core/image_config.h"
 #include "core/io.h"
 #include "core/manifest.h"
@@ -116,16 +116,11 @@ inline std::vector<TarFile> OciArchiveFiles(const SourceImage& img, const std::s
   return files;
 }
 
+// The entry names of `dir`, sorted; a missing directory has none.
 inline std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return out;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") out.push_back(n);
-  }
-  ::closedir(d);
-  return out;
+  auto names = ListDirNamesIfExists(dir);
+  REQUIRE(names.ok());
+  return *names;
 }
 
 // What a test checks to say "the store is unchanged": names, blobs, leftovers in tmp.
