@@ -196,7 +196,7 @@ bool OnlyPlaceholders(int dir_fd, const std::string& name, int depth = 0) {
   if (!S_ISDIR(st.st_mode)) return false;
   container::UniqueFd dir(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir.valid()) return false;
-  auto names = container::ListDirNames(dir.get(), name);
+  auto names = ListDirNames(dir.get(), name);
   if (!names.ok()) return false;
   for (const auto& child : *names) {
     if (!OnlyPlaceholders(dir.get(), child, depth + 1)) return false;

@@ -11,6 +11,7 @@
 #include <cerrno>
 
 #include "container/root_dir.h"
+#include "core/fs.h"
 #include "core/tar_path.h"
 
 namespace hoist::builder {
@@ -68,7 +69,7 @@ std::string DirName(const std::string& rel) {
 Result<std::vector<std::string>> ListNames(const container::RootDir& root, const std::string& rel) {
   auto dir = root.OpenDir(rel, false);
   if (!dir.ok()) return std::vector<std::string>{};
-  return container::ListDirNames(dir->get(), rel);
+  return ListDirNames(dir->get(), rel);
 }
 
 bool Exists(const container::RootDir& root, const std::string& rel) {

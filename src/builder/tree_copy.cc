@@ -12,6 +12,7 @@
 
 #include "container/root_dir.h"
 #include "container/unique_fd.h"
+#include "core/fs.h"
 #include "core/tar_path.h"
 
 namespace hoist::builder {
@@ -112,7 +113,7 @@ class Copier {
   }
 
   Status Children(int src_dir, const std::string& rel, int dst_dir) {
-    HOIST_TRY_ASSIGN(auto names, container::ListDirNames(src_dir, QuotePath(rel)));
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(src_dir, QuotePath(rel)));
     for (const auto& n : names) {
       struct stat st;
       std::string child = JoinRel(rel, n);
@@ -167,7 +168,7 @@ Status HashTree(int dir, const std::string& name, const std::string& rel, const 
     HashField(h, target);
   } else if (S_ISDIR(st.st_mode)) {
     HOIST_TRY_ASSIGN(container::UniqueFd sub, OpenChildDir(dir, name, QuotePath(rel)));
-    HOIST_TRY_ASSIGN(auto names, container::ListDirNames(sub.get(), QuotePath(rel)));
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(sub.get(), QuotePath(rel)));
     for (const auto& n : names) {
       struct stat cst;
       std::string child = JoinRel(rel, n);
@@ -209,7 +210,7 @@ Status HashSource(const SourceEntry& src, const SourceFilter* filter, Hasher& ha
   if (src.name == ".") {
     // The root: hash its children under their own names.
     HOIST_TRY_ASSIGN(container::UniqueFd in, OpenSourceDir(src));
-    HOIST_TRY_ASSIGN(auto names, container::ListDirNames(in.get(), "the source root"));
+    HOIST_TRY_ASSIGN(auto names, ListDirNames(in.get(), "the source root"));
     for (const auto& n : names) {
       struct stat cst;
       if (::fstatat(in.get(), n.c_str(), &cst, AT_SYMLINK_NOFOLLOW) != 0) return ErrnoError("stat " + n, errno);

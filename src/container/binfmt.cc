@@ -1,9 +1,10 @@
 #include "container/binfmt.h"
 
-#include <dirent.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "core/fs.h"
 
 namespace hoist::container {
 
@@ -88,13 +89,12 @@ Status CheckEmulation(const Platform& target, const std::string& what, const std
     return Unsupported(head + "binfmt_misc is disabled (" + binfmt_dir + "/status): run `echo 1 > " + binfmt_dir +
                        "/status`, or " + HowToGet(arch, binfmt_dir));
   }
-  DIR* d = ::opendir(binfmt_dir.c_str());
-  if (d == nullptr) return Unsupported(head + binfmt_dir + " cannot be read: " + HowToGet(arch, binfmt_dir));
+  auto names = ListDirNames(binfmt_dir);
+  if (!names.ok()) return Unsupported(head + binfmt_dir + " cannot be read: " + HowToGet(arch, binfmt_dir));
   std::string disabled, without_f;
   bool usable = false;
-  while (dirent* ent = ::readdir(d)) {
-    std::string name = ent->d_name;
-    if (name == "." || name == ".." || name == "status" || name == "register") continue;
+  for (const std::string& name : *names) {
+    if (name == "status" || name == "register") continue;
     Entry e = ParseEntry(ReadSmallFile(binfmt_dir + "/" + name));
     if (!IsQemuFor(name, e, arch)) continue;
     if (!e.enabled) {
@@ -105,7 +105,6 @@ Status CheckEmulation(const Platform& target, const std::string& what, const std
       usable = true;
     }
   }
-  ::closedir(d);
   if (usable) return Ok();
   if (!without_f.empty()) {
     return Unsupported(head + "its binfmt_misc entry " + binfmt_dir + "/" + without_f +

@@ -1,6 +1,5 @@
 #include "container/container_pause.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <signal.h>
@@ -10,6 +9,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+
+#include "core/fs.h"
 
 namespace hoist::container {
 
@@ -24,15 +25,14 @@ ino_t PidNamespace(pid_t pid) {
 // The host PIDs of the processes in PID namespace `ns`.
 std::vector<pid_t> ProcessesIn(ino_t ns) {
   std::vector<pid_t> out;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return out;
-  while (struct dirent* ent = ::readdir(d)) {
+  auto names = ListDirNames("/proc");
+  if (!names.ok()) return out;
+  for (const std::string& name : *names) {
     char* end = nullptr;
-    long pid = std::strtol(ent->d_name, &end, 10);
-    if (end == ent->d_name || *end != '\0' || pid <= 0) continue;
+    long pid = std::strtol(name.c_str(), &end, 10);
+    if (end == name.c_str() || *end != '\0' || pid <= 0) continue;
     if (PidNamespace(static_cast<pid_t>(pid)) == ns) out.push_back(static_cast<pid_t>(pid));
   }
-  ::closedir(d);
   return out;
 }
 

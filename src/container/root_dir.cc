@@ -188,33 +188,4 @@ Status RemoveTreeAt(int dir_fd, const std::string& name, const std::string& what
   return Ok();
 }
 
-Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& what) {
-  int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open " + what, errno);
-  DIR* d = ::fdopendir(fd);
-  if (d == nullptr) {
-    ::close(fd);
-    return ErrnoError("list " + what, errno);
-  }
-  std::vector<std::string> names;
-  while (struct dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::vector<std::string>{};
-    return ErrnoError("open " + path, errno);
-  }
-  auto names = ListDirNames(fd, path);
-  ::close(fd);
-  return names;
-}
-
 }  // namespace hoist::container

@@ -53,10 +53,4 @@ class RootDir {
 // followed: symlinks are removed, not entered. A missing entry is fine.
 Status RemoveTreeAt(int dir_fd, const std::string& name, const std::string& what);
 
-// The names in directory `dir_fd` (without . and ..), sorted; `what` names it in errors.
-Result<std::vector<std::string>> ListDirNames(int dir_fd, const std::string& what);
-
-// The names in directory `path`, sorted; none when it does not exist (yet).
-Result<std::vector<std::string>> ListDirNamesIfExists(const std::string& path);
-
 }  // namespace hoist::container
