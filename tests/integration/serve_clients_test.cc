@@ -211,6 +211,71 @@ TEST_CASE("serve: a silent and a trickling client do not stop others and are cut
   CHECK(Http("GET", s.url() + "/v2/").status == 200);
 }
 
+TEST_CASE("serve: a kept-alive connection trickling its next request's headers is cut after idle plus header time") {
+  TempDir tmp;
+  ServeProcess s({tmp / "r", "--header-timeout", "1", "--idle-timeout", "2"});
+  int fd = Connect(s.port());
+  const std::string first = "GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(::send(fd, first.data(), first.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(first.size()));
+  timeval wait{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  char answer[4096];
+  const ssize_t got = ::recv(fd, answer, sizeof answer, 0);
+  REQUIRE(got > 0);
+  CHECK(std::string(answer, static_cast<size_t>(got)).rfind("HTTP/1.1 200", 0) == 0);
+  using std::chrono::steady_clock;
+  const auto start = steady_clock::now();
+  const std::string next = "GET /v2/ HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(200, 'a');
+  double cut_after = -1;
+  for (char c : next) {  // a byte every 100 ms: never idle, never done (20 s if never cut)
+    if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) {
+      cut_after = std::chrono::duration<double>(steady_clock::now() - start).count();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::close(fd);
+  CHECK(cut_after >= 2.5);  // --idle-timeout 2 plus --header-timeout 1 after the answer
+  CHECK(cut_after < 7);
+  CHECK(Http("GET", s.url() + "/v2/").status == 200);
+}
+
+TEST_CASE("serve: a client gone in the middle of a PATCH ends its request at once and its upload keeps every byte") {
+  TempDir tmp;
+  ServeProcess s({tmp / "r"});  // the default --idle-timeout (120 s) must not be what ends it
+  HttpResult started = Http("POST", s.url() + "/v2/gone/blobs/uploads/");
+  REQUIRE(started.status == 202);
+  const std::string location = started.Header("location");
+  REQUIRE(!location.empty());
+  int fd = Connect(s.port());
+  const std::string head = "PATCH " + location + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                           "Content-Length: " + std::to_string(16 << 20) + "\r\n\r\n";
+  REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+  const std::string body(6 << 20, 'x');  // 6 of the 16 MiB announced, then the end of the stream
+  size_t sent = 0;
+  while (sent < body.size()) {
+    ssize_t n = ::send(fd, body.data() + sent, body.size() - sent, MSG_NOSIGNAL);
+    REQUIRE(n > 0);
+    sent += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  const auto start = std::chrono::steady_clock::now();
+  HttpResult status = Http("GET", s.url() + location);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO(s.log());
+  CHECK(status.status == 204);
+  CHECK(status.Header("range") == "0-" + std::to_string((6 << 20) - 1));  // every byte, not the bytes so far
+  CHECK(took < 2);
+  CHECK_THAT(s.log(), Catch::Contains("\"PATCH " + location + " HTTP/1.1\" 499"));
+  // The session is free again: the client carries on where serve stands.
+  HttpResult more = Http("PATCH", s.url() + location,
+                         {"-H", "Content-Type: application/octet-stream", "-H",
+                          "Content-Range: " + std::to_string(6 << 20) + "-" + std::to_string((6 << 20) + 2),
+                          "--data-binary", "abc"});
+  CHECK(more.status == 202);
+  CHECK(more.Header("range") == "0-" + std::to_string((6 << 20) + 2));
+}
+
 TEST_CASE("serve: podman pulls an image hoist pushed and pushes it back under another name") {
   if (RunCommand({"sh", "-c", "command -v podman"}).exit_code != 0) {
     WARN("SKIPPED: podman is not installed (Debian package podman)");
