@@ -55,12 +55,19 @@ void Grow(Chunk& c, size_t capacity) {
 
 // Deflates one chunk at ISA-L's level 1: a non-last chunk ends with a sync flush (an empty stored
 // block, byte-aligned, not final), the last one with the final block.
-void Deflate(Chunk& c, std::vector<uint8_t>& level_buf) {
+// ISA-L's working memory for one deflating thread, not zeroed: isal_deflate_init sets what it reads,
+// and pages it never touches stay out of RSS.
+struct LevelBuffer {
+  std::unique_ptr<uint8_t[]> data{new uint8_t[ISAL_DEF_LVL1_DEFAULT]};
+  uint32_t size = ISAL_DEF_LVL1_DEFAULT;
+};
+
+void Deflate(Chunk& c, LevelBuffer& level_buf) {
   isal_zstream zs;
   isal_deflate_init(&zs);
   zs.level = 1;
-  zs.level_buf = level_buf.data();
-  zs.level_buf_size = static_cast<uint32_t>(level_buf.size());
+  zs.level_buf = level_buf.data.get();
+  zs.level_buf_size = level_buf.size;
   zs.gzip_flag = IGZIP_DEFLATE;
   zs.flush = c.last ? NO_FLUSH : SYNC_FLUSH;
   zs.end_of_stream = c.last ? 1 : 0;
@@ -89,7 +96,7 @@ class IsalGzipWriter : public CompressingWriter {
  public:
   IsalGzipWriter(Writer& out, int workers) : out_(out) {
     // One level buffer per deflating thread: the workers', or the caller's when there are none.
-    for (int i = 0; i < std::max(1, workers); ++i) level_bufs_.emplace_back(ISAL_DEF_LVL1_DEFAULT);
+    for (int i = 0; i < std::max(1, workers); ++i) level_bufs_.emplace_back();
     for (int i = 0; i < workers; ++i) {
       threads_.emplace_back([this, i] { Work(level_bufs_[static_cast<size_t>(i)]); });
     }
@@ -195,7 +202,7 @@ class IsalGzipWriter : public CompressingWriter {
     }
   }
 
-  void Work(std::vector<uint8_t>& level_buf) {
+  void Work(LevelBuffer& level_buf) {
     for (;;) {
       std::shared_ptr<Chunk> chunk;
       {
@@ -232,7 +239,7 @@ class IsalGzipWriter : public CompressingWriter {
   }
 
   Writer& out_;
-  std::deque<std::vector<uint8_t>> level_bufs_;  // one per thread; a deque never moves them
+  std::deque<LevelBuffer> level_bufs_;  // one per thread; a deque never moves them
   std::vector<std::thread> threads_;
   std::mutex mu_;
   std::condition_variable work_, done_;
