@@ -124,7 +124,7 @@ void BuildProgress::Done(const std::optional<Descriptor>& layer) {
 
 void BuildProgress::Note(const std::string& text) {
   if (style_ == ProgressStyle::kClassic) return Write(" ---> " + text + "\n");
-  if (style_ == ProgressStyle::kPlain && !text_.empty()) Write("#" + std::to_string(step_) + " " + text + "\n");
+  if (style_ == ProgressStyle::kPlain && !text_.empty()) Write("#" + std::to_string(vertex_) + " " + text + "\n");
 }
 
 void BuildProgress::Line(const std::string& text) {

@@ -89,7 +89,7 @@ TEST_CASE("plain progress closes every step, a config step or FROM with DONE") {
 
 TEST_CASE("plain progress numbers only BuildKit's vertices: a config step is not shown, classic counts it") {
   auto drive = [](BuildProgress& p) {
-    p.SetTotal(5);
+    p.SetTotal(6);
     p.BeginStage("", 3);
     p.Step("FROM busybox");
     p.Step("ENV A=1", false);
@@ -100,6 +100,10 @@ TEST_CASE("plain progress numbers only BuildKit's vertices: a config step is not
     p.Done(std::nullopt);
     p.Step("COPY . .");
     p.Cached();
+    p.BeginStage("out", 1);
+    p.Step("FROM scratch AS out");
+    p.Note("sha256:0123456789ab");  // under its own vertex, not the instruction count
+    p.Line("end");
   };
   CHECK(NoTimes(Printed(ProgressStyle::kPlain, drive)) ==
         "#1 [1/3] FROM busybox\n"
@@ -107,10 +111,14 @@ TEST_CASE("plain progress numbers only BuildKit's vertices: a config step is not
         "#2 [2/3] RUN make\n"
         "#2 DONE T\n"
         "#3 [3/3] COPY . .\n"
-        "#3 CACHED\n");
+        "#3 CACHED\n"
+        "#4 [out 1/1] FROM scratch AS out\n"
+        "#4 sha256:0123456789ab\n"
+        "#4 DONE T\n"
+        "end\n");
   std::string classic = Printed(ProgressStyle::kClassic, drive);
-  CHECK_THAT(classic, Catch::Contains("Step 2/5 : ENV A=1\n"));
-  CHECK_THAT(classic, Catch::Contains("Step 5/5 : COPY . .\n ---> CACHED\n"));
+  CHECK_THAT(classic, Catch::Contains("Step 2/6 : ENV A=1\n"));
+  CHECK_THAT(classic, Catch::Contains("Step 5/6 : COPY . .\n ---> CACHED\n"));
 }
 
 TEST_CASE("classic progress keeps docker build's Step n/N lines") {

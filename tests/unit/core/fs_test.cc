@@ -183,7 +183,7 @@ TEST_CASE("ListDirNames gives the entry names sorted, without . and ..") {
   CHECK(ListDirNames(dir / "empty").value().empty());
 }
 
-TEST_CASE("ListDirNames refuses a missing directory; ListDirNamesIfExists lists it as empty") {
+TEST_CASE("ListDirNames refuses a missing directory and ListDirNamesIfExists lists it as empty") {
   TempDir dir;
   auto missing = ListDirNames(dir / "missing");
   REQUIRE_FALSE(missing.ok());
