@@ -1,6 +1,5 @@
 #include "container/root_dir.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -13,6 +12,7 @@
 #include <deque>
 #include <vector>
 
+#include "core/fs.h"
 #include "core/tar_path.h"
 
 namespace hoist::container {
@@ -159,29 +159,9 @@ Status RemoveTreeAt(int dir_fd, const std::string& name, const std::string& what
   if (fd < 0) return ErrnoError("open " + what + " to remove it", errno);
   struct stat st;
   if (::fstat(fd, &st) == 0 && (st.st_mode & 0700) != 0700) ::fchmod(fd, (st.st_mode & 07777) | 0700);
-  DIR* d = ::fdopendir(fd);
-  if (d == nullptr) {
-    int err = errno;
-    ::close(fd);
-    return ErrnoError("read " + what, err);
-  }
-  std::vector<std::string> names;
-  for (;;) {
-    errno = 0;
-    struct dirent* ent = ::readdir(d);
-    if (ent == nullptr) break;
-    std::string n = ent->d_name;
-    if (n != "." && n != "..") names.push_back(std::move(n));
-  }
-  int read_err = errno;
-  Status s = Ok();
-  if (read_err != 0) s = ErrnoError("read " + what, read_err);
-  for (const auto& n : names) {
-    if (!s.ok()) break;
-    s = RemoveTreeAt(::dirfd(d), n, what + "/" + n);
-  }
-  ::closedir(d);
-  HOIST_TRY(s);
+  UniqueFd dir(fd);
+  HOIST_TRY_ASSIGN(auto names, ListDirNames(dir.get(), what));  // all names first: removing while reading skips some
+  for (const auto& n : names) HOIST_TRY(RemoveTreeAt(dir.get(), n, what + "/" + n));
   if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
     return ErrnoError("remove " + what, errno);
   }
