@@ -38,6 +38,12 @@ MHD_Result CollectHeader(void* cls, MHD_ValueKind, const char* key, const char* 
   return MHD_YES;
 }
 
+// The connection's socket, -1 when libmicrohttpd cannot say.
+int ConnectionFd(MHD_Connection* c) {
+  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+  return info ? info->connect_fd : -1;
+}
+
 std::string PeerAddress(MHD_Connection* c) {
   const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (!info || !info->client_addr) return "-";
@@ -94,17 +100,17 @@ MHD_Result OnRequest(void* cls, MHD_Connection* c, const char* url, const char* 
         },
         &st->request.query);
     st->exchange = server->router().Begin(st->request);
-    const bool chunked = st->request.headers.count("transfer-encoding") > 0;
-    if (chunked) server->BodyStarted(c);
+    bool body = st->request.headers.count("transfer-encoding") > 0;  // chunked
     if (auto length = st->request.headers.find("content-length"); length != st->request.headers.end()) {
       uint64_t n = 0;
       const std::string& v = length->second;
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (ec == std::errc() && end == v.data() + v.size()) {
         if (std::optional<Response> refused = st->exchange->Announce(n)) return Queue(c, *st, std::move(*refused));
-        if (n > 0 && !chunked) server->BodyStarted(c);
+        body = body || n > 0;
       }
     }
+    if (body) server->BodyStarted(c, ConnectionFd(c));
     return MHD_YES;
   }
   if (*upload_data_size > 0) {
@@ -136,7 +142,7 @@ void OnCompleted(void* cls, MHD_Connection* c, void** con_cls, MHD_RequestTermin
   server->BodyEnded(c);
   // A kept-alive connection's next request is held to a header deadline too (a closing one is
   // forgotten again when libmicrohttpd reports it closed).
-  server->AwaitNextRequest(c);
+  server->AwaitNextRequest(c, ConnectionFd(c));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - st->start).count();
   // A request cut before its answer is logged as 499 (the client went away), nginx's convention.
   int status = st->answered ? st->status : 499;
@@ -184,9 +190,8 @@ void OnConnection(void* cls, MHD_Connection* c, void**, MHD_ConnectionNotificati
     server->connections()--;
     return;
   }
-  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-  if (!info) return;
-  const int fd = info->connect_fd;
+  const int fd = ConnectionFd(c);
+  if (fd < 0) return;
   // --max-connections is enforced here, not by libmicrohttpd's own limit: at that limit
   // libmicrohttpd 0.9.75 (thread pool over epoll) was seen to stop accepting for good.
   if (++server->connections() > server->max_connections()) {
@@ -289,11 +294,10 @@ void Server::AwaitHeaders(MHD_Connection* c, int fd) {
   awaiting_headers_[c] = Waiting{fd, std::chrono::steady_clock::now() + header_timeout_};
 }
 
-void Server::AwaitNextRequest(MHD_Connection* c) {
-  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-  if (!info) return;
+void Server::AwaitNextRequest(MHD_Connection* c, int fd) {
+  if (fd < 0) return;
   std::lock_guard<std::mutex> lock(watch_mu_);
-  awaiting_headers_[c] = Waiting{info->connect_fd, std::chrono::steady_clock::now() + idle_timeout_ + header_timeout_};
+  awaiting_headers_[c] = Waiting{fd, std::chrono::steady_clock::now() + idle_timeout_ + header_timeout_};
 }
 
 void Server::HeadersArrived(MHD_Connection* c) {
@@ -301,11 +305,10 @@ void Server::HeadersArrived(MHD_Connection* c) {
   awaiting_headers_.erase(c);
 }
 
-void Server::BodyStarted(MHD_Connection* c) {
-  const MHD_ConnectionInfo* info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
-  if (!info) return;
+void Server::BodyStarted(MHD_Connection* c, int fd) {
+  if (fd < 0) return;
   std::lock_guard<std::mutex> lock(watch_mu_);
-  receiving_body_[c] = info->connect_fd;
+  receiving_body_[c] = fd;
 }
 
 void Server::BodyEnded(MHD_Connection* c) {

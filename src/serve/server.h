@@ -56,10 +56,10 @@ class Server {
   // Connections still waiting for a request's headers, cut past their deadline: --header-timeout
   // for a new connection's first request, --idle-timeout plus that after each answer for the next.
   void AwaitHeaders(MHD_Connection* c, int fd);
-  void AwaitNextRequest(MHD_Connection* c);
+  void AwaitNextRequest(MHD_Connection* c, int fd);
   void HeadersArrived(MHD_Connection* c);
   // Connections in the middle of a request body, watched for a client that went away.
-  void BodyStarted(MHD_Connection* c);
+  void BodyStarted(MHD_Connection* c, int fd);
   void BodyEnded(MHD_Connection* c);
 
  private:
