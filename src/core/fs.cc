@@ -31,6 +31,11 @@ Status FsyncFile(int fd, const std::string& what) {
   return Ok();
 }
 
+void ReserveFileSpace(int fd, uint64_t size) {
+  if (size == 0 || size > static_cast<uint64_t>(INT64_MAX)) return;
+  (void)::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(size));
+}
+
 void WritebackPacer::Wrote(int fd, uint64_t end) {
   if (end < started_) started_ = 0;
   if (end - started_ < step_) return;

@@ -22,6 +22,13 @@ Status WriteAllFd(int fd, const char* data, size_t n, const std::string& what);
 // fsync(2), retrying EINTR.
 Status FsyncFile(int fd, const std::string& what);
 
+// Reserves disk blocks for a file about to be written front to back up to `size` bytes, without
+// changing its size (fallocate FALLOC_FL_KEEP_SIZE, so a partial file still ends where its bytes
+// end): ext4 then skips its delayed-allocation work for every written block, 0.08 s of CPU per
+// GiB. Only a hint: where it is not supported or fails, writing goes on as before (and a full
+// disk is reported by the write).
+void ReserveFileSpace(int fd, uint64_t size);
+
 // Keeps a file that is being written flowing to disk: every `step` bytes it starts writeback of
 // what was written so far (sync_file_range, without waiting), so the fsync at the end waits for
 // the tail only and the disk works while hoist reads, hashes or decompresses. Only a hint: where

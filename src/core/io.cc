@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -50,6 +51,26 @@ Result<uint64_t> Copy(Reader& r, Writer& w) {
     HOIST_TRY(w.Write(buf.data(), n));
     total += n;
   }
+}
+
+Status BufferedWriter::Write(const char* data, size_t n) {
+  while (n > 0) {
+    if (used_ == 0 && n >= buf_.size()) return inner_.Write(data, n);
+    const size_t take = std::min(n, buf_.size() - used_);
+    std::memcpy(buf_.data() + used_, data, take);
+    used_ += take;
+    data += take;
+    n -= take;
+    if (used_ == buf_.size()) HOIST_TRY(Flush());
+  }
+  return Ok();
+}
+
+Status BufferedWriter::Flush() {
+  if (used_ == 0) return Ok();
+  const size_t n = used_;
+  used_ = 0;  // a failed write is not retried with the same bytes
+  return inner_.Write(buf_.data(), n);
 }
 
 Result<size_t> StringReader::Read(char* buf, size_t n) {

@@ -97,6 +97,23 @@ class FdWriter : public Writer {
   bool owned_;
 };
 
+// Gathers small writes into writes of `capacity` bytes to `inner` (libcurl hands a download over
+// in 16 KiB pieces: one write(2) per 256 KiB instead of sixteen). A write at least `capacity` long
+// goes straight through when nothing waits. Flush() passes on what waits; the owner calls it at
+// the end, and after a failure too when the bytes already taken should still land.
+class BufferedWriter : public Writer {
+ public:
+  BufferedWriter(Writer& inner, size_t capacity) : inner_(inner), buf_(capacity) {}
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override;
+  Status Flush();
+
+ private:
+  Writer& inner_;
+  ByteBuffer buf_;
+  size_t used_ = 0;
+};
+
 // Hashes what passes through. After end of stream, Verify() checks digest and size.
 class DigestingReader : public Reader {
  public:

@@ -80,6 +80,7 @@ Result<std::unique_ptr<OciLayout::PartialBlob>> OciLayout::OpenPartial(const Dig
     hasher = Hasher(expected.algorithm());
     offset = 0;
   }
+  if (size > 0 && offset < static_cast<uint64_t>(size)) ReserveFileSpace(fd, static_cast<uint64_t>(size));
   return std::unique_ptr<PartialBlob>(new PartialBlob(paths_, expected, size, fd, offset, std::move(hasher)));
 }
 

@@ -12,27 +12,59 @@ namespace hoist::transfer {
 
 namespace {
 
-// Observes a source stream: cancellation (Ctrl-C, or another blob failed) and progress.
-class WatchedReader : public Reader {
+// What the copy engine observes on every source stream: cancellation (Ctrl-C, or another blob
+// failed) before bytes move, and progress after.
+class BlobWatch {
  public:
-  WatchedReader(std::unique_ptr<Reader> inner, const Digest& digest, ProgressReporter* progress,
-                std::atomic<uint64_t>& bytes, const std::atomic<bool>& failed)
-      : inner_(std::move(inner)), digest_(digest), progress_(progress), bytes_(bytes), failed_(failed) {}
-  Result<size_t> Read(char* buf, size_t n) override {
+  BlobWatch(const Digest& digest, ProgressReporter* progress, std::atomic<uint64_t>& bytes,
+            const std::atomic<bool>& failed)
+      : digest_(digest), progress_(progress), bytes_(bytes), failed_(failed) {}
+  Status Check() const {
     if (CancelRequested()) return CancelledError();
     if (failed_.load() && !DeferStop()) return Error(ErrorCode::kCancelled, "stopped because another blob failed");
+    return Ok();
+  }
+  void Moved(size_t n) {
+    bytes_ += n;
+    if (progress_ && n > 0) progress_->BlobBytes(digest_, n);
+  }
+
+ private:
+  Digest digest_;
+  ProgressReporter* progress_;
+  std::atomic<uint64_t>& bytes_;
+  const std::atomic<bool>& failed_;
+};
+
+class WatchedReader : public Reader {
+ public:
+  WatchedReader(std::unique_ptr<Reader> inner, BlobWatch watch) : inner_(std::move(inner)), watch_(watch) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    HOIST_TRY(watch_.Check());
     HOIST_TRY_ASSIGN(size_t got, inner_->Read(buf, n));
-    bytes_ += got;
-    if (progress_ && got > 0) progress_->BlobBytes(digest_, got);
+    watch_.Moved(got);
     return got;
   }
 
  private:
   std::unique_ptr<Reader> inner_;
-  Digest digest_;
-  ProgressReporter* progress_;
-  std::atomic<uint64_t>& bytes_;
-  const std::atomic<bool>& failed_;
+  BlobWatch watch_;
+};
+
+class WatchedWriter : public Writer {
+ public:
+  WatchedWriter(Writer& out, BlobWatch watch) : out_(out), watch_(watch) {}
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override {
+    HOIST_TRY(watch_.Check());
+    HOIST_TRY(out_.Write(data, n));
+    watch_.Moved(n);
+    return Ok();
+  }
+
+ private:
+  Writer& out_;
+  BlobWatch watch_;
 };
 
 }  // namespace
@@ -44,11 +76,18 @@ Status BlobCopier::CopyOne(const Descriptor& blob) {
     if (progress_) progress_->BlobDone(blob, reuse == Reuse::kMounted ? BlobOutcome::kMounted : BlobOutcome::kPresent);
     return Ok();
   }
-  ImageDestination::BlobOpener open = [&](uint64_t offset) -> Result<std::unique_ptr<Reader>> {
-    if (progress_) progress_->BlobStarted(blob, offset);
-    HOIST_TRY_ASSIGN(std::unique_ptr<Reader> r, source_.GetBlob(blob, offset));
-    return std::unique_ptr<Reader>(new WatchedReader(std::move(r), blob.digest, progress_, bytes_, failed_));
-  };
+  const BlobWatch watch(blob.digest, progress_, bytes_, failed_);
+  BlobOpener open(
+      [&](uint64_t offset) -> Result<std::unique_ptr<Reader>> {
+        if (progress_) progress_->BlobStarted(blob, offset);
+        HOIST_TRY_ASSIGN(std::unique_ptr<Reader> r, source_.GetBlob(blob, offset));
+        return std::unique_ptr<Reader>(new WatchedReader(std::move(r), watch));
+      },
+      [&](uint64_t offset, Writer& out) -> Status {
+        if (progress_) progress_->BlobStarted(blob, offset);
+        WatchedWriter watched(out, watch);
+        return source_.WriteBlob(blob, offset, watched);
+      });
   HOIST_TRY(destination_.PutBlobFrom(open, blob));
   ++copied_;
   if (progress_) progress_->BlobDone(blob, BlobOutcome::kCopied);

@@ -31,6 +31,10 @@ class CheckedConfigs : public ImageSource {
     if (it == configs_.end() || offset > it->second.size()) return inner_.GetBlob(blob, offset);
     return std::unique_ptr<Reader>(new StringReader(it->second.substr(offset)));
   }
+  Status WriteBlob(const Descriptor& blob, uint64_t offset, Writer& out) override {
+    if (!configs_.count(blob.digest)) return inner_.WriteBlob(blob, offset, out);
+    return ImageSource::WriteBlob(blob, offset, out);
+  }
   bool LayersAreCompressed() const override { return inner_.LayersAreCompressed(); }
   Result<std::vector<std::string>> ListTags() override { return inner_.ListTags(); }
   Result<std::vector<Attached>> ListAttached(const Descriptor& subject) override {

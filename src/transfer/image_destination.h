@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "core/descriptor.h"
 #include "core/error.h"
@@ -23,6 +24,30 @@
 namespace hoist::transfer {
 
 enum class Reuse { kNo, kPresent, kMounted };
+
+// The blob's content from byte `offset`, as the copy engine hands it to a destination (a source's
+// GetBlob/WriteBlob, wrapped): opened as a Reader, `open(offset)`, or written into the
+// destination's own Writer on the caller's thread, `WriteTo(offset, out)`, which a registry source
+// does without a download thread and the copy between it and the reader. A lambda converts to
+// an opener without WriteTo, which then opens and copies.
+class BlobOpener {
+ public:
+  using Open = std::function<Result<std::unique_ptr<Reader>>(uint64_t offset)>;
+  using Push = std::function<Status(uint64_t offset, Writer& out)>;
+
+  template <typename F>
+    requires std::is_invocable_r_v<Result<std::unique_ptr<Reader>>, F&, uint64_t>
+  BlobOpener(F open) : open_(std::move(open)) {}  // NOLINT: a lambda is an opener
+  BlobOpener(Open open, Push push) : open_(std::move(open)), push_(std::move(push)) {}
+
+  Result<std::unique_ptr<Reader>> operator()(uint64_t offset) const { return open_(offset); }
+  // Everything from `offset` to the end into `out`; `out` may have taken some bytes when it fails.
+  Status WriteTo(uint64_t offset, Writer& out) const;
+
+ private:
+  Open open_;
+  Push push_;
+};
 
 class ImageDestination {
  public:
@@ -37,8 +62,7 @@ class ImageDestination {
   // visible; on any failure nothing partial stays visible. Thread-safe.
   virtual Status PutBlob(Reader& content, const Descriptor& blob) = 0;
 
-  // Opens the blob's content from byte `offset` (a source's GetBlob, wrapped by the copy engine).
-  using BlobOpener = std::function<Result<std::unique_ptr<Reader>>(uint64_t offset)>;
+  using BlobOpener = transfer::BlobOpener;
   // PutBlob for destinations that can continue what an earlier, interrupted run left behind (a
   // partial download, an open upload session): they ask `open` for the rest from where they
   // stand. Same guarantees as PutBlob. The default starts from byte 0.

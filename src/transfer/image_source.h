@@ -40,6 +40,10 @@ class ImageSource {
   // for offset > 0). The caller verifies digest and size of what it reads. Thread-safe.
   virtual Result<std::unique_ptr<Reader>> GetBlob(const Descriptor& blob, uint64_t offset) = 0;
 
+  // The same stream written into `out` on the caller's thread (`out` may have taken some bytes
+  // when it fails). The default reads GetBlob; a registry source downloads straight into `out`.
+  virtual Status WriteBlob(const Descriptor& blob, uint64_t offset, Writer& out);
+
   // Whether blobs of this source can be copied as is (false for docker-archive layers that a
   // registry should receive compressed: the copy then compresses them and says so).
   virtual bool LayersAreCompressed() const { return true; }

@@ -57,6 +57,10 @@ class SpooledLayerSource : public ImageSource {
     }
     return reader;
   }
+  Status WriteBlob(const Descriptor& blob, uint64_t offset, Writer& out) override {
+    if (!layers_.files().count(blob.digest)) return original_.WriteBlob(blob, offset, out);
+    return ImageSource::WriteBlob(blob, offset, out);
+  }
   Result<std::vector<std::string>> ListTags() override { return original_.ListTags(); }
   Result<std::vector<Attached>> ListAttached(const Descriptor& subject) override {
     return original_.ListAttached(subject);

@@ -26,36 +26,38 @@ Status LayoutDestination::PutBlob(Reader& content, const Descriptor& blob) {
   return layout_->PutBlob(content, blob.digest, blob.size);
 }
 
+namespace {
+
+// Writes to a partial file gathered to this size (the source may write 16 KiB at a time).
+constexpr size_t kPartialWriteSize = 256 * 1024;
+
+// The rest of the blob from where `partial` stands, written into it by the source. The bytes
+// the source handed over before a failure stay for the next attempt, unless they are not the
+// blob's (a digest or size mismatch), which starts the partial over.
+Status FetchRest(const BlobOpener& open, store::OciLayout::PartialBlob& partial, uint64_t offset) {
+  BufferedWriter out(partial, kPartialWriteSize);
+  Status fetched = open.WriteTo(offset, out);
+  if (!fetched.ok() && fetched.error().code() == ErrorCode::kDigestMismatch) {
+    (void)partial.Restart();
+    return fetched;
+  }
+  Status flushed = out.Flush();
+  if (!fetched.ok()) return fetched;
+  return flushed;
+}
+
+}  // namespace
+
 Status LayoutDestination::PutBlobFrom(const BlobOpener& open, const Descriptor& blob) {
   if (layout_->HasBlob(blob.digest)) return Ok();
   HOIST_TRY_ASSIGN(auto partial, layout_->OpenPartial(blob.digest, blob.size));
-  std::unique_ptr<Reader> content;
-  if (partial->offset() > 0) {
-    auto rest = open(partial->offset());
-    if (rest.ok()) {
-      content = std::move(rest).value();
-    } else if (rest.error().code() == ErrorCode::kUnsupported) {
-      HOIST_TRY(partial->Restart());
-    } else {
-      return std::move(rest).error();
-    }
+  Status fetched = FetchRest(open, *partial, partial->offset());
+  if (!fetched.ok() && fetched.error().code() == ErrorCode::kUnsupported && partial->offset() > 0) {
+    // The source cannot continue where the partial stands: start it over.
+    HOIST_TRY(partial->Restart());
+    fetched = FetchRest(open, *partial, 0);
   }
-  if (!content) {
-    HOIST_TRY_ASSIGN(content, open(0));
-  }
-  ByteBuffer buf(256 * 1024);
-  uint64_t pos = partial->offset();
-  for (;;) {
-    HOIST_TRY_ASSIGN(size_t n, content->Read(buf.data(), buf.size()));
-    if (n == 0) break;
-    pos += n;
-    if (pos > static_cast<uint64_t>(blob.size)) {
-      (void)partial->Restart();
-      return DigestMismatch("blob " + blob.digest.str() + ": the source holds more than its size of " +
-                            std::to_string(blob.size) + " bytes");
-    }
-    HOIST_TRY(partial->Write(buf.data(), n));
-  }
+  if (!fetched.ok()) return fetched;
   Status committed = partial->Commit();
   if (!committed.ok()) return std::move(committed).error().WithContext("blob " + blob.digest.str());
   return Ok();

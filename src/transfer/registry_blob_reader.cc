@@ -68,6 +68,16 @@ Status Download(const registry::Repository& repo, const Descriptor& blob, uint64
 
 }  // namespace
 
+Status WriteRegistryBlob(const registry::Repository& repo, const Descriptor& blob, uint64_t offset, Writer& out,
+                         const std::function<void()>& on_done) {
+  if (blob.size >= 0 && offset > static_cast<uint64_t>(blob.size)) {
+    return InvalidArgument("offset past the end of blob " + blob.digest.str());
+  }
+  HOIST_TRY(Download(repo, blob, offset, out));
+  if (on_done) on_done();
+  return Ok();
+}
+
 Result<std::unique_ptr<Reader>> OpenRegistryBlob(const registry::Repository& repo, const Descriptor& blob,
                                                  uint64_t offset, std::function<void()> on_done) {
   if (blob.size >= 0 && offset > static_cast<uint64_t>(blob.size)) {

@@ -14,6 +14,11 @@
 
 namespace hoist::transfer {
 
+// The blob from `offset` downloaded into `out` on the caller's thread (libcurl's write callback
+// writes into `out`: no thread, no pipe). `on_done` runs after the last byte.
+Status WriteRegistryBlob(const registry::Repository& repo, const Descriptor& blob, uint64_t offset, Writer& out,
+                         const std::function<void()>& on_done = nullptr);
+
 // `on_done` runs on the download thread after the last byte arrived (for the blob-info cache).
 Result<std::unique_ptr<Reader>> OpenRegistryBlob(const registry::Repository& repo, const Descriptor& blob,
                                                  uint64_t offset, std::function<void()> on_done = nullptr);

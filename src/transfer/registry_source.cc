@@ -15,14 +15,19 @@ Result<ManifestBytes> RegistrySource::GetManifest(const std::optional<Digest>& i
   return ManifestBytes{std::move(fetched->bytes), std::move(fetched->media_type)};
 }
 
+std::function<void()> RegistrySource::RecordSeen(const Descriptor& blob) const {
+  if (!cache_) return nullptr;
+  return [cache = cache_, digest = blob.digest, domain = ref_.domain(), name = ref_.repository()] {
+    cache->Record(digest, domain, name);
+  };
+}
+
 Result<std::unique_ptr<Reader>> RegistrySource::GetBlob(const Descriptor& blob, uint64_t offset) {
-  std::function<void()> on_done;
-  if (cache_) {
-    on_done = [cache = cache_, digest = blob.digest, domain = ref_.domain(), name = ref_.repository()] {
-      cache->Record(digest, domain, name);
-    };
-  }
-  return OpenRegistryBlob(repo_, blob, offset, std::move(on_done));
+  return OpenRegistryBlob(repo_, blob, offset, RecordSeen(blob));
+}
+
+Status RegistrySource::WriteBlob(const Descriptor& blob, uint64_t offset, Writer& out) {
+  return WriteRegistryBlob(repo_, blob, offset, out, RecordSeen(blob));
 }
 
 Result<std::vector<std::string>> RegistrySource::ListTags() { return repo_.ListTags(); }

@@ -1,7 +1,7 @@
 // A registry blob opened as a Reader by the transfer engine: small blobs are fetched whole on the
-// caller's thread, larger ones stream through a download thread. Both continue a broken download by
-// Range without fetching a byte twice, start at an offset, and refuse a registry that sends more
-// than the blob's size.
+// caller's thread, larger ones stream through a download thread; or written into a Writer on the
+// caller's thread. All continue a broken download by Range without fetching a byte twice, start at
+// an offset, and refuse a registry that sends more than the blob's size.
 
 #include <catch2/catch.hpp>
 
@@ -15,12 +15,22 @@ namespace {
 
 constexpr uint64_t kKiB = 1024;
 
-// Everything the reader yields, or its error.
+// How the transfer engine takes a registry blob: read from OpenRegistryBlob, or written into a
+// Writer by WriteRegistryBlob on the caller's thread (a pull into a layout).
+enum class Taken { kRead, kWritten };
+
+// Everything the blob yields from `offset`, or its error.
 Result<std::string> ReadWhole(const registry::Repository& repo, const Descriptor& blob, uint64_t offset,
-                              bool* done = nullptr) {
-  HOIST_TRY_ASSIGN(auto reader, transfer::OpenRegistryBlob(repo, blob, offset, [done] {
-                     if (done) *done = true;
-                   }));
+                              bool* done = nullptr, Taken how = Taken::kRead) {
+  auto on_done = [done] {
+    if (done) *done = true;
+  };
+  if (how == Taken::kWritten) {
+    StringWriter out;
+    HOIST_TRY(transfer::WriteRegistryBlob(repo, blob, offset, out, on_done));
+    return out.Take();
+  }
+  HOIST_TRY_ASSIGN(auto reader, transfer::OpenRegistryBlob(repo, blob, offset, on_done));
   return ReadAll(*reader, 1ull << 30);
 }
 
@@ -50,8 +60,9 @@ TEST_CASE("a registry blob reads whole, from an offset, and resumes a reset by R
 
   // 100 KiB is fetched on the caller's thread; 3 MiB streams through the download thread.
   const uint64_t size = GENERATE(100 * kKiB, 3 * kKiB * kKiB);
-  const uint64_t seed = 40 + size;
-  INFO("blob of " << size << " bytes");
+  const Taken how = GENERATE(Taken::kRead, Taken::kWritten);
+  const uint64_t seed = 40 + size + (how == Taken::kWritten ? 1 : 0);
+  INFO("blob of " << size << " bytes, " << (how == Taken::kRead ? "read" : "written into a Writer"));
   PatternBlob content(size, seed);
   REQUIRE(repo.PutBlob(content, PatternBlob::DigestOf(size, seed), static_cast<int64_t>(size)).ok());
   const Descriptor blob = PatternDescriptor(size, seed);
@@ -59,7 +70,7 @@ TEST_CASE("a registry blob reads whole, from an offset, and resumes a reset by R
   // Reads the blob from its start: every byte right, and the done callback ran.
   auto expect_whole = [&] {
     bool done = false;
-    auto got = ReadWhole(repo, blob, 0, &done);
+    auto got = ReadWhole(repo, blob, 0, &done, how);
     INFO(Describe(got));
     REQUIRE(got.ok());
     CHECK(*got == PatternBytes(size, seed, 0));
@@ -70,7 +81,7 @@ TEST_CASE("a registry blob reads whole, from an offset, and resumes a reset by R
   SECTION("from an offset, asking the registry for the rest only") {
     const uint64_t offset = size / 3;
     proxy.ResetCounters();
-    auto got = ReadWhole(repo, blob, offset);
+    auto got = ReadWhole(repo, blob, offset, nullptr, how);
     INFO(Describe(got));
     REQUIRE(got.ok());
     CHECK(*got == PatternBytes(size, seed, offset));
@@ -89,7 +100,7 @@ TEST_CASE("a registry blob reads whole, from an offset, and resumes a reset by R
     Descriptor shorter = blob;
     shorter.size = static_cast<int64_t>(size - 10);
     bool done = false;
-    auto got = ReadWhole(repo, shorter, 0, &done);
+    auto got = ReadWhole(repo, shorter, 0, &done, how);
     REQUIRE_FALSE(got.ok());
     CHECK(got.error().code() == ErrorCode::kDigestMismatch);
     CHECK_THAT(got.error().ToString(), Catch::Contains("more than"));
@@ -101,7 +112,8 @@ TEST_CASE("a registry blob that is missing fails with the registry's answer") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   ProxiedRepo at(registry->host(), "reader/missing");
   const uint64_t size = GENERATE(10 * kKiB, 2 * kKiB * kKiB);
-  auto got = ReadWhole(at.repo, PatternDescriptor(size, 7), 0);
+  const Taken how = GENERATE(Taken::kRead, Taken::kWritten);
+  auto got = ReadWhole(at.repo, PatternDescriptor(size, 7), 0, nullptr, how);
   REQUIRE_FALSE(got.ok());
   CHECK_THAT(got.error().ToString(), Catch::Contains("BLOB_UNKNOWN") || Catch::Contains("blob unknown"));
 }

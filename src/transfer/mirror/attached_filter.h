@@ -36,6 +36,9 @@ class AttachedFilter : public ImageSource {
   Result<std::unique_ptr<Reader>> GetBlob(const Descriptor& blob, uint64_t offset) override {
     return inner_.GetBlob(blob, offset);
   }
+  Status WriteBlob(const Descriptor& blob, uint64_t offset, Writer& out) override {
+    return inner_.WriteBlob(blob, offset, out);
+  }
   bool LayersAreCompressed() const override { return inner_.LayersAreCompressed(); }
   Result<std::vector<std::string>> ListTags() override { return inner_.ListTags(); }
   Result<std::vector<Attached>> ListAttached(const Descriptor& subject) override {

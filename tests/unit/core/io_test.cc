@@ -1,5 +1,8 @@
 #include "core/io.h"
 
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 using namespace hoist;
@@ -67,4 +70,69 @@ TEST_CASE("LimitedReader with the largest limit passes everything") {
   StringReader r("abc");
   LimitedReader l(r, UINT64_MAX);
   CHECK(ReadAll(l, 100).value() == "abc");
+}
+
+namespace {
+
+// Records the size of every write it receives; fails the write numbered `fail_at` (from 0).
+class RecordingWriter : public Writer {
+ public:
+  using Writer::Write;
+  Status Write(const char* data, size_t n) override {
+    if (static_cast<int>(sizes.size()) == fail_at) {
+      sizes.push_back(0);
+      return IOError("disk full");
+    }
+    sizes.push_back(n);
+    bytes.append(data, n);
+    return Ok();
+  }
+  std::vector<size_t> sizes;
+  std::string bytes;
+  int fail_at = -1;
+};
+
+}  // namespace
+
+TEST_CASE("BufferedWriter gathers small writes into whole buffers and Flush passes on the rest") {
+  RecordingWriter out;
+  BufferedWriter w(out, 100);
+  std::string expect;
+  for (int i = 0; i < 25; ++i) {  // 25 writes of 9 bytes: 225 bytes
+    const std::string piece(9, static_cast<char>('a' + i));
+    REQUIRE(w.Write(piece).ok());
+    expect += piece;
+  }
+  CHECK(out.sizes == std::vector<size_t>{100, 100});
+  REQUIRE(w.Flush().ok());
+  CHECK(out.sizes == std::vector<size_t>{100, 100, 25});
+  CHECK(out.bytes == expect);
+  REQUIRE(w.Flush().ok());  // nothing waits: no empty write
+  CHECK(out.sizes.size() == 3);
+}
+
+TEST_CASE("BufferedWriter passes a large write straight through when nothing waits") {
+  RecordingWriter out;
+  BufferedWriter w(out, 100);
+  const std::string big(250, 'x');
+  REQUIRE(w.Write(big).ok());
+  CHECK(out.sizes == std::vector<size_t>{250});
+  REQUIRE(w.Write("abc").ok());
+  REQUIRE(w.Write(big).ok());  // 3 wait: the buffer is filled first, in order
+  REQUIRE(w.Flush().ok());
+  CHECK(out.bytes == big + "abc" + big);
+  CHECK(out.sizes == std::vector<size_t>{250, 100, 153});  // the buffer filled, then the rest straight through
+}
+
+TEST_CASE("BufferedWriter reports a failed write and does not send those bytes again") {
+  RecordingWriter out;
+  out.fail_at = 0;
+  BufferedWriter w(out, 10);
+  REQUIRE(w.Write("abcd").ok());
+  Status s = w.Write("efghijkl");  // fills the buffer, whose write fails
+  REQUIRE_FALSE(s.ok());
+  CHECK_THAT(s.error().ToString(), Catch::Contains("disk full"));
+  REQUIRE(w.Flush().ok());  // nothing waits: the failed 10 bytes are not sent again
+  CHECK(out.sizes == std::vector<size_t>{0});
+  CHECK(out.bytes.empty());
 }
