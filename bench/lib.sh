@@ -1,6 +1,7 @@
 # Shared helpers for the bench/ scripts: source it, do not run it.
 #   measure LABEL REPS CMD...   runs CMD REPS times (a `reset` function, if defined, runs before
-#                               each rep, untimed); records the median wall seconds, the median CPU
+#                               each rep, untimed, then `sync`, so no run pays for the disk writeback
+#                               of the one before); records the median wall seconds, the median CPU
 #                               seconds (user + system) and peak RSS
 #   ratio A B                   prints A/B of two recorded labels' medians (wall and CPU seconds)
 #   report                      prints the table of everything measured
@@ -26,6 +27,7 @@ measure() {
   out=$(mktemp)
   for ((i = 0; i < reps; i++)); do
     if declare -F reset >/dev/null; then reset; fi
+    sync  # no run pays for the writeback of what the one before it wrote
     if ! /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$out.err"; then
       echo "bench: '$label' failed: $*" >&2; cat "$out.err" >&2; rm -f "$out" "$out.err"; return 1
     fi

@@ -37,6 +37,11 @@ class CountingWriter : public Writer {
   uint64_t& pos_;
 };
 
+Error NoRangeError(int status) {
+  return Error(ErrorCode::kUnsupported,
+               "the registry does not continue downloads by Range (answered " + std::to_string(status) + ")");
+}
+
 Status Download(const registry::Repository& repo, const Descriptor& blob, uint64_t offset, Writer& sink) {
   const std::string context = "get blob " + blob.digest.str() + " from " + repo.display_name();
   const uint64_t size = static_cast<uint64_t>(blob.size);
@@ -49,6 +54,14 @@ Status Download(const registry::Repository& repo, const Descriptor& blob, uint64
     if (start > 0) req.SetHeader("Range", "bytes=" + std::to_string(start) + "-");
     CountingWriter out(sink, blob, pos);
     req.sink = &out;
+    if (start > 0) {
+      // A registry that ignores Range sends the whole blob: refused before its first byte would
+      // land after the bytes already held; the destination then starts the blob over.
+      req.accept_body = [&](const registry::Response& resp) -> Status {
+        if (resp.status == 206) return Ok();
+        return NoRangeError(resp.status);
+      };
+    }
     Result<registry::Response> r = repo.http().Do(req);
     if (!r.ok()) {
       if (r.error().retryable() && pos > start && resumes < kMaxResumes && !CancelRequested()) continue;
@@ -57,11 +70,7 @@ Status Download(const registry::Repository& repo, const Descriptor& blob, uint64
     }
     if (r->status == 416 && start > 0) return Ok();  // nothing past what we hold
     if (!r->ok()) return registry::ErrorFromResponse(*r).WithContext(context);
-    if (start > 0 && r->status != 206) {
-      return Error(ErrorCode::kUnsupported, "the registry does not continue downloads by Range (answered " +
-                                                std::to_string(r->status) + ")")
-          .WithContext(context);
-    }
+    if (start > 0 && r->status != 206) return NoRangeError(r->status).WithContext(context);
     return Ok();
   }
 }

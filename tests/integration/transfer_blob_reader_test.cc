@@ -96,6 +96,13 @@ TEST_CASE("a registry blob reads whole, from an offset, and resumes a reset by R
     CHECK(proxy.counts("GET", PathKind::kBlob).requests == 2);
     CHECK(proxy.counts("GET", PathKind::kBlob).response_body_bytes == size);
   }
+  SECTION("a registry that ignores Range is refused before a byte of its whole blob is taken") {
+    proxy.AddRule({.method = "GET", .kind = PathKind::kBlob, .fault = Fault::DropRange()});
+    auto got = ReadWhole(repo, blob, size / 3, nullptr, how);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code() == ErrorCode::kUnsupported);
+    CHECK_THAT(got.error().ToString(), Catch::Contains("does not continue downloads by Range (answered 200)"));
+  }
   SECTION("a registry that sends more than the descriptor's size is refused") {
     Descriptor shorter = blob;
     shorter.size = static_cast<int64_t>(size - 10);

@@ -16,6 +16,7 @@
 #include "registry/client/repository.h"
 #include "registry/http/curl_client.h"
 #include "store/layout_paths.h"
+#include "support/fault_proxy.h"
 #include "support/registry_fixture.h"
 #include "support/temp_dir.h"
 #include "transfer/resume_state.h"
@@ -131,6 +132,33 @@ TEST_CASE("a pull continues a partial download left in the store by Range") {
   auto r = hoist.Report({"pull", ref});
   CHECK(r["bytes"].get<uint64_t>() == (1u << 20) + static_cast<uint64_t>(m.config().size));
   CHECK(DigestOf(r) == image.digest.str());
+}
+
+TEST_CASE("a pull continuing a partial download from a registry that ignores Range starts the blob over") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  Layout layout(dir / "src");
+  Descriptor image = layout.AddImage({4 << 20}, "amd64", 13);
+  layout.Name("img", image);
+  Manifest m = *Manifest::Parse(testing::ReadFile(layout.BlobPath(image.digest)));
+  const Descriptor layer = m.layers()[0];
+  testing::FaultProxy proxy(registry->host());
+  Hoist hoist{dir / "store", {registry->host(), proxy.host()}};
+  hoist.Report({"copy", "oci:" + layout.dir() + ":img", "docker://" + registry->host() + "/norange/img:1"});
+  store::LayoutPaths paths(dir / "store");
+  ::mkdir((dir / "store").c_str(), 0755);
+  ::mkdir(paths.PrivateDir().c_str(), 0755);
+  ::mkdir(paths.PartialDir().c_str(), 0755);
+  testing::WriteFile(paths.Partial(layer.digest), testing::ReadFile(layout.BlobPath(layer.digest)).substr(0, 3 << 20));
+  proxy.AddRule({.method = "GET", .kind = testing::PathKind::kBlob, .fault = testing::Fault::DropRange()});
+
+  auto r = hoist.Report({"pull", proxy.host() + "/norange/img:1"});
+  CHECK(DigestOf(r) == image.digest.str());
+  CHECK(FileSize(paths.Partial(layer.digest)) == -1);
+  // The refused 200 gave the store no byte (none appended after the 3 MiB kept); the layer then
+  // came whole from its start.
+  CHECK(r["bytes"].get<uint64_t>() == static_cast<uint64_t>(layer.size + m.config().size));
+  CHECK(proxy.counts("GET", testing::PathKind::kBlob).faults >= 1);
 }
 
 TEST_CASE("a push continues the registry upload session an earlier run saved") {

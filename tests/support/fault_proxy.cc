@@ -62,6 +62,7 @@ std::string Describe(const Fault& f) {
       return "reset response after " + std::to_string(f.after_bytes) + " bytes";
     case Fault::Kind::kStall: return "stall after " + std::to_string(f.after_bytes) + " bytes";
     case Fault::Kind::kRedirect: return "redirect";
+    case Fault::Kind::kDropRange: return "Range dropped";
   }
   return "fault";
 }
@@ -119,6 +120,12 @@ Fault Fault::Redirect(std::string base) {
   Fault f;
   f.kind = Kind::kRedirect;
   f.redirect_base = std::move(base);
+  return f;
+}
+
+Fault Fault::DropRange() {
+  Fault f;
+  f.kind = Kind::kDropRange;
   return f;
 }
 
@@ -221,6 +228,7 @@ class FaultProxy::Session {
 
     // Forward the request.
     req.Set("Host", proxy_.upstream_);
+    if (fault && fault->kind == Fault::Kind::kDropRange) req.Remove("Range");
     if (!SendUpstream(req.Serialize())) {
       answered(502);
       client_.Send(LocalResponse(Fault::Status(502), target, true));

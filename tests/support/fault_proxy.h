@@ -41,6 +41,8 @@ struct Fault {
     kResetResponseBody,  // forward the response head and `after_bytes` of its body, then reset
     kStall,              // forward the response head and `after_bytes` of its body, then go silent
     kRedirect,           // answer 307 to `redirect_base` + the request target
+    kDropRange,          // forward the request without its Range header (a server that ignores
+                         // Range: the whole blob again, 200)
   };
   Kind kind = Kind::kStatus;
   int status = 503;
@@ -55,6 +57,7 @@ struct Fault {
   static Fault ResetResponseBody(uint64_t after_bytes);
   static Fault Stall(uint64_t after_bytes);
   static Fault Redirect(std::string base);
+  static Fault DropRange();
 };
 
 // Applies `fault` to requests matching method and kind: of the matching requests, the first

@@ -19,6 +19,7 @@ struct TransferState {
   Response resp;
   std::optional<Error> callback_error;
   bool truncated = false;
+  bool body_accepted = false;  // Request::accept_body said yes (or there is none)
   int64_t sent = 0;
 };
 
@@ -71,6 +72,14 @@ size_t WriteCallback(char* data, size_t size, size_t nitems, void* userp) noexce
   size_t len = size * nitems;
   try {
     if (st->resp.ok() && st->req->sink != nullptr) {
+      if (!st->body_accepted && st->req->accept_body) {
+        Status accepted = st->req->accept_body(st->resp);
+        if (!accepted.ok()) {
+          st->callback_error = std::move(accepted).error();
+          return 0;
+        }
+      }
+      st->body_accepted = true;
       Status s = st->req->sink->Write(data, len);
       if (!s.ok()) {
         st->callback_error = std::move(s).error();

@@ -15,6 +15,8 @@
 
 namespace hoist::registry {
 
+struct Response;
+
 inline constexpr uint64_t kDefaultMaxBufferedBody = 1 << 20;
 
 struct Request {
@@ -36,6 +38,10 @@ struct Request {
   // succeeds, Response::body_truncated is set); a larger 2xx body fails with kTooLarge.
   Writer* sink = nullptr;
   uint64_t max_buffered_body = kDefaultMaxBufferedBody;
+  // Called once, with the status and headers, before the first byte of a 2xx body goes to `sink`:
+  // an error stops the transfer and is what Do returns. (A download continued by Range refuses a
+  // 200, the whole blob again, before a byte of it lands after the bytes already held.)
+  std::function<Status(const Response&)> accept_body;
 
   // Follow 301/302/303/307/308 for GET and HEAD (the client's own loop; Authorization is
   // dropped when a redirect leaves the original scheme://host:port).
