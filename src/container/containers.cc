@@ -12,6 +12,7 @@
 #include "container/root_dir.h"
 #include "core/fs.h"
 #include "core/json_parse.h"
+#include "core/random_id.h"
 
 namespace hoist::container {
 
@@ -25,21 +26,6 @@ bool ValidId(const std::string& id) {
          });
 }
 
-Result<std::string> RandomId() {
-  unsigned char bytes[32];
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open /dev/urandom", errno);
-  ssize_t n = ::read(fd, bytes, sizeof bytes);
-  ::close(fd);
-  if (n != static_cast<ssize_t>(sizeof bytes)) return IOError("short read from /dev/urandom");
-  static const char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 15];
-  }
-  return id;
-}
 
 nlohmann::json MountJson(const SandboxMount& m) {
   return {{"Type", m.kind == SandboxMount::Kind::kTmpfs ? "tmpfs" : "bind"},
@@ -165,7 +151,7 @@ bool ContainerRecord::running() const {
 Result<ContainerRecord> ContainerStore::Create(ContainerRecord record) {
   HOIST_TRY(MakeDirs(paths_.ContainersDir(), 0700));
   HOIST_TRY_ASSIGN(FileLock lock, FileLock::Acquire(paths_.ContainersDir() + "/lock"));
-  HOIST_TRY_ASSIGN(record.id, RandomId());
+  HOIST_TRY_ASSIGN(record.id, RandomHex(32));
   if (record.name.empty()) record.name = "hoist-" + record.id.substr(0, 12);
   if (!ValidContainerName(record.name)) {
     return InvalidArgument("invalid container name \"" + record.name + "\": use letters, digits, _ . -");

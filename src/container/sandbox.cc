@@ -329,18 +329,7 @@ Result<int> RunInSandbox(const SandboxOptions& options) {
   }
   // The error pipe ends when the command has been executed (every copy is close-on-exec or closed
   // after its fork) or with the reason it could not be: only then is the container started.
-  std::string report;
-  char buf[1024];
-  for (;;) {
-    ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-    if (n > 0) {
-      report.append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;
-  }
-  ::close(pipe_fds[0]);
+  const std::string report = ReadErrorPipe(pipe_fds[0]);
   if (report.empty() && g_container_pid > 0 && options.on_start) options.on_start(g_container_pid);
   if (tty_fds[0] >= 0) {
     if (master >= 0) {

@@ -232,18 +232,7 @@ Result<int> ExecInContainer(const ExecOptions& options) {
   int code = WaitFor(pid);
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
-  std::string report;
-  char buf[1024];
-  for (;;) {
-    ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-    if (n > 0) {
-      report.append(buf, static_cast<size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    break;
-  }
-  ::close(pipe_fds[0]);
+  const std::string report = ReadErrorPipe(pipe_fds[0]);
   if (!report.empty()) {
     std::string message = report.substr(1);
     switch (report[0]) {

@@ -14,6 +14,7 @@
 #include "container/root_dir.h"
 #include "core/fs.h"
 #include "core/json_parse.h"
+#include "core/random_id.h"
 #include "store/import.h"
 
 namespace hoist::container {
@@ -23,21 +24,6 @@ namespace {
 constexpr uint64_t kMaxVolumeRecordSize = 64 * 1024;
 constexpr size_t kMaxVolumeNameLength = 255;
 
-Result<std::string> RandomName() {
-  unsigned char bytes[32];
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open /dev/urandom", errno);
-  ssize_t n = ::read(fd, bytes, sizeof bytes);
-  ::close(fd);
-  if (n != static_cast<ssize_t>(sizeof bytes)) return IOError("short read from /dev/urandom");
-  static const char kHex[] = "0123456789abcdef";
-  std::string name;
-  for (unsigned char b : bytes) {
-    name += kHex[b >> 4];
-    name += kHex[b & 15];
-  }
-  return name;
-}
 
 }  // namespace
 
@@ -53,7 +39,7 @@ bool ValidVolumeName(const std::string& name) {
 Result<VolumeRecord> VolumeStore::Create(const std::string& given) {
   std::string name = given;
   if (name.empty()) {
-    HOIST_TRY_ASSIGN(name, RandomName());
+    HOIST_TRY_ASSIGN(name, RandomHex(32));
   }
   if (!ValidVolumeName(name)) {
     return InvalidArgument("invalid volume name \"" + name +

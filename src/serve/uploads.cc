@@ -6,26 +6,16 @@
 
 #include <cerrno>
 #include <chrono>
-#include <random>
 
 #include "core/fs.h"
 #include "core/io.h"
+#include "core/random_id.h"
 #include "serve/limits.h"
 
 namespace hoist::serve {
 
 namespace {
 
-std::string NewId() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  static const char* hex = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 2; ++i) {
-    uint64_t v = rng();
-    for (int j = 0; j < 16; ++j, v >>= 4) id += hex[v & 15];
-  }
-  return id;
-}
 
 Result<Digest> HashFile(const std::string& path, DigestAlgorithm alg) {
   HOIST_TRY_ASSIGN(auto reader, FdReader::Open(path));
@@ -75,7 +65,7 @@ Result<std::string> UploadSessions::Create() {
     return TooLarge("too many upload sessions open (" + std::to_string(max_sessions_) +
                     ", --max-uploads): finish or cancel one, or retry later");
   }
-  std::string id = NewId();
+  HOIST_TRY_ASSIGN(std::string id, RandomHex(16));
   int fd = ::open(SpoolPath(id).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("create upload " + SpoolPath(id), errno);
   ::close(fd);

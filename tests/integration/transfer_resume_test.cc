@@ -112,52 +112,54 @@ TEST_CASE("a pull killed half way continues from the partial download") {
   CHECK(FileSize(partial) == -1);  // committed into blobs/
 }
 
+// A one-layer image of 4 MiB pushed to `ref`, and what a killed pull of it leaves in the store:
+// the layer's first 3 MiB in its partial file.
+struct PartiallyPulled {
+  PartiallyPulled(const TempDir& dir, const Hoist& hoist, const std::string& ref, uint64_t seed)
+      : layout(dir / "src"), paths(dir / "store") {
+    image = layout.AddImage({4 << 20}, "amd64", seed);
+    layout.Name("img", image);
+    const Manifest m = *Manifest::Parse(testing::ReadFile(layout.BlobPath(image.digest)));
+    layer = m.layers()[0];
+    config_size = static_cast<uint64_t>(m.config().size);
+    hoist.Report({"copy", "oci:" + layout.dir() + ":img", "docker://" + ref});
+    ::mkdir((dir / "store").c_str(), 0755);
+    ::mkdir(paths.PrivateDir().c_str(), 0755);
+    ::mkdir(paths.PartialDir().c_str(), 0755);
+    testing::WriteFile(paths.Partial(layer.digest),
+                       testing::ReadFile(layout.BlobPath(layer.digest)).substr(0, 3 << 20));
+  }
+  Layout layout;
+  store::LayoutPaths paths;
+  Descriptor image, layer;
+  uint64_t config_size = 0;
+};
+
 TEST_CASE("a pull continues a partial download left in the store by Range") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   TempDir dir;
-  Layout layout(dir / "src");
-  Descriptor image = layout.AddImage({4 << 20}, "amd64", 12);
-  layout.Name("img", image);
-  Manifest m = *Manifest::Parse(testing::ReadFile(layout.BlobPath(image.digest)));
-  const Descriptor layer = m.layers()[0];
   Hoist hoist{dir / "store", {registry->host()}};
   const std::string ref = registry->host() + "/img:1";
-  hoist.Report({"copy", "oci:" + layout.dir() + ":img", "docker://" + ref});
-  // What a killed pull leaves behind: the layer's first 3 MiB.
-  store::LayoutPaths paths(dir / "store");
-  ::mkdir((dir / "store").c_str(), 0755);
-  ::mkdir(paths.PrivateDir().c_str(), 0755);
-  ::mkdir(paths.PartialDir().c_str(), 0755);
-  testing::WriteFile(paths.Partial(layer.digest), testing::ReadFile(layout.BlobPath(layer.digest)).substr(0, 3 << 20));
+  PartiallyPulled left(dir, hoist, ref, 12);
   auto r = hoist.Report({"pull", ref});
-  CHECK(r["bytes"].get<uint64_t>() == (1u << 20) + static_cast<uint64_t>(m.config().size));
-  CHECK(DigestOf(r) == image.digest.str());
+  CHECK(r["bytes"].get<uint64_t>() == (1u << 20) + left.config_size);
+  CHECK(DigestOf(r) == left.image.digest.str());
 }
 
 TEST_CASE("a pull continuing a partial download from a registry that ignores Range starts the blob over") {
   HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
   TempDir dir;
-  Layout layout(dir / "src");
-  Descriptor image = layout.AddImage({4 << 20}, "amd64", 13);
-  layout.Name("img", image);
-  Manifest m = *Manifest::Parse(testing::ReadFile(layout.BlobPath(image.digest)));
-  const Descriptor layer = m.layers()[0];
   testing::FaultProxy proxy(registry->host());
   Hoist hoist{dir / "store", {registry->host(), proxy.host()}};
-  hoist.Report({"copy", "oci:" + layout.dir() + ":img", "docker://" + registry->host() + "/norange/img:1"});
-  store::LayoutPaths paths(dir / "store");
-  ::mkdir((dir / "store").c_str(), 0755);
-  ::mkdir(paths.PrivateDir().c_str(), 0755);
-  ::mkdir(paths.PartialDir().c_str(), 0755);
-  testing::WriteFile(paths.Partial(layer.digest), testing::ReadFile(layout.BlobPath(layer.digest)).substr(0, 3 << 20));
+  PartiallyPulled left(dir, hoist, registry->host() + "/norange/img:1", 13);
   proxy.AddRule({.method = "GET", .kind = testing::PathKind::kBlob, .fault = testing::Fault::DropRange()});
 
   auto r = hoist.Report({"pull", proxy.host() + "/norange/img:1"});
-  CHECK(DigestOf(r) == image.digest.str());
-  CHECK(FileSize(paths.Partial(layer.digest)) == -1);
+  CHECK(DigestOf(r) == left.image.digest.str());
+  CHECK(FileSize(left.paths.Partial(left.layer.digest)) == -1);
   // The refused 200 gave the store no byte (none appended after the 3 MiB kept); the layer then
   // came whole from its start.
-  CHECK(r["bytes"].get<uint64_t>() == static_cast<uint64_t>(layer.size + m.config().size));
+  CHECK(r["bytes"].get<uint64_t>() == static_cast<uint64_t>(left.layer.size) + left.config_size);
   CHECK(proxy.counts("GET", testing::PathKind::kBlob).faults >= 1);
 }
 
