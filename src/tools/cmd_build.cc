@@ -25,6 +25,7 @@
 #include "tools/registry_flags.h"
 #include "tools/store_flags.h"
 #include "tools/transfer_flags.h"
+#include "transfer/cancel.h"
 #include "transfer/endpoints.h"
 #include "transfer/location.h"
 
@@ -163,8 +164,9 @@ struct Transfers {
 
   Result<transfer::Endpoints*> Get(bool need_registry) {
     if (!set) {
+      // As push: a large layer's upload saves where it stands, so the same build run again (its
+      // steps cached, its layers the same) continues an interrupted --push, --output or --cache-to.
       HOIST_TRY_ASSIGN(set, MakeEndpoints(ctx, need_registry));
-      set->ep.resume = nullptr;  // a build's pushes have never saved resume state
     }
     if (need_registry && !set->client) {
       HOIST_TRY_ASSIGN(set->client, MakeRegistryClient(ctx));
@@ -181,6 +183,7 @@ struct Transfers {
     for (const auto& p : platforms) {
       if (!(p == platform)) want.push_back(p);
     }
+    transfer::InterruptScope interrupts;  // Ctrl-C stops the pull cleanly, resumable
     auto st = container::PullIntoStore(*e, image, &progress, want);
     progress.End();
     return st;
@@ -213,6 +216,7 @@ struct Transfers {
     HOIST_TRY_ASSIGN(auto* e, Get(dst.kind == transfer::LocationKind::kRegistry));
     transfer::ProgressReporter progress(ModeOf(ctx.global.progress, quiet), stderr);
     progress.SetLabels(dst.kind == transfer::LocationKind::kRegistry ? transfer::PushLabels() : transfer::CopyLabels());
+    transfer::InterruptScope interrupts;  // Ctrl-C stops the upload cleanly, resumable
     auto st = container::CopyFromStore(*e, source, dst, &progress, whole_index, compression);
     progress.End();
     return st;

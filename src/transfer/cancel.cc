@@ -50,12 +50,25 @@ Error CancelledError() {
   return Error(ErrorCode::kCancelled, "interrupted; run the same command again to resume where it stopped");
 }
 
-void InstallInterruptHandler() {
+namespace {
+
+void InstallSaving(struct sigaction* old_int, struct sigaction* old_term) {
   struct sigaction sa {};
   sa.sa_handler = OnInterrupt;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, old_int);
+  sigaction(SIGTERM, &sa, old_term);
+}
+
+}  // namespace
+
+void InstallInterruptHandler() { InstallSaving(nullptr, nullptr); }
+
+InterruptScope::InterruptScope() { InstallSaving(&old_int_, &old_term_); }
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
 }
 
 }  // namespace hoist::transfer

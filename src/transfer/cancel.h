@@ -2,6 +2,8 @@
 // One process-wide stop flag: SIGINT sets it (tools install the handler), and every stream the
 // transfer engine reads checks it, so a copy stops at the next buffer and leaves resumable state.
 
+#include <signal.h>
+
 #include "core/error.h"
 
 namespace hoist::transfer {
@@ -35,5 +37,19 @@ bool DeferStop();
 
 // Installs a SIGINT/SIGTERM handler that calls RequestCancel() (a second SIGINT kills at once).
 void InstallInterruptHandler();
+
+// The same handler for one stretch of work inside a longer command (a build's pulls and pushes):
+// the dispositions from before come back when it ends, so Ctrl-C elsewhere acts as it did.
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 }  // namespace hoist::transfer

@@ -70,6 +70,20 @@ bool WaitWhileRunning(pid_t pid, F ready, int& status, bool& exited) {
   return false;
 }
 
+// The furthest upload offset a push has saved for a later run to continue from (0: none).
+uint64_t SavedUploadOffset(const std::string& resume_dir) {
+  auto names = ListDirNames(resume_dir);
+  if (!names.ok()) return 0;
+  uint64_t best = 0;
+  for (const std::string& name : *names) {
+    if (name[0] == '.') continue;  // a state file being written
+    auto text = testing::ReadFile(resume_dir + "/" + name);
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_object() && j.contains("offset")) best = std::max(best, j["offset"].get<uint64_t>());
+  }
+  return best;
+}
+
 std::vector<std::string> Args(const Hoist& h, std::vector<std::string> a) {
   std::vector<std::string> all = {"--store", h.store, "--progress", "none", "--format", "json"};
   all.insert(all.end(), a.begin(), a.end());
@@ -203,18 +217,7 @@ TEST_CASE("Ctrl-C stops a push cleanly, says how to resume, and the rerun sends 
   hoist.Report({"copy", "oci:" + layout.dir() + ":img", stored});
 
   const std::string resume_dir = store::LayoutPaths(dir / "store").ResumeDir();
-  auto saved_offset = [&]() -> uint64_t {
-    auto names = ListDirNames(resume_dir);
-    if (!names.ok()) return 0;
-    uint64_t best = 0;
-    for (const std::string& name : *names) {
-      if (name[0] == '.') continue;  // a state file being written
-      auto text = testing::ReadFile(resume_dir + "/" + name);
-      auto j = nlohmann::json::parse(text, nullptr, false);
-      if (j.is_object() && j.contains("offset")) best = std::max(best, j["offset"].get<uint64_t>());
-    }
-    return best;
-  };
+  auto saved_offset = [&] { return SavedUploadOffset(resume_dir); };
   pid_t pid = SpawnHoist(Args(hoist, {"push", stored}), dir.path());
   int status = 0;
   bool exited = false;
@@ -233,4 +236,47 @@ TEST_CASE("Ctrl-C stops a push cleanly, says how to resume, and the rerun sends 
   auto r = hoist.Report({"push", stored});
   CHECK(DigestOf(r) == image.digest.str());
   CHECK(r["bytes"].get<uint64_t>() <= kLayerSize - sent_before + 4096);
+}
+
+TEST_CASE("Ctrl-C stops a build --push in its upload, and the same build run again sends only the rest") {
+  HOIST_REQUIRE_REGISTRY(RegistryVariant::kPlain);
+  TempDir dir;
+  testing::FaultProxy proxy(registry->host());  // counts what each run uploads
+  Hoist hoist{dir / "store", {proxy.host()}};
+  const std::string context = dir / "context";
+  ::mkdir(context.c_str(), 0755);
+  testing::WriteFile(context + "/Dockerfile", "FROM scratch\nCOPY big /big\n");
+  testing::WriteFile(context + "/big", RandomBytes(kLayerSize, 15));  // incompressible: a 48 MiB layer
+  const std::string tag = proxy.host() + "/built/big:1";
+  const std::vector<std::string> build = Args(hoist, {"build", "-t", tag, "--push", context});
+  const std::string resume_dir = store::LayoutPaths(dir / "store").ResumeDir();
+
+  pid_t pid = SpawnHoist(build, dir.path());
+  int status = 0;
+  bool exited = false;
+  // The upload saves where it stands after its first chunk, so that a rerun can continue it.
+  const bool saved = WaitWhileRunning(pid, [&] { return SavedUploadOffset(resume_dir) > 0; }, status, exited);
+  if (!exited) {
+    ::kill(pid, SIGINT);
+    ::waitpid(pid, &status, 0);
+  }
+  INFO(testing::ReadFile(dir / "bg.err"));
+  REQUIRE(saved);
+  const bool finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;  // before the signal came
+  if (!finished) {
+    CHECK(WIFEXITED(status));  // not killed by the signal: stopped cleanly
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK(testing::ReadFile(dir / "bg.err").find("run the same command again") != std::string::npos);
+  }
+  const uint64_t sent_before = finished ? kLayerSize : SavedUploadOffset(resume_dir);
+  proxy.ResetCounters();
+  auto again = testing::RunHoist(build);
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  const std::string built = nlohmann::json::parse(again.out)["Digest"].get<std::string>();
+  const uint64_t uploaded = proxy.counts("PATCH").request_body_bytes + proxy.counts("PUT").request_body_bytes;
+  INFO("sent before Ctrl-C: " << sent_before << ", by the rerun: " << uploaded);
+  CHECK(uploaded <= kLayerSize - sent_before + (64 << 10));  // the rest of the layer, the config, the manifest
+  auto pulled = hoist.Report({"copy", "docker://" + tag, "oci:" + (dir / "check") + ":1"});
+  CHECK(DigestOf(pulled) == built);
 }
