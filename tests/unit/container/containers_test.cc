@@ -123,3 +123,26 @@ TEST_CASE("A container's run settings and platform survive its record, so start 
   CHECK(o.network == SandboxOptions::Network::kNone);
   CHECK(o.argv == std::vector<std::string>{"sh"});
 }
+
+TEST_CASE("A record whose Platform is not a platform string loads, with the field left for start to judge") {
+  hoist::testing::TempDir dir;
+  store::LayoutPaths paths(dir.path());
+  ContainerStore store{paths};
+  ContainerRecord r = Record({"true"});
+  r.platform = "linux/arm64";
+  auto made = store.Create(r);
+  REQUIRE(made.ok());
+  const std::string record = paths.Container(made->id) + "/container.json";
+  const std::string text = hoist::testing::ReadFile(record);
+  const size_t at = text.find("\"linux/arm64\"");
+  REQUIRE(at != std::string::npos);
+  const std::string replacement = GENERATE(std::string("{\"os\":[1,2]}"), std::string("12"), std::string("null"),
+                                           std::string("\"no/such/platform/at/all\""), std::string("\"\\u0000\""));
+  INFO("Platform: " << replacement);
+  REQUIRE(AtomicWriteFile(record, text.substr(0, at) + replacement + text.substr(at + 13)).ok());
+  auto loaded = store.Find(made->id);
+  REQUIRE(loaded.ok());
+  CHECK(loaded->problem.empty());
+  CHECK(loaded->command == std::vector<std::string>{"true"});
+  if (replacement[0] != '"') CHECK(loaded->platform.empty());  // not a string: no platform
+}
