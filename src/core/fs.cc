@@ -31,9 +31,18 @@ Status FsyncFile(int fd, const std::string& what) {
   return Ok();
 }
 
-void ReserveFileSpace(int fd, uint64_t size) {
-  if (size == 0 || size > static_cast<uint64_t>(INT64_MAX)) return;
-  (void)::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, static_cast<off_t>(size));
+void SpaceReserver::Wrote(int fd, uint64_t end) {
+  if (size_ <= 0) return;
+  if (end < last_end_) reserved_ = 0;
+  last_end_ = end;
+  const uint64_t size = static_cast<uint64_t>(size_);
+  // Topped up once half of the reservation ahead is used: a call per 32 MiB written.
+  if (reserved_ >= size || end + kReserveAhead / 2 < reserved_) return;
+  const uint64_t from = std::max(reserved_, end);
+  const uint64_t to = std::min(size, end + kReserveAhead);
+  if (to <= from) return;
+  (void)::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(from), static_cast<off_t>(to - from));
+  reserved_ = to;
 }
 
 void WritebackPacer::Wrote(int fd, uint64_t end) {

@@ -22,12 +22,26 @@ Status WriteAllFd(int fd, const char* data, size_t n, const std::string& what);
 // fsync(2), retrying EINTR.
 Status FsyncFile(int fd, const std::string& what);
 
-// Reserves disk blocks for a file about to be written front to back up to `size` bytes, without
-// changing its size (fallocate FALLOC_FL_KEEP_SIZE, so a partial file still ends where its bytes
-// end): ext4 then skips its delayed-allocation work for every written block, 0.08 s of CPU per
-// GiB. Only a hint: where it is not supported or fails, writing goes on as before (and a full
-// disk is reported by the write).
-void ReserveFileSpace(int fd, uint64_t size);
+// Reserves disk blocks just ahead of a file written front to back toward `size` bytes
+// (fallocate FALLOC_FL_KEEP_SIZE, so a partial file still ends where its bytes end): ext4 then
+// skips its delayed-allocation work for every written block, 0.08 s of CPU per GiB. At most
+// kReserveAhead past the bytes written is ever reserved, so a size claimed by hostile input (a
+// manifest's 900 GB layer) holds no more disk than that. Only a hint: where fallocate is not
+// supported or fails, writing goes on as before (and a full disk is reported by the write).
+class SpaceReserver {
+ public:
+  static constexpr uint64_t kReserveAhead = 64 << 20;
+  // `size` < 0: unknown, nothing is reserved.
+  explicit SpaceReserver(int64_t size = -1) : size_(size) {}
+  // `end`: the file offset just after the bytes written (smaller than before: truncated, which
+  // freed what was reserved).
+  void Wrote(int fd, uint64_t end);
+
+ private:
+  int64_t size_;
+  uint64_t reserved_ = 0;  // blocks are reserved for [0, reserved_)
+  uint64_t last_end_ = 0;
+};
 
 // Keeps a file that is being written flowing to disk: every `step` bytes it starts writeback of
 // what was written so far (sync_file_range, without waiting), so the fsync at the end waits for

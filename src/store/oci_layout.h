@@ -82,7 +82,9 @@ class OciLayout {
     friend class OciLayout;
     PartialBlob(LayoutPaths paths, Digest expected, int64_t size, int fd, uint64_t offset, Hasher hasher)
         : paths_(std::move(paths)), expected_(std::move(expected)), size_(size), fd_(fd), offset_(offset),
-          hasher_(std::move(hasher)) {}
+          hasher_(std::move(hasher)), reserve_(size) {
+      reserve_.Wrote(fd_, offset_);
+    }
     LayoutPaths paths_;  // a copy: the PartialBlob may outlive a moved-from OciLayout
     Digest expected_;
     int64_t size_;
@@ -90,6 +92,7 @@ class OciLayout {
     uint64_t offset_;
     Hasher hasher_;  // has seen bytes [0, offset_), so Commit() need not read the file again
     WritebackPacer writeback_;
+    SpaceReserver reserve_;
   };
   Result<std::unique_ptr<PartialBlob>> OpenPartial(const Digest& expected, int64_t size);
 

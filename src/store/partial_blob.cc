@@ -80,7 +80,6 @@ Result<std::unique_ptr<OciLayout::PartialBlob>> OciLayout::OpenPartial(const Dig
     hasher = Hasher(expected.algorithm());
     offset = 0;
   }
-  if (size > 0 && offset < static_cast<uint64_t>(size)) ReserveFileSpace(fd, static_cast<uint64_t>(size));
   return std::unique_ptr<PartialBlob>(new PartialBlob(paths_, expected, size, fd, offset, std::move(hasher)));
 }
 
@@ -111,6 +110,7 @@ Status OciLayout::PartialBlob::Write(const char* data, size_t n) {
   hasher_.Update(data, n);
   offset_ += n;
   writeback_.Wrote(fd_, offset_);
+  reserve_.Wrote(fd_, offset_);
   return Ok();
 }
 

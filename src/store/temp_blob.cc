@@ -26,12 +26,14 @@ Status TempBlob::Write(const char* data, size_t n) {
   size_ += n;
   HOIST_TRY(WriteAllFd(fd_, data, n, path_));
   writeback_.Wrote(fd_, size_);
+  reserve_.Wrote(fd_, size_);
   return Ok();
 }
 
 Status TempBlob::CopyFrom(Reader& r, int64_t max_size, const std::string& what) {
   ByteBuffer buf(1 << 20);
-  if (size_ == 0 && max_size > 0) ReserveFileSpace(fd_, static_cast<uint64_t>(max_size));
+  reserve_ = SpaceReserver(max_size);
+  reserve_.Wrote(fd_, size_);
   for (;;) {
     HOIST_TRY_ASSIGN(size_t n, r.Read(buf.data(), buf.size()));
     if (n == 0) return Ok();

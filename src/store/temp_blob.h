@@ -44,6 +44,7 @@ class TempBlob {
   Hasher hasher_;
   uint64_t size_ = 0;
   WritebackPacer writeback_;
+  SpaceReserver reserve_;  // set by CopyFrom, which knows the size to expect
 };
 
 }  // namespace hoist::store

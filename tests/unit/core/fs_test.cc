@@ -209,3 +209,53 @@ TEST_CASE("ListDirNames of an open directory lists it and leaves the descriptor 
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message().find("the closed dir") != std::string::npos);
 }
+
+namespace {
+
+// Bytes of disk the file holds (its blocks), whatever its size says.
+uint64_t Allocated(int fd) {
+  struct stat st;
+  REQUIRE(::fstat(fd, &st) == 0);
+  return static_cast<uint64_t>(st.st_blocks) * 512;
+}
+
+}  // namespace
+
+TEST_CASE("SpaceReserver keeps at most 64 MiB reserved past the bytes written, whatever size is claimed") {
+  hoist::testing::TempDir dir;
+  const std::string path = dir / "blob";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  const int64_t claimed = int64_t{900} << 30;  // a hostile manifest's 900 GB layer
+  SpaceReserver reserve(claimed);
+  reserve.Wrote(fd, 0);
+  CHECK(Allocated(fd) <= SpaceReserver::kReserveAhead);
+  const std::string chunk(1 << 20, 'x');
+  uint64_t end = 0;
+  for (int i = 0; i < 40; ++i) {  // 40 MiB: past half the first reservation, so it is topped up
+    REQUIRE(::write(fd, chunk.data(), chunk.size()) == static_cast<ssize_t>(chunk.size()));
+    end += chunk.size();
+    reserve.Wrote(fd, end);
+    CHECK(Allocated(fd) <= end + SpaceReserver::kReserveAhead + (1 << 20));
+  }
+  struct stat st;
+  REQUIRE(::fstat(fd, &st) == 0);
+  CHECK(static_cast<uint64_t>(st.st_size) == end);  // the size is the bytes written, never the reservation
+
+  // Truncated (a restarted download): what was reserved went with it, and is reserved again from 0.
+  REQUIRE(::ftruncate(fd, 0) == 0);
+  reserve.Wrote(fd, 0);
+  CHECK(Allocated(fd) <= SpaceReserver::kReserveAhead);
+  ::close(fd);
+}
+
+TEST_CASE("SpaceReserver reserves nothing for a file of unknown size") {
+  hoist::testing::TempDir dir;
+  const std::string path = dir / "blob";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  SpaceReserver reserve(-1);
+  reserve.Wrote(fd, 0);
+  CHECK(Allocated(fd) == 0);
+  ::close(fd);
+}
